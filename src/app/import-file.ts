@@ -1,0 +1,318 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { MetricDefinition } from '../domain/metric.ts';
+import { issueFactory, quote } from '../ingest/cells.ts';
+import { parseRecords } from '../ingest/parse-records.ts';
+import { type FileRecord, readCsvRecords, readXlsxRecords, sniffFile } from '../ingest/read/records.ts';
+import type { ImportFormat, IngestIssue, IngestSink, MembershipRecord, ObservationRecord, OrganisationRecord } from '../ingest/types.ts';
+import { findImportedBatchByHash, insertBatch, updateBatch } from '../store/repos/batch-repo.ts';
+import { metricIds, upsertMetrics } from '../store/repos/metric-repo.ts';
+import { upsertMemberships, upsertOrganisations } from '../store/repos/organisation-repo.ts';
+import {
+  createObservationStage,
+  findStagedDuplicates,
+  findStagedUnknownMetrics,
+  findStagedUnknownOrganisations,
+  insertStageRows,
+  mergeStage,
+  removeStagedRepeats,
+  StageBuffer,
+} from '../store/repos/stage-repo.ts';
+import type { Database } from '../store/tables.ts';
+
+/** How an import ended: written, nothing to do (the same file was imported before), or refused. */
+export type ImportOutcome = 'imported' | 'unchanged' | 'rejected';
+
+export interface ImportResult {
+  file: string;
+  format: string | undefined;
+  formatLabel: string | undefined;
+  outcome: ImportOutcome;
+  batchId: number | undefined;
+  /** The batch that already holds this exact file, when the outcome is `unchanged`. */
+  previousBatchId: number | undefined;
+  rows: number;
+  observations: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  organisations: number;
+  /** Problems found, errors first; at most `maxIssues` are kept. */
+  issues: IngestIssue[];
+  errorCount: number;
+  warningCount: number;
+}
+
+export interface ImportOptions {
+  /** Name used in messages and recorded with the batch (defaults to the path as given). */
+  displayName?: string;
+  /** Called as the file is read, with bytes read so far and the file's size. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** How many issues to keep in the report; the rest are counted. */
+  maxIssues?: number;
+  /** Rows per staging statement. */
+  batchSize?: number;
+  clock?: () => Date;
+}
+
+class ImportRejected extends Error {}
+
+const HEAD_BYTES = 65536;
+
+/**
+ * Imports one file: detects its format from the header, reads every row, reports every problem
+ * (`file:row:column: message`), and writes all of the file or none of it, in one transaction.
+ * A file whose exact content was imported before changes nothing. A revised file replaces changed
+ * values and keeps the earlier ones in `observation_history`.
+ */
+export async function importFile(db: Kysely<Database>, filePath: string, options: ImportOptions = {}): Promise<ImportResult> {
+  const file = options.displayName ?? filePath;
+  const clock = options.clock ?? (() => new Date());
+  const startedAt = clock();
+  const maxIssues = options.maxIssues ?? 1000;
+  const batchSize = options.batchSize ?? 5000;
+  const result: ImportResult = {
+    file,
+    format: undefined,
+    formatLabel: undefined,
+    outcome: 'rejected',
+    batchId: undefined,
+    previousBatchId: undefined,
+    rows: 0,
+    observations: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    organisations: 0,
+    issues: [],
+    errorCount: 0,
+    warningCount: 0,
+  };
+  const addIssue = (issue: IngestIssue) => {
+    if (issue.severity === 'error') result.errorCount++;
+    else result.warningCount++;
+    if (result.issues.length < maxIssues) result.issues.push(issue);
+  };
+  const issue = issueFactory(file);
+
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(filePath);
+    if (!stat.isFile()) throw new Error('not a file');
+  } catch {
+    addIssue(issue('EMPTY_FILE', null, null, 'the file does not exist or is not a regular file'));
+    return result;
+  }
+  const { hash, head } = await hashFile(filePath);
+  const previous = await findImportedBatchByHash(db, hash);
+  if (previous) {
+    return { ...result, outcome: 'unchanged', previousBatchId: previous.id, format: previous.format ?? undefined, rows: previous.row_count, observations: previous.observation_count };
+  }
+  const sniffed = sniffFile(file, head);
+  if ('issue' in sniffed) {
+    addIssue(sniffed.issue);
+    await recordRejection(db, result, hash, startedAt, clock());
+    return result;
+  }
+
+  const knownMetricIds = await metricIds(db);
+  let format: ImportFormat | undefined;
+  const organisations = new Map<string, OrganisationRecord>();
+  const memberships = new Map<string, MembershipRecord>();
+  const metrics = new Map<string, MetricDefinition>();
+  let buffer = new StageBuffer();
+
+  try {
+    await db.transaction().execute(async (trx) => {
+      await createObservationStage(trx);
+      const batchId = await insertBatch(trx, {
+        file_name: path.basename(file),
+        content_hash: hash,
+        format: null,
+        publication: null,
+        edition: path.basename(file),
+        row_count: 0,
+        observation_count: 0,
+        inserted_count: 0,
+        updated_count: 0,
+        unchanged_count: 0,
+        issues: [],
+        outcome: 'imported',
+        started_at: startedAt,
+        finished_at: startedAt,
+      });
+      let pendingFlush: Promise<void> = Promise.resolve();
+      const sink: IngestSink = {
+        observation(record: ObservationRecord) {
+          result.observations++;
+          if (result.errorCount > 0) return; // the file will be refused: stop staging, keep checking
+          buffer.push(record);
+        },
+        organisation(record) {
+          const key = `${record.authority}:${record.code}`;
+          const earlier = organisations.get(key);
+          organisations.set(key, earlier && record.kind !== earlier.kind && earlier.authority === 'fill' ? earlier : { ...earlier, ...record });
+        },
+        membership(record) {
+          memberships.set(`${record.memberCode}|${record.relation}|${record.parentCode}|${record.validFrom}`, record);
+        },
+        metric(record) {
+          metrics.set(record.id, record);
+        },
+        issue: addIssue,
+      };
+
+      const records = await openRecords(filePath, file, sniffed.kind, stat.size, addIssue, options.onProgress);
+      const flushing = async function* (source: AsyncIterable<FileRecord> | Iterable<FileRecord>) {
+        for await (const record of source) {
+          yield record;
+          if (buffer.length >= batchSize) {
+            const full = buffer;
+            buffer = new StageBuffer();
+            await pendingFlush;
+            pendingFlush = insertStageRows(trx, full);
+          }
+        }
+      };
+      const parsed = await parseRecords(flushing(records), { file, knownMetricIds }, sink, (detected) => {
+        format = detected;
+      });
+      await pendingFlush;
+      result.rows = parsed.dataRows;
+      result.format = format?.id;
+      result.formatLabel = format?.label;
+      if (result.errorCount > 0) throw new ImportRejected();
+      await insertStageRows(trx, buffer);
+      buffer = new StageBuffer();
+
+      const source = format?.id ?? 'unknown';
+      await upsertMetrics(
+        trx,
+        [...metrics.values()].filter((metric) => !metric.builtin),
+      );
+      await upsertOrganisations(trx, [...organisations.values()], source);
+      result.organisations = new Set([...organisations.values()].map((record) => record.code)).size;
+      await upsertMemberships(trx, [...memberships.values()], source);
+
+      for (const unknown of await findStagedUnknownOrganisations(trx, maxIssues)) {
+        addIssue(
+          issue(
+            'UNKNOWN_ORGANISATION',
+            unknown.first_row,
+            null,
+            `organisation ${quote(unknown.org_code)} is not known to Tend${unknown.row_count > 1 ? ` (${unknown.row_count} rows)` : ''}; import the ODS trust list first, or check the code`,
+          ),
+        );
+      }
+      for (const unknown of await findStagedUnknownMetrics(trx, maxIssues)) {
+        addIssue(
+          issue('UNKNOWN_METRIC', unknown.first_row, null, `metric ${quote(unknown.metric_id)} is not in the catalogue${unknown.row_count > 1 ? ` (${unknown.row_count} rows)` : ''}; list metrics with \`tend metrics\``),
+        );
+      }
+      for (const duplicate of await findStagedDuplicates(trx, maxIssues)) {
+        const [first, ...others] = duplicate.rows;
+        if (duplicate.conflicting) {
+          addIssue(
+            issue(
+              'CONFLICTING_DUPLICATE',
+              others[0],
+              null,
+              `row repeats ${duplicate.org_code} × ${duplicate.metric_id} × ${duplicate.period_start} from row ${first} with different figures (${duplicate.values.map((value) => (value === null ? 'empty' : value)).join(' vs ')}); keep one`,
+            ),
+          );
+        } else {
+          addIssue(issue('CONFLICTING_DUPLICATE', others[0], null, `row repeats row ${first} exactly (${duplicate.org_code} × ${duplicate.metric_id} × ${duplicate.period_start}); the repeat is ignored`, 'warning'));
+        }
+      }
+      if (result.errorCount > 0) throw new ImportRejected();
+      await removeStagedRepeats(trx);
+
+      const counts = await mergeStage(trx, { batchId, publication: format?.publication ?? 'unknown', edition: path.basename(file) });
+      Object.assign(result, counts);
+      result.outcome = 'imported';
+      result.batchId = batchId;
+      await updateBatch(trx, batchId, {
+        format: format?.id ?? null,
+        publication: format?.publication ?? null,
+        row_count: result.rows,
+        observation_count: result.observations,
+        inserted_count: counts.inserted,
+        updated_count: counts.updated,
+        unchanged_count: counts.unchanged,
+        issues: result.issues,
+        finished_at: clock(),
+      });
+    });
+  } catch (error) {
+    if (!(error instanceof ImportRejected)) throw error;
+    result.outcome = 'rejected';
+    result.inserted = result.updated = result.unchanged = 0;
+    result.batchId = undefined;
+    await recordRejection(db, result, hash, startedAt, clock());
+  }
+  result.issues.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  return result;
+}
+
+/** Notes a refused file in `import_batch` (its issues and outcome), once per distinct content. */
+async function recordRejection(db: Kysely<Database>, result: ImportResult, hash: string, startedAt: Date, finishedAt: Date): Promise<void> {
+  const existing = await db.selectFrom('import_batch').select('id').where('content_hash', '=', hash).where('outcome', '=', 'rejected').executeTakeFirst();
+  if (existing) return;
+  await insertBatch(db, {
+    file_name: path.basename(result.file),
+    content_hash: hash,
+    format: result.format ?? null,
+    publication: null,
+    edition: null,
+    row_count: result.rows,
+    observation_count: 0,
+    inserted_count: 0,
+    updated_count: 0,
+    unchanged_count: 0,
+    issues: result.issues,
+    outcome: 'rejected',
+    started_at: startedAt,
+    finished_at: finishedAt,
+  });
+}
+
+async function hashFile(filePath: string): Promise<{ hash: string; head: Buffer }> {
+  const hash = createHash('sha256');
+  const headChunks: Buffer[] = [];
+  let headLength = 0;
+  for await (const chunk of fs.createReadStream(filePath, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    if (headLength < HEAD_BYTES) {
+      headChunks.push(chunk.subarray(0, HEAD_BYTES - headLength));
+      headLength += Math.min(chunk.length, HEAD_BYTES - headLength);
+    }
+  }
+  return { hash: hash.digest('hex'), head: Buffer.concat(headChunks) };
+}
+
+async function openRecords(
+  filePath: string,
+  file: string,
+  kind: 'csv' | 'xlsx',
+  totalBytes: number,
+  onIssue: (issue: IngestIssue) => void,
+  onProgress?: (bytesRead: number, totalBytes: number) => void,
+): Promise<AsyncIterable<FileRecord> | Iterable<FileRecord>> {
+  if (kind === 'xlsx') {
+    const content = await fs.promises.readFile(filePath);
+    onProgress?.(totalBytes, totalBytes);
+    return readXlsxRecords(content, file, onIssue);
+  }
+  const stream = fs.createReadStream(filePath, { highWaterMark: 1 << 18 });
+  let bytesRead = 0;
+  const counted = (async function* () {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytesRead += chunk.length;
+      onProgress?.(bytesRead, totalBytes);
+      yield chunk;
+    }
+  })();
+  return readCsvRecords(counted, file, onIssue);
+}

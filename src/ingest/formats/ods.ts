@@ -1,0 +1,200 @@
+import { cleanText, issueFactory, quote, titleCaseName } from '../cells.ts';
+import { headerHasAll, mapColumns } from '../header.ts';
+import type { ImportFormat, IngestSink, ParseContext, RecordParser } from '../types.ts';
+
+/** NHS England's seven regions by ODS "national grouping" code (and Wales for Welsh bodies in the file). */
+export const nhsEnglandRegions: Readonly<Record<string, string>> = Object.freeze({
+  Y56: 'London',
+  Y58: 'South West',
+  Y59: 'South East',
+  Y60: 'Midlands',
+  Y61: 'East of England',
+  Y62: 'North West',
+  Y63: 'North East and Yorkshire',
+  W00: 'Wales',
+});
+
+/** Integrated care boards were established on 1 July 2022; NHS England's seven regions on 1 April 2020. */
+const ICB_ESTABLISHED = '2022-07-01';
+const REGIONS_ESTABLISHED = '2020-04-01';
+
+const latest = (a: string, b: string | null): string => (b !== null && b > a ? b : a);
+
+/** Parses an ODS date (`YYYYMMDD`); '' is null; anything else undefined. */
+function parseOdsDate(text: string): string | null | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  const match = /^(\d{4})(\d{2})(\d{2})$/.exec(trimmed);
+  if (!match) return undefined;
+  const iso = `${match[1]}-${match[2]}-${match[3]}`;
+  const date = new Date(`${iso}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso ? undefined : iso;
+}
+
+function emitRegion(sink: IngestSink, code: string, name?: string): void {
+  sink.organisation({ code, name: name ?? nhsEnglandRegions[code] ?? `Region ${code}`, kind: 'region', authority: name || nhsEnglandRegions[code] ? 'replace' : 'fill' });
+}
+
+/**
+ * The ODS NHS Trusts extract `etr.csv`: no header row, 27 quoted columns (code, name, national
+ * grouping, high-level health geography, five address lines, postcode, open and close dates…).
+ * Gives each trust, its region and its ICB under the ODS geography (the ICB of its headquarters).
+ */
+export const odsTrustsFormat: ImportFormat = {
+  id: 'ods-etr',
+  label: 'ODS NHS Trusts extract (etr.csv)',
+  publication: 'NHS England Organisation Data Service: NHS Trusts (etr)',
+  hasHeader: false,
+  detect: (first) => first.length >= 12 && /^[A-Z0-9]{3,6}$/.test(first[0] ?? '') && /^[A-Z]\d{2}$/.test(first[2] ?? '') && /^(\d{8})?$/.test(first[10] ?? ''),
+  open(_first, context, sink) {
+    return createOdsParser(context, sink);
+  },
+};
+
+function createOdsParser(context: ParseContext, sink: IngestSink): RecordParser {
+  const issue = issueFactory(context.file);
+  return {
+    row(cells, rowNumber) {
+      if (cells.length < 12) {
+        sink.issue(issue('WRONG_COLUMN_COUNT', rowNumber, null, `expected the 27 columns of an ODS extract, found ${cells.length}`));
+        return;
+      }
+      let valid = true;
+      const code = cells[0].trim().toUpperCase();
+      if (!/^[A-Z0-9]{3,6}$/.test(code)) {
+        sink.issue(issue('BAD_CODE', rowNumber, 0, `organisation code ${quote(code)} is not an ODS code`));
+        valid = false;
+      }
+      const name = cleanText(cells[1]);
+      if (name === '') {
+        sink.issue(issue('MISSING_VALUE', rowNumber, 1, 'organisation name is empty'));
+        valid = false;
+      }
+      const regionCode = cells[2].trim().toUpperCase();
+      const icbCode = cells[3].trim().toUpperCase();
+      const openedOn = parseOdsDate(cells[10]);
+      const closedOn = parseOdsDate(cells[11]);
+      if (openedOn === undefined) {
+        sink.issue(issue('BAD_DATE', rowNumber, 10, `open date ${quote(cells[10])} is not a date (YYYYMMDD)`));
+        valid = false;
+      }
+      if (closedOn === undefined) {
+        sink.issue(issue('BAD_DATE', rowNumber, 11, `close date ${quote(cells[11])} is not a date (YYYYMMDD)`));
+        valid = false;
+      }
+      if (!valid || openedOn === undefined || closedOn === undefined) return;
+      sink.organisation({
+        code,
+        name: titleCaseName(name),
+        kind: 'trust',
+        postcode: cleanText(cells[9] ?? '') || null,
+        openedOn,
+        closedOn,
+        authority: 'replace',
+      });
+      if (/^[A-Z]\d{2}$/.test(regionCode)) {
+        emitRegion(sink, regionCode);
+        sink.membership({ memberCode: code, parentCode: regionCode, relation: 'region', validFrom: latest(REGIONS_ESTABLISHED, openedOn), validTo: closedOn });
+      }
+      if (/^Q[A-Z0-9]{2}$/.test(icbCode)) {
+        sink.organisation({ code: icbCode, name: `ICB ${icbCode}`, kind: 'icb', authority: 'fill' });
+        sink.membership({ memberCode: code, parentCode: icbCode, relation: 'icb_ods', validFrom: latest(ICB_ESTABLISHED, openedOn), validTo: closedOn });
+      }
+    },
+    finish() {},
+  };
+}
+
+const LOOKUP_REQUIRED = [
+  'org_code',
+  'org_name',
+  'nhse_region_code',
+  'nhse_region_name',
+  'icb_code_ods_hlhg',
+  'icb_name_for_code_if_unambiguous',
+  'icb_name_nhse_ae_jun2024',
+] as const;
+const LOOKUP_OPTIONAL = ['postcode', 'open_date', 'close_date'] as const;
+
+/**
+ * Tend's trust → region → ICB lookup (derived from ODS and NHS England's June 2024 A&E file). Keeps
+ * both ICB mappings: the ODS geography (`icb_ods`) and NHS England's performance mapping
+ * (`icb_nhse`), which differ for a few trusts (e.g. RAN is in North West London by ODS but reported
+ * under North Central London).
+ */
+export const trustLookupFormat: ImportFormat = {
+  id: 'tend-trust-icb-lookup',
+  label: 'Trust → region → ICB lookup',
+  publication: 'NHS England ODS and A&E performance mapping: trust to region and ICB',
+  hasHeader: true,
+  detect: (header) => headerHasAll(header, ['org_code', 'nhse_region_code', 'icb_code_ods_hlhg']),
+  open(header, context, sink) {
+    const columns = mapColumns(header, { required: LOOKUP_REQUIRED, optional: LOOKUP_OPTIONAL }, context.file, sink);
+    if (!columns) return undefined;
+    const issue = issueFactory(context.file);
+    const icbCodeByName = new Map<string, string>();
+    const performanceMappings: { code: string; icbCode: string; icbName: string; validFrom: string; validTo: string | null; rowNumber: number }[] = [];
+    return {
+      row(cells, rowNumber) {
+        const code = (cells[columns.org_code] ?? '').trim().toUpperCase();
+        if (!/^[A-Z0-9]{3,6}$/.test(code)) {
+          sink.issue(issue('BAD_CODE', rowNumber, columns.org_code, `org_code: ${quote(code)} is not an ODS code`));
+          return;
+        }
+        const openedOn = columns.open_date === undefined ? null : parseOdsDate(cells[columns.open_date] ?? '');
+        const closedOn = columns.close_date === undefined ? null : parseOdsDate(cells[columns.close_date] ?? '');
+        if (openedOn === undefined || closedOn === undefined) {
+          const column = openedOn === undefined ? columns.open_date : columns.close_date;
+          sink.issue(issue('BAD_DATE', rowNumber, column, `${quote(cells[column] ?? '')} is not a date (YYYYMMDD)`));
+          return;
+        }
+        const regionCode = (cells[columns.nhse_region_code] ?? '').trim().toUpperCase();
+        const regionName = cleanText(cells[columns.nhse_region_name] ?? '');
+        const icbCode = (cells[columns.icb_code_ods_hlhg] ?? '').trim().toUpperCase();
+        const icbName = cleanText(cells[columns.icb_name_for_code_if_unambiguous] ?? '');
+        const performanceIcbName = cleanText(cells[columns.icb_name_nhse_ae_jun2024] ?? '');
+        sink.organisation({ code, name: titleCaseName(cells[columns.org_name] ?? code), kind: 'trust', openedOn, closedOn, authority: 'fill' });
+        if (/^[A-Z]\d{2}$/.test(regionCode)) {
+          emitRegion(sink, regionCode, regionName || undefined);
+          sink.membership({ memberCode: code, parentCode: regionCode, relation: 'region', validFrom: latest(REGIONS_ESTABLISHED, openedOn), validTo: closedOn });
+        }
+        if (/^Q[A-Z0-9]{2}$/.test(icbCode)) {
+          sink.organisation({ code: icbCode, name: icbName || `ICB ${icbCode}`, kind: 'icb', authority: icbName ? 'replace' : 'fill' });
+          if (icbName) icbCodeByName.set(icbName.toLowerCase(), icbCode);
+          sink.membership({ memberCode: code, parentCode: icbCode, relation: 'icb_ods', validFrom: latest(ICB_ESTABLISHED, openedOn), validTo: closedOn });
+        }
+        if (performanceIcbName) {
+          performanceMappings.push({ code, icbCode, icbName: performanceIcbName, validFrom: latest(ICB_ESTABLISHED, openedOn), validTo: closedOn, rowNumber });
+        }
+      },
+      finish() {
+        // An ICB code shared by trusts NHS England reports under different ICBs has no unambiguous
+        // name in the lookup; it takes the name most of its trusts are reported under.
+        const namesByCode = new Map<string, Map<string, number>>();
+        for (const mapping of performanceMappings) {
+          if ([...icbCodeByName.values()].includes(mapping.icbCode)) continue;
+          const votes = namesByCode.get(mapping.icbCode) ?? new Map<string, number>();
+          votes.set(mapping.icbName, (votes.get(mapping.icbName) ?? 0) + 1);
+          namesByCode.set(mapping.icbCode, votes);
+        }
+        for (const [icbCode, votes] of namesByCode) {
+          const candidates = [...votes.entries()].filter(([name]) => !icbCodeByName.has(name.toLowerCase()));
+          if (candidates.length === 0) continue;
+          const [name] = candidates.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+          icbCodeByName.set(name.toLowerCase(), icbCode);
+          sink.organisation({ code: icbCode, name, kind: 'icb', authority: 'replace' });
+        }
+        for (const mapping of performanceMappings) {
+          const icbCode = icbCodeByName.get(mapping.icbName.toLowerCase());
+          if (!icbCode) {
+            sink.issue(
+              issue('BAD_CODE', mapping.rowNumber, columns.icb_name_nhse_ae_jun2024, `no ICB code is known for ${quote(mapping.icbName)}; the performance mapping for this trust was not recorded`, 'warning'),
+            );
+            continue;
+          }
+          sink.membership({ memberCode: mapping.code, parentCode: icbCode, relation: 'icb_nhse', validFrom: mapping.validFrom, validTo: mapping.validTo });
+        }
+      },
+    };
+  },
+};

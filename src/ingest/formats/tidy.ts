@@ -1,0 +1,127 @@
+import { observationStatuses, type ObservationStatus } from '../../domain/metric.ts';
+import { parseTidyPeriod } from '../../domain/period.ts';
+import { cleanText, issueFactory, parseNumberCell, quote } from '../cells.ts';
+import { headerHasAll, mapColumns } from '../header.ts';
+import type { ImportFormat, IngestSink, ParseContext, RecordParser } from '../types.ts';
+
+const REQUIRED = ['org_code', 'metric_id', 'period', 'value'] as const;
+const OPTIONAL = ['numerator', 'denominator', 'status', 'note'] as const;
+type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
+
+/**
+ * Tend's tidy template, CSV or XLSX: one row per organisation × metric × period.
+ *
+ * | column | required | meaning |
+ * |---|---|---|
+ * | org_code | yes | ODS code of an organisation Tend knows |
+ * | metric_id | yes | a metric in the catalogue (`tend metrics`) |
+ * | period | yes | `YYYY-MM` (a month) or `YYYY-MM-DD` (a day) |
+ * | value | yes (may be empty) | the figure; empty means missing, never zero |
+ * | numerator, denominator | no | non-negative counts, numerator ≤ denominator |
+ * | status | no | reported, missing, suppressed or not_applicable |
+ * | note | no | free text kept beside the figure |
+ */
+export const tidyFormat: ImportFormat = {
+  id: 'tend-tidy',
+  label: 'Tend tidy template',
+  publication: 'Tend tidy template',
+  hasHeader: true,
+  detect: (header) => headerHasAll(header, ['org_code', 'metric_id']) || headerHasAll(header, ['metric_id', 'period']),
+  open(header, context, sink) {
+    const columns = mapColumns<Column>(header, { required: REQUIRED, optional: OPTIONAL }, context.file, sink);
+    return columns ? createTidyParser(columns, context, sink) : undefined;
+  },
+};
+
+function createTidyParser(columns: Record<Column, number>, context: ParseContext, sink: IngestSink): RecordParser {
+  const issue = issueFactory(context.file);
+  const text = (cells: readonly string[], column: Column): string => (columns[column] === undefined ? '' : (cells[columns[column]] ?? ''));
+
+  const readCount = (cells: readonly string[], rowNumber: number, column: 'numerator' | 'denominator'): number | null | undefined => {
+    const raw = text(cells, column);
+    const value = parseNumberCell(raw);
+    if (value === null) return null;
+    if (Number.isNaN(value)) {
+      sink.issue(issue('NOT_A_NUMBER', rowNumber, columns[column], `${column}: ${quote(raw)} is not a number`));
+      return undefined;
+    }
+    if (value < 0) {
+      sink.issue(issue('NEGATIVE_COUNT', rowNumber, columns[column], `${column}: ${quote(raw)} is negative; counts cannot be below zero`));
+      return undefined;
+    }
+    return value;
+  };
+
+  return {
+    row(cells, rowNumber) {
+      let valid = true;
+      const orgCode = text(cells, 'org_code').trim().toUpperCase();
+      if (!/^[A-Z0-9]{3,9}$/.test(orgCode)) {
+        sink.issue(issue('BAD_CODE', rowNumber, columns.org_code, orgCode === '' ? 'org_code is empty' : `org_code: ${quote(text(cells, 'org_code'))} is not an organisation code`));
+        valid = false;
+      }
+      const metricId = text(cells, 'metric_id').trim();
+      if (metricId === '') {
+        sink.issue(issue('UNKNOWN_METRIC', rowNumber, columns.metric_id, 'metric_id is empty'));
+        valid = false;
+      } else if (!context.knownMetricIds.has(metricId)) {
+        sink.issue(issue('UNKNOWN_METRIC', rowNumber, columns.metric_id, `metric_id: ${quote(metricId)} is not in the catalogue; list metrics with \`tend metrics\``));
+        valid = false;
+      }
+      const periodText = text(cells, 'period');
+      const period = parseTidyPeriod(periodText);
+      if (!period) {
+        sink.issue(issue('BAD_PERIOD', rowNumber, columns.period, `period: ${quote(periodText)} is not a month (YYYY-MM) or a day (YYYY-MM-DD)`));
+        valid = false;
+      }
+      const valueText = text(cells, 'value');
+      const value = parseNumberCell(valueText);
+      if (value !== null && !Number.isFinite(value)) {
+        sink.issue(issue('NOT_A_NUMBER', rowNumber, columns.value, `value: ${quote(valueText)} is not a number`));
+        valid = false;
+      }
+      const numerator = readCount(cells, rowNumber, 'numerator');
+      const denominator = readCount(cells, rowNumber, 'denominator');
+      if (numerator === undefined || denominator === undefined) valid = false;
+      if (numerator != null && denominator != null && numerator > denominator) {
+        sink.issue(issue('NUMERATOR_ABOVE_DENOMINATOR', rowNumber, columns.numerator, `numerator ${numerator} is more than denominator ${denominator}`));
+        valid = false;
+      }
+      const statusText = text(cells, 'status').trim().toLowerCase().replaceAll(' ', '_');
+      let status: ObservationStatus = value === null ? 'missing' : 'reported';
+      if (statusText !== '') {
+        if (!observationStatuses.includes(statusText as ObservationStatus)) {
+          sink.issue(issue('NOT_A_NUMBER', rowNumber, columns.status, `status: ${quote(text(cells, 'status'))} is not one of ${observationStatuses.join(', ')}`));
+          valid = false;
+        } else {
+          status = statusText as ObservationStatus;
+          if (status === 'reported' && value === null) {
+            sink.issue(issue('MISSING_VALUE', rowNumber, columns.value, 'value is empty but status says reported'));
+            valid = false;
+          }
+          if (status !== 'reported' && value !== null) {
+            sink.issue(issue('MISSING_VALUE', rowNumber, columns.value, `value ${quote(valueText)} given but status says ${status}; leave the value empty`));
+            valid = false;
+          }
+        }
+      }
+      if (!valid || !period || value === undefined || numerator === undefined || denominator === undefined) return;
+      const note = text(cells, 'note');
+      sink.observation({
+        orgCode,
+        metricId,
+        periodStart: period.start,
+        periodEnd: period.end,
+        granularity: period.granularity,
+        value: Number.isNaN(value as number) ? null : value,
+        numerator,
+        denominator,
+        status,
+        note: cleanText(note) === '' ? null : note.trim(),
+        detail: null,
+        rowNumber,
+      });
+    },
+    finish() {},
+  };
+}

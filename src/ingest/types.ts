@@ -1,0 +1,123 @@
+import type { MetricDefinition, ObservationStatus } from '../domain/metric.ts';
+import type { Granularity } from '../domain/period.ts';
+
+/** Stable codes for every problem an importer can report. `docs/IMPORT-ERRORS.md` explains each. */
+export type IngestIssueCode =
+  | 'EMPTY_FILE'
+  | 'BINARY_FILE'
+  | 'UNREADABLE_CSV'
+  | 'UNKNOWN_FORMAT'
+  | 'MISSING_COLUMN'
+  | 'UNKNOWN_COLUMN'
+  | 'DUPLICATE_COLUMN'
+  | 'WRONG_COLUMN_COUNT'
+  | 'NOT_A_NUMBER'
+  | 'NEGATIVE_COUNT'
+  | 'NOT_A_WHOLE_NUMBER'
+  | 'NUMERATOR_ABOVE_DENOMINATOR'
+  | 'VALUE_DISAGREES_WITH_RATIO'
+  | 'BAD_PERIOD'
+  | 'BAD_DATE'
+  | 'BAD_CODE'
+  | 'MISSING_VALUE'
+  | 'UNKNOWN_METRIC'
+  | 'UNKNOWN_ORGANISATION'
+  | 'CONFLICTING_DUPLICATE'
+  | 'TOTAL_MISMATCH'
+  | 'MIXED_PERIODS'
+  | 'NO_DATA_ROWS'
+  | 'FORMULA_TEXT';
+
+export interface IngestIssue {
+  readonly code: IngestIssueCode;
+  readonly severity: 'error' | 'warning';
+  readonly file: string;
+  /** Row as a spreadsheet shows it (1-based, the header row included); null for whole-file problems. */
+  readonly row: number | null;
+  /** Column letter as a spreadsheet shows it (A, B, … AA); null when the problem is not in one column. */
+  readonly column: string | null;
+  readonly message: string;
+}
+
+/** One observation parsed from a file, ready to be written. */
+export interface ObservationRecord {
+  orgCode: string;
+  metricId: string;
+  periodStart: string;
+  periodEnd: string;
+  granularity: Granularity;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  status: ObservationStatus;
+  note: string | null;
+  detail: Record<string, unknown> | null;
+  /** Spreadsheet row it came from, for messages. */
+  rowNumber: number;
+}
+
+export type OrganisationKind = 'trust' | 'icb' | 'region' | 'country' | 'group' | 'team' | 'independent_provider' | 'other_provider';
+
+export interface OrganisationRecord {
+  code: string;
+  name: string;
+  kind: OrganisationKind;
+  nofTrustType?: string | null;
+  nofTrustSubtype?: string | null;
+  postcode?: string | null;
+  openedOn?: string | null;
+  closedOn?: string | null;
+  /**
+   * How the record treats an organisation already in the store: `replace` (an authoritative
+   * register such as ODS), `fill` (only add if missing), or `nof` (set the NOF trust type).
+   */
+  authority: 'replace' | 'fill' | 'nof';
+}
+
+export type MembershipRelation = 'icb_ods' | 'icb_nhse' | 'region' | 'group';
+
+export interface MembershipRecord {
+  memberCode: string;
+  parentCode: string;
+  relation: MembershipRelation;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/** Where parsed things go. A format never writes anything itself. */
+export interface IngestSink {
+  observation(record: ObservationRecord): void;
+  organisation(record: OrganisationRecord): void;
+  membership(record: MembershipRecord): void;
+  metric(record: MetricDefinition): void;
+  issue(issue: IngestIssue): void;
+}
+
+export interface ParseContext {
+  /** File name as the user gave it, used in every message. */
+  readonly file: string;
+  /** Ids of metrics in the catalogue (built-in and imported). */
+  readonly knownMetricIds: ReadonlySet<string>;
+}
+
+/** A parser for one format: fed each data record in order, then finished. */
+export interface RecordParser {
+  /** `cells` are the record's fields as text; `rowNumber` the spreadsheet row. */
+  row(cells: readonly string[], rowNumber: number): void;
+  finish(): void;
+}
+
+/** One file format Tend can import, recognised from its first record. */
+export interface ImportFormat {
+  readonly id: string;
+  readonly label: string;
+  readonly publication: string;
+  /** Whether the first record is a header row. */
+  readonly hasHeader: boolean;
+  /** True when `firstRecord` (the header, or the first data record for headerless formats) is this format's. */
+  detect(firstRecord: readonly string[]): boolean;
+  /** Checks the header and returns a parser; problems with the header go to the sink. */
+  open(firstRecord: readonly string[], context: ParseContext, sink: IngestSink): RecordParser | undefined;
+  /** Edition taken from the file content where the publication states one (e.g. the period). */
+  readonly edition?: string;
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import type { Config } from '../config/config.ts';
+import { AppError } from '../errors.ts';
+import { builtinMetrics } from '../domain/metric-catalogue.ts';
+import { migrationProvider } from './migrations/index.ts';
+import { upsertMetrics } from './repos/metric-repo.ts';
+import type { Database } from './tables.ts';
+
+export type StoreKind = 'pglite' | 'postgres';
+
+/** An open store: the Kysely handle plus what it runs on. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly kind: StoreKind;
+  /** Where the data lives, for messages (a folder, `memory://`, or the server with the password hidden). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** Dates stay ISO strings; 64-bit counts become numbers (Tend's counts are far below 2^53). */
+const parseAsText = (value: string): string => value;
+const parseAsNumber = (value: string): number => Number(value);
+
+pg.types.setTypeParser(DATE_OID, parseAsText);
+pg.types.setTypeParser(INT8_OID, parseAsNumber);
+pg.types.setTypeParser(NUMERIC_OID, parseAsNumber);
+
+/**
+ * Opens the store: PGlite (embedded PostgreSQL) in `config.dataDir` when `DATABASE_URL` is
+ * unset, otherwise a PostgreSQL server through `pg`. Migrates to the latest schema and adds the
+ * built-in metrics.
+ */
+export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Store> {
+  const store = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir);
+  try {
+    await migrateToLatest(store.db);
+    await upsertMetrics(store.db, builtinMetrics);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+async function openPglite(dataDir: string): Promise<Store> {
+  const inMemory = dataDir === 'memory://';
+  if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite(inMemory ? undefined : dataDir, {
+    parsers: { [pgliteTypes.DATE]: parseAsText, [INT8_OID]: parseAsNumber, [NUMERIC_OID]: parseAsNumber },
+  });
+  try {
+    await pglite.waitReady;
+  } catch (error) {
+    throw new AppError('DATABASE_UNAVAILABLE', `The embedded database in ${dataDir} could not be opened.`, { cause: error });
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    db,
+    kind: 'pglite',
+    location: dataDir,
+    async close() {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(databaseUrl: string): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end();
+    throw new AppError('DATABASE_UNAVAILABLE', `Could not connect to PostgreSQL at ${redact(databaseUrl)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    location: redact(databaseUrl),
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableName: 'tend_migration', migrationLockTableName: 'tend_migration_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new AppError('DATABASE_UNAVAILABLE', `Database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+function redact(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'the configured server';
+  }
+}

@@ -1,0 +1,13 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as createCoreTables from './2026_11_21_0900_create_core_tables.ts';
+
+/** Every migration, in order. Add new ones at the end with a later date prefix. */
+const migrations: Record<string, Migration> = {
+  '2026_11_21_0900_create_core_tables': createCoreTables,
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

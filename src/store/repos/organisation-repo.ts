@@ -1,0 +1,127 @@
+import { type Kysely, sql } from 'kysely';
+import type { MembershipRecord, OrganisationRecord } from '../../ingest/types.ts';
+import type { Database, MembershipRow, OrganisationRow } from '../tables.ts';
+
+/**
+ * Writes organisations by the authority of their source: `replace` (a register such as ODS: name,
+ * kind, postcode and dates win), `fill` (only adds unknown codes), `nof` (sets the Oversight Framework
+ * trust type and subtype). Nothing is rewritten when it has not changed.
+ */
+export async function upsertOrganisations(db: Kysely<Database>, records: readonly OrganisationRecord[], source: string): Promise<void> {
+  for (const authority of ['replace', 'fill', 'nof'] as const) {
+    const rows = records
+      .filter((record) => record.authority === authority)
+      .map((record) => ({
+        code: record.code,
+        name: record.name,
+        kind: record.kind,
+        nof_trust_type: record.nofTrustType ?? null,
+        nof_trust_subtype: record.nofTrustSubtype ?? null,
+        postcode: record.postcode ?? null,
+        opened_on: record.openedOn ?? null,
+        closed_on: record.closedOn ?? null,
+        successor_code: null,
+        source,
+      }));
+    for (let start = 0; start < rows.length; start += 500) {
+      const chunk = rows.slice(start, start + 500);
+      const insert = db.insertInto('organisation').values(chunk);
+      if (authority === 'fill') {
+        await insert.onConflict((conflict) => conflict.column('code').doNothing()).execute();
+      } else if (authority === 'replace') {
+        await insert
+          .onConflict((conflict) =>
+            conflict
+              .column('code')
+              .doUpdateSet((eb) => ({
+                name: eb.ref('excluded.name'),
+                kind: eb.ref('excluded.kind'),
+                postcode: sql<string | null>`coalesce(excluded.postcode, organisation.postcode)`,
+                opened_on: sql<string | null>`coalesce(excluded.opened_on, organisation.opened_on)`,
+                closed_on: eb.ref('excluded.closed_on'),
+                source: eb.ref('excluded.source'),
+                updated_at: sql<Date>`now()`,
+              }))
+              .where(
+                sql<boolean>`(organisation.name, organisation.kind, organisation.postcode, organisation.opened_on, organisation.closed_on)
+                  is distinct from (excluded.name, excluded.kind, coalesce(excluded.postcode, organisation.postcode), coalesce(excluded.opened_on, organisation.opened_on), excluded.closed_on)`,
+              ),
+          )
+          .execute();
+      } else {
+        await insert
+          .onConflict((conflict) =>
+            conflict
+              .column('code')
+              .doUpdateSet((eb) => ({
+                nof_trust_type: eb.ref('excluded.nof_trust_type'),
+                nof_trust_subtype: eb.ref('excluded.nof_trust_subtype'),
+                updated_at: sql<Date>`now()`,
+              }))
+              .where(
+                sql<boolean>`(organisation.nof_trust_type, organisation.nof_trust_subtype) is distinct from (excluded.nof_trust_type, excluded.nof_trust_subtype)`,
+              ),
+          )
+          .execute();
+      }
+    }
+  }
+}
+
+/** Records memberships; an existing one (same member, relation, parent and start) only has its end date updated. */
+export async function upsertMemberships(db: Kysely<Database>, records: readonly MembershipRecord[], source: string): Promise<void> {
+  for (let start = 0; start < records.length; start += 500) {
+    const chunk = records.slice(start, start + 500).map((record) => ({
+      member_code: record.memberCode,
+      parent_code: record.parentCode,
+      relation: record.relation,
+      valid_from: record.validFrom,
+      valid_to: record.validTo,
+      source,
+    }));
+    await db
+      .insertInto('membership')
+      .values(chunk)
+      .onConflict((conflict) =>
+        conflict
+          .columns(['member_code', 'relation', 'parent_code', 'valid_from'])
+          .doUpdateSet((eb) => ({ valid_to: eb.ref('excluded.valid_to') }))
+          .where(sql<boolean>`membership.valid_to is distinct from excluded.valid_to`),
+      )
+      .execute();
+  }
+}
+
+export interface OrganisationFilter {
+  kind?: string;
+  search?: string;
+  limit?: number;
+}
+
+export async function listOrganisations(db: Kysely<Database>, filter: OrganisationFilter = {}): Promise<OrganisationRow[]> {
+  let query = db.selectFrom('organisation').selectAll().orderBy('code');
+  if (filter.kind) query = query.where('kind', '=', filter.kind as OrganisationRow['kind']);
+  if (filter.search) {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+    query = query.where((eb) => eb.or([eb('code', 'ilike', pattern), eb('name', 'ilike', pattern)]));
+  }
+  if (filter.limit) query = query.limit(filter.limit);
+  return query.execute();
+}
+
+export async function findOrganisation(db: Kysely<Database>, code: string): Promise<OrganisationRow | undefined> {
+  return db.selectFrom('organisation').selectAll().where('code', '=', code.toUpperCase()).executeTakeFirst();
+}
+
+/** Current memberships of an organisation (no end date, or ending in the future), with the parent's name. */
+export async function membershipsOf(db: Kysely<Database>, code: string): Promise<(MembershipRow & { parent_name: string })[]> {
+  return db
+    .selectFrom('membership')
+    .innerJoin('organisation as parent', 'parent.code', 'membership.parent_code')
+    .selectAll('membership')
+    .select('parent.name as parent_name')
+    .where('membership.member_code', '=', code.toUpperCase())
+    .orderBy('membership.relation')
+    .orderBy('membership.valid_from')
+    .execute();
+}

@@ -1,0 +1,174 @@
+import { type Kysely, sql } from 'kysely';
+import type { ObservationRecord } from '../../ingest/types.ts';
+import type { Database } from '../tables.ts';
+
+/**
+ * The staging table an import writes into before it is checked and merged. It lives only inside the
+ * import's transaction (`on commit drop`), so a failed import leaves nothing behind.
+ */
+export async function createObservationStage(db: Kysely<Database>): Promise<void> {
+  await sql`
+    create temporary table stage_observation (
+      row_number integer not null,
+      org_code text not null,
+      metric_id text not null,
+      period_start date not null,
+      period_end date not null,
+      granularity text not null,
+      value double precision,
+      numerator double precision,
+      denominator double precision,
+      status text not null,
+      note text,
+      detail jsonb
+    ) on commit drop`.execute(db);
+}
+
+/** Column buffers for a batch of staged observations: one array per column, sent in one statement. */
+export class StageBuffer {
+  rowNumber: number[] = [];
+  orgCode: string[] = [];
+  metricId: string[] = [];
+  periodStart: string[] = [];
+  periodEnd: string[] = [];
+  granularity: string[] = [];
+  value: (number | null)[] = [];
+  numerator: (number | null)[] = [];
+  denominator: (number | null)[] = [];
+  status: string[] = [];
+  note: (string | null)[] = [];
+  detail: (string | null)[] = [];
+
+  get length(): number {
+    return this.rowNumber.length;
+  }
+
+  push(record: ObservationRecord): void {
+    this.rowNumber.push(record.rowNumber);
+    this.orgCode.push(record.orgCode);
+    this.metricId.push(record.metricId);
+    this.periodStart.push(record.periodStart);
+    this.periodEnd.push(record.periodEnd);
+    this.granularity.push(record.granularity);
+    this.value.push(record.value);
+    this.numerator.push(record.numerator);
+    this.denominator.push(record.denominator);
+    this.status.push(record.status);
+    this.note.push(record.note);
+    this.detail.push(record.detail === null ? null : JSON.stringify(record.detail));
+  }
+}
+
+/** Inserts a buffer of observations into the stage with one `unnest` statement. */
+export async function insertStageRows(db: Kysely<Database>, buffer: StageBuffer): Promise<void> {
+  if (buffer.length === 0) return;
+  await sql`
+    insert into stage_observation
+    select row_number, org_code, metric_id, period_start, period_end, granularity, value, numerator, denominator, status, note, detail::jsonb
+    from unnest(
+      ${buffer.rowNumber}::integer[], ${buffer.orgCode}::text[], ${buffer.metricId}::text[],
+      ${buffer.periodStart}::date[], ${buffer.periodEnd}::date[], ${buffer.granularity}::text[],
+      ${buffer.value}::double precision[], ${buffer.numerator}::double precision[], ${buffer.denominator}::double precision[],
+      ${buffer.status}::text[], ${buffer.note}::text[], ${buffer.detail}::text[]
+    ) as staged(row_number, org_code, metric_id, period_start, period_end, granularity, value, numerator, denominator, status, note, detail)
+  `.execute(db);
+}
+
+export interface StagedDuplicate {
+  org_code: string;
+  metric_id: string;
+  period_start: string;
+  rows: number[];
+  values: (number | null)[];
+  conflicting: boolean;
+}
+
+/** Keys that appear more than once in the stage, with their rows and whether their figures differ. */
+export async function findStagedDuplicates(db: Kysely<Database>, limit: number): Promise<StagedDuplicate[]> {
+  await sql`create index on stage_observation (org_code, metric_id, granularity, period_start)`.execute(db);
+  const result = await sql<StagedDuplicate>`
+    select org_code, metric_id, period_start::text as period_start,
+           array_agg(row_number order by row_number) as rows,
+           array_agg(value order by row_number) as values,
+           count(distinct (coalesce(value::text, '∅'), coalesce(numerator::text, '∅'), coalesce(denominator::text, '∅'), status, coalesce(note, '∅'))) > 1 as conflicting
+    from stage_observation
+    group by org_code, metric_id, granularity, period_start
+    having count(*) > 1
+    order by min(row_number)
+    limit ${limit}`.execute(db);
+  return result.rows;
+}
+
+/** Organisation codes in the stage that the store does not hold, with the first row naming each. */
+export async function findStagedUnknownOrganisations(db: Kysely<Database>, limit: number): Promise<{ org_code: string; first_row: number; row_count: number }[]> {
+  const result = await sql<{ org_code: string; first_row: number; row_count: number }>`
+    select s.org_code, min(s.row_number) as first_row, count(*)::integer as row_count
+    from stage_observation s
+    where not exists (select 1 from organisation o where o.code = s.org_code)
+    group by s.org_code
+    order by min(s.row_number)
+    limit ${limit}`.execute(db);
+  return result.rows;
+}
+
+/** Metric ids in the stage that the catalogue does not hold. */
+export async function findStagedUnknownMetrics(db: Kysely<Database>, limit: number): Promise<{ metric_id: string; first_row: number; row_count: number }[]> {
+  const result = await sql<{ metric_id: string; first_row: number; row_count: number }>`
+    select s.metric_id, min(s.row_number) as first_row, count(*)::integer as row_count
+    from stage_observation s
+    where not exists (select 1 from metric m where m.id = s.metric_id)
+    group by s.metric_id
+    order by min(s.row_number)
+    limit ${limit}`.execute(db);
+  return result.rows;
+}
+
+/** Drops identical duplicates, keeping each key's first row. */
+export async function removeStagedRepeats(db: Kysely<Database>): Promise<void> {
+  await sql`
+    delete from stage_observation s using stage_observation t
+    where s.org_code = t.org_code and s.metric_id = t.metric_id and s.granularity = t.granularity
+      and s.period_start = t.period_start and s.row_number > t.row_number`.execute(db);
+}
+
+const changed = sql`(o.value, o.numerator, o.denominator, o.status, o.note, o.period_end, o.detail)
+  is distinct from (s.value, s.numerator, s.denominator, s.status, s.note, s.period_end, s.detail)`;
+
+/**
+ * Merges the stage into `observation`: new keys are inserted; keys whose figures changed move their
+ * earlier row to `observation_history` and take the new one; identical rows are left as they are.
+ */
+export async function mergeStage(
+  db: Kysely<Database>,
+  provenance: { batchId: number; publication: string; edition: string | null },
+): Promise<{ inserted: number; updated: number; unchanged: number }> {
+  const counts = await sql<{ total: number; existing: number }>`
+    select count(*)::integer as total,
+           count(o.org_code)::integer as existing
+    from stage_observation s
+    left join observation o using (org_code, metric_id, granularity, period_start)`.execute(db);
+  const history = await sql`
+    insert into observation_history (org_code, metric_id, period_start, period_end, granularity, value, numerator, denominator,
+      status, note, detail, batch_id, publication, edition, recorded_at, superseded_by_batch)
+    select o.org_code, o.metric_id, o.period_start, o.period_end, o.granularity, o.value, o.numerator, o.denominator,
+      o.status, o.note, o.detail, o.batch_id, o.publication, o.edition, o.recorded_at, ${provenance.batchId}
+    from observation o
+    join stage_observation s using (org_code, metric_id, granularity, period_start)
+    where ${changed}`.execute(db);
+  const updated = Number(history.numAffectedRows ?? 0n);
+  await sql`
+    insert into observation as o (org_code, metric_id, period_start, period_end, granularity, value, numerator, denominator,
+      status, note, detail, batch_id, publication, edition)
+    select s.org_code, s.metric_id, s.period_start, s.period_end, s.granularity, s.value, s.numerator, s.denominator,
+      s.status, s.note, s.detail, ${provenance.batchId}, ${provenance.publication}, ${provenance.edition}
+    from stage_observation s
+    on conflict (org_code, metric_id, granularity, period_start) do update set
+      period_end = excluded.period_end, value = excluded.value, numerator = excluded.numerator,
+      denominator = excluded.denominator, status = excluded.status, note = excluded.note, detail = excluded.detail,
+      batch_id = excluded.batch_id, publication = excluded.publication, edition = excluded.edition, recorded_at = now()
+    where (o.value, o.numerator, o.denominator, o.status, o.note, o.period_end, o.detail)
+      is distinct from (excluded.value, excluded.numerator, excluded.denominator, excluded.status, excluded.note, excluded.period_end, excluded.detail)
+  `.execute(db);
+  const { total, existing } = counts.rows[0];
+  return { inserted: total - existing, updated, unchanged: existing - updated };
+}
