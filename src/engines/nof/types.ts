@@ -113,7 +113,10 @@ export interface CombinedFinance {
 export interface PublishedCutPoints {
   /** The cut points Tend uses: the midpoint of each interval. */
   readonly values: CutPoints;
-  /** Each boundary lies in (lower, upper]: above the highest average published in the better segment, at or below the lowest in the worse one. */
+  /**
+   * For each boundary, the highest average published in the better segment and the lowest in
+   * the worse one: the true cut point lies between them.
+   */
   readonly intervals: readonly (readonly [number, number])[];
   readonly source: string;
 }
@@ -234,6 +237,8 @@ export interface MetricScore {
   /** The score to 2 d.p., as NHS England publishes it. */
   readonly displayScore: number;
   readonly weight: number;
+  /** Whether the score enters the average (finance components do only when finance is scored separately). */
+  readonly entersAverage: boolean;
   readonly basis: ScoreBasis;
   /** Why the score is as published, in words; null when recomputed. */
   readonly basisReason: string | null;
@@ -242,17 +247,21 @@ export interface MetricScore {
   readonly rankedSet: { readonly rank: number; readonly size: number; readonly inferredFromPublishedScores: boolean } | null;
 }
 
-/** How each metric was scored this quarter, for the whole population. */
+/** How each metric was scored this quarter, across the input. */
 export interface MetricStatus {
   readonly metricId: string;
   readonly name: string;
-  readonly basis: ScoreBasis | 'not-scored';
-  readonly reason: string;
+  /** The ranked set used (ranked metrics only). */
   readonly rankedAgainst: RankedAgainst | null;
-  /** Organisations scored on the metric in the input. */
+  /** Organisations scored on the metric. */
   readonly scoredCount: number;
-  /** Ranked-set size inferred from the published scores (as-published ranked metrics only). */
+  readonly recomputedCount: number;
+  readonly asPublishedCount: number;
+  readonly derivedCount: number;
+  /** In words: how the metric was scored and, where scores are as published, why. */
+  readonly reason: string;
+  /** Ranked-set size inferred from the published scores, for ranked metrics scored as published. */
   readonly inferredRankedSetSize: number | null;
-  /** Recomputed scores that differ from a held published score (2 d.p.). */
+  /** Recomputed or derived scores that differ from a held published score at 2 d.p. */
   readonly disagreementsWithPublished: number;
 }

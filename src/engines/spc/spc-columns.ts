@@ -187,19 +187,23 @@ export function computeSpcColumns(input: SpcColumnsInput, options: ResolvedSpcOp
     columns.seriesGroupOffsets[series] = group;
     if (end === start) continue;
     const direction = directions === null ? defaultDirection : directions[series];
+    let signalled = false;
     let groupStart = start;
-    for (let index = start + 1; index <= end; index++) {
-      if (index === end || (rebaseStarts !== null && rebaseStarts[index] !== 0)) {
-        computeGroup(columns, values, group, series, groupStart, index, options);
-        if (!options.trendAcrossRebase && columns.groupChart[group] !== CHART_RUN) {
-          markTrends(columns.ruleMask, values, groupStart, index, options.trendPoints);
-        }
-        group++;
-        groupStart = index;
+    while (groupStart < end) {
+      let groupEnd = end;
+      if (rebaseStarts !== null) {
+        groupEnd = groupStart + 1;
+        while (groupEnd < end && rebaseStarts[groupEnd] === 0) groupEnd++;
       }
+      if (computeGroup(columns, values, group, series, groupStart, groupEnd, options)) signalled = true;
+      group++;
+      groupStart = groupEnd;
     }
-    if (options.trendAcrossRebase) markTrendsAcrossRebase(columns, values, start, end, options.trendPoints);
-    classifyPoints(columns.ruleMask, columns.specialCause, columns.pointType, start, end, direction, options);
+    if (options.trendAcrossRebase) {
+      markTrendsAcrossRebase(columns, values, start, end, options.trendPoints);
+      signalled = true;
+    }
+    if (signalled) classifyPoints(columns.ruleMask, columns.specialCause, columns.pointType, start, end, direction, options);
     setIcons(columns, series, end, group - 1, direction, targets === null ? Number.NaN : targets[series], options);
   }
   columns.seriesGroupOffsets[seriesCount] = group;
@@ -209,7 +213,10 @@ export function computeSpcColumns(input: SpcColumnsInput, options: ResolvedSpcOp
 /** Centre line and AMR of the last baseline calculated, without allocating a pair per group. */
 const baselineOut = new Float64Array(2);
 
-/** Limits, per-point flags, and the shift and two-in-three rules of one rebase group. */
+/**
+ * One rebase group: limits, per-point flags, and the outside-limits, shift, two-in-three and
+ * (unless trends cross rebases) trend rules. Returns whether any rule fired.
+ */
 function computeGroup(
   columns: SpcColumns,
   values: Float64Array,
@@ -218,13 +225,47 @@ function computeGroup(
   start: number,
   end: number,
   options: ResolvedSpcOptions,
-): void {
+): boolean {
   columns.groupSeries[group] = series;
   columns.groupStart[group] = start;
   columns.groupEnd[group] = end;
   const pointGroup = columns.pointGroup;
-  let valueCount = 0;
-  for (let index = start; index < end; index++) {
+  const baselineEnd = options.fixAfterPoints === null ? end : Math.min(end, start + options.fixAfterPoints);
+
+  // One pass over the baseline for the mean and the average moving range: the same compensated,
+  // correctly rounded sums as `mean` and `averageMovingRange` in engines/stats, fused so that
+  // the values are read once.
+  let sum = 0;
+  let compensation = 0;
+  let count = 0;
+  let rangeSum = 0;
+  let rangeCompensation = 0;
+  let rangeCount = 0;
+  let largestRange = 0;
+  let previous = Number.NaN;
+  for (let index = start; index < baselineEnd; index++) {
+    pointGroup[index] = group;
+    const value = values[index];
+    if (value === value) {
+      const total = sum + value;
+      const rounded = total - sum;
+      compensation += sum - (total - rounded) + (value - rounded);
+      sum = total;
+      count++;
+    }
+    const range = Math.abs(value - previous);
+    if (range === range) {
+      const total = rangeSum + range;
+      const rounded = total - rangeSum;
+      rangeCompensation += rangeSum - (total - rounded) + (range - rounded);
+      rangeSum = total;
+      rangeCount++;
+      largestRange = Math.max(largestRange, range);
+    }
+    previous = value;
+  }
+  let valueCount = count;
+  for (let index = baselineEnd; index < end; index++) {
     pointGroup[index] = group;
     valueCount += Number(values[index] === values[index]);
   }
@@ -232,11 +273,27 @@ function computeGroup(
 
   if (valueCount < options.minimumPoints) {
     computeRunChart(columns, values, group, start, end);
-    return;
+    return false;
   }
 
-  const baselineEnd = options.fixAfterPoints === null ? end : Math.min(end, start + options.fixAfterPoints);
-  if (!baselineStatistics(values, start, baselineEnd, options)) {
+  if (Number.isFinite(sum) && Number.isFinite(rangeSum)) {
+    let centre = meanFromCompensatedSum(sum, compensation, count);
+    const rawAverage = meanFromCompensatedSum(rangeSum, rangeCompensation, rangeCount);
+    let average = rawAverage;
+    if (options.screenMovingRanges) {
+      const limit = movingRangeScreeningFactor * rawAverage;
+      const inclusive = options.screenInclusive;
+      // Nothing to screen out unless the largest range reaches the limit.
+      if (!(inclusive ? largestRange <= limit : largestRange < limit)) {
+        average = averageMovingRange(values, start, baselineEnd, limit, inclusive);
+        if (options.recomputeMeanWhenScreening) {
+          centre = meanWithoutScreenedPoints(values, start, baselineEnd, limit, inclusive);
+        }
+      }
+    }
+    baselineOut[0] = centre;
+    baselineOut[1] = average;
+  } else if (!baselineStatistics(values, start, baselineEnd, options)) {
     scaledBaselineStatistics(values, start, baselineEnd, options);
   }
   const centre = baselineOut[0];
@@ -259,22 +316,28 @@ function computeGroup(
   columns.lowerOneSigma[group] = centre - oneSigmaWidth;
   columns.upperOneSigma[group] = centre + oneSigmaWidth;
 
-  // One pass for the per-point flags, the outside-limits rule, the shift rule and the
-  // two-in-three rule. The arithmetic is written without branches where the data decide
-  // (Number(comparison)), because on noisy data a branch per comparison is mispredicted half
-  // the time and would cost more than the rest of the work.
+  // One pass for the per-point flags and the rules. Comparisons that depend on the data are
+  // turned into numbers (Number(a > b)) rather than branches: on noisy data a branch per
+  // comparison is mispredicted half the time and costs more than all the other work.
   const relativeToMean = columns.relativeToMean;
   const outsideLimits = columns.outsideLimits;
   const closeToLimits = columns.closeToLimits;
   const ruleMask = columns.ruleMask;
   const countBeyondLimits = Number(options.twoInThreeIncludeBeyondLimits);
   const shiftPoints = options.shiftPoints;
+  const trendPoints = options.trendAcrossRebase ? Number.POSITIVE_INFINITY : options.trendPoints;
+  let anyOutside = 0;
+  let signalled = false;
+  let trendFound = false;
   let runLength = 0;
   let runSide = 0;
   let sideBefore = 0;
   let sideTwoBefore = 0;
   let closeBefore = 0;
   let closeTwoBefore = 0;
+  let rising = 0;
+  let falling = 0;
+  previous = Number.NaN;
   for (let index = start; index < end; index++) {
     const value = values[index];
     if (value !== value) {
@@ -284,6 +347,9 @@ function computeGroup(
       sideTwoBefore = 0;
       closeBefore = 0;
       closeTwoBefore = 0;
+      rising = 0;
+      falling = 0;
+      previous = value;
       continue;
     }
     const above = Number(value > centre);
@@ -296,20 +362,23 @@ function computeGroup(
     closeToLimits[index] = close;
     // Outside the limits: bit 1 above the upper limit, bit 2 below the lower one.
     ruleMask[index] = outside * (1 + below);
+    anyOutside |= outside;
 
-    // Shift: points of a maximal run of at least `shiftPoints` on one side of the mean; a point
-    // on the mean or a missing value ends the run.
+    // Shift: every point of a maximal run of at least `shiftPoints` on one side of the mean;
+    // a point on the mean or a missing value ends the run.
     runLength = (runLength * Number(side === runSide) + 1) * (above | below);
     runSide = side;
     if (runLength >= shiftPoints) {
+      signalled = true;
       const bit = side === 1 ? ruleBit.shiftAbove : ruleBit.shiftBelow;
       const from = runLength === shiftPoints ? index - shiftPoints + 1 : index;
       for (let back = from; back <= index; back++) ruleMask[back] |= bit;
     }
 
     // Two in three: three consecutive values on one side of the mean, at least two of them
-    // beyond a 2σ line; those beyond it are flagged.
+    // beyond a 2σ line; those beyond it are flagged. A missing value spoils its windows.
     if (close + closeBefore + closeTwoBefore >= 2 && side !== 0 && sideBefore === side && sideTwoBefore === side) {
+      signalled = true;
       const bit = side === 1 ? ruleBit.twoInThreeAbove : ruleBit.twoInThreeBelow;
       if (closeTwoBefore === 1) ruleMask[index - 2] |= bit;
       if (closeBefore === 1) ruleMask[index - 1] |= bit;
@@ -319,13 +388,27 @@ function computeGroup(
     sideBefore = side;
     closeTwoBefore = closeBefore;
     closeBefore = close;
+
+    // Trend: every point of a maximal run of at least `trendPoints` values each strictly
+    // higher (or each strictly lower) than the one before; a tie or a missing value ends it.
+    rising = rising * Number(value > previous) + 1;
+    falling = falling * Number(value < previous) + 1;
+    previous = value;
+    if (rising >= trendPoints || falling >= trendPoints) {
+      trendFound = true;
+      const run = rising > falling ? rising : falling;
+      const from = run === trendPoints ? index - trendPoints + 1 : index;
+      for (let back = from; back <= index; back++) ruleMask[back] |= ruleBit.trendIncreasing;
+    }
   }
+  if (trendFound) labelTrends(ruleMask, values, start, end);
+  return signalled || trendFound || anyOutside === 1;
 }
 
 /**
- * Centre line and AMR of the baseline `values[start..end)` into `baselineOut`. Returns `false`
- * when a sum overflowed (values near the largest double), so the caller must use
- * `scaledBaselineStatistics`.
+ * Centre line and AMR of the baseline `values[start..end)` into `baselineOut`, using the
+ * primitives of engines/stats. Returns `false` when a sum overflowed (values near the largest
+ * double), so the caller must use `scaledBaselineStatistics`.
  */
 function baselineStatistics(values: Float64Array, start: number, end: number, options: ResolvedSpcOptions): boolean {
   let centre = mean(values, start, end);
@@ -428,14 +511,10 @@ function computeRunChart(columns: SpcColumns, values: Float64Array, group: numbe
 }
 
 /**
- * Trend: every point of a maximal run of at least `trendPoints` values, each strictly higher
- * (or each strictly lower) than the one before. A tie or a missing value ends the run; a trend
- * ignores the mean. Each trend point is then labelled as NHSRplotthedots labels it: by the step
- * to the next point when that point is also in a trend, otherwise by the step from the previous
- * point, and "decreasing" unless that step rises.
+ * Trend rule on `values[start..end)` alone, for trends that cross rebases (MDC SQL); within a
+ * rebase group `computeGroup` runs the same rule in its main pass.
  */
 function markTrends(ruleMask: Uint8Array, values: Float64Array, start: number, end: number, trendPoints: number): void {
-  const part = ruleBit.trendIncreasing;
   let rising = 0;
   let falling = 0;
   let previous = Number.NaN;
@@ -455,10 +534,19 @@ function markTrends(ruleMask: Uint8Array, values: Float64Array, start: number, e
       found = true;
       const run = rising > falling ? rising : falling;
       const from = run === trendPoints ? index - trendPoints + 1 : index;
-      for (let back = from; back <= index; back++) ruleMask[back] |= part;
+      for (let back = from; back <= index; back++) ruleMask[back] |= ruleBit.trendIncreasing;
     }
   }
-  if (!found) return;
+  if (found) labelTrends(ruleMask, values, start, end);
+}
+
+/**
+ * Labels each trend point (marked with the `trendIncreasing` bit) as NHSRplotthedots does: by
+ * the step to the next point when that point is also in a trend, otherwise by the step from
+ * the previous point; "decreasing" unless that step rises.
+ */
+function labelTrends(ruleMask: Uint8Array, values: Float64Array, start: number, end: number): void {
+  const part = ruleBit.trendIncreasing;
   for (let index = start; index < end; index++) {
     if ((ruleMask[index] & part) === 0) continue;
     const nextIsTrend = index + 1 < end && (ruleMask[index + 1] & part) !== 0;

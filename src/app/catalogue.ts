@@ -1,0 +1,124 @@
+import { type Kysely, sql } from 'kysely';
+import { AppError } from '../errors.ts';
+import { findMetric, listMetrics } from '../store/repos/metric-repo.ts';
+import { findOrganisation, listOrganisations, membershipsOf } from '../store/repos/organisation-repo.ts';
+import type { Database, MetricRow, ObservationRow, OrganisationRow } from '../store/tables.ts';
+import { closest } from './suggest.ts';
+
+/** An organisation or a NOT_FOUND error that says what to try instead. */
+export async function requireOrganisation(db: Kysely<Database>, code: string): Promise<OrganisationRow> {
+  const organisation = await findOrganisation(db, code);
+  if (organisation) return organisation;
+  const byName = await listOrganisations(db, { search: code, limit: 5 });
+  const suggestions = byName.length > 0 ? byName.map((row) => `${row.code} (${row.name})`) : closest(code, (await listOrganisations(db)).map((row) => row.code));
+  throw new AppError(
+    'NOT_FOUND',
+    `No organisation has the code ${JSON.stringify(code)}.${suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ''} List organisations with \`tend orgs\`.`,
+  );
+}
+
+/** A metric or a NOT_FOUND error that names the closest ids. */
+export async function requireMetric(db: Kysely<Database>, id: string): Promise<MetricRow> {
+  const metric = await findMetric(db, id);
+  if (metric) return metric;
+  const suggestions = closest(id, (await listMetrics(db)).map((row) => row.id));
+  throw new AppError(
+    'NOT_FOUND',
+    `No metric has the id ${JSON.stringify(id)}.${suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ''} List metrics with \`tend metrics\`.`,
+  );
+}
+
+export interface OrganisationSummary extends OrganisationRow {
+  memberships: { relation: string; parent_code: string; parent_name: string; valid_from: string; valid_to: string | null }[];
+  observationCount: number;
+}
+
+export async function organisationDetail(db: Kysely<Database>, code: string): Promise<OrganisationSummary> {
+  const organisation = await requireOrganisation(db, code);
+  const memberships = await membershipsOf(db, organisation.code);
+  const count = await db.selectFrom('observation').select((eb) => eb.fn.countAll<number>().as('count')).where('org_code', '=', organisation.code).executeTakeFirstOrThrow();
+  return {
+    ...organisation,
+    memberships: memberships.map(({ relation, parent_code, parent_name, valid_from, valid_to }) => ({ relation, parent_code, parent_name, valid_from, valid_to })),
+    observationCount: Number(count.count),
+  };
+}
+
+export interface CoverageRow {
+  org_code: string;
+  org_name: string;
+  reported: number;
+  not_reported: number;
+  first_period: string;
+  last_period: string;
+}
+
+export interface Coverage {
+  metric: MetricRow;
+  organisations: CoverageRow[];
+  periods: { first: string | null; last: string | null; count: number };
+  /** When the metric has no observations: which metrics do, so the answer is never a silent empty. */
+  metricsWithData: { id: string; name: string; observations: number }[];
+}
+
+/** Which organisations and periods hold observations of a metric. */
+export async function metricCoverage(db: Kysely<Database>, metricId: string): Promise<Coverage> {
+  const metric = await requireMetric(db, metricId);
+  const organisations = await sql<CoverageRow>`
+    select o.org_code, coalesce(org.name, o.org_code) as org_name,
+      count(*) filter (where o.status = 'reported')::integer as reported,
+      count(*) filter (where o.status <> 'reported')::integer as not_reported,
+      min(o.period_start)::text as first_period, max(o.period_start)::text as last_period
+    from observation o left join organisation org on org.code = o.org_code
+    where o.metric_id = ${metric.id}
+    group by o.org_code, org.name
+    order by o.org_code`.execute(db);
+  const periods = await sql<{ first: string | null; last: string | null; count: number }>`
+    select min(period_start)::text as first, max(period_start)::text as last, count(distinct period_start)::integer as count
+    from observation where metric_id = ${metric.id}`.execute(db);
+  const metricsWithData =
+    organisations.rows.length > 0
+      ? []
+      : (
+          await sql<{ id: string; name: string; observations: number }>`
+            select m.id, m.name, count(*)::integer as observations from observation o join metric m on m.id = o.metric_id
+            group by m.id, m.name order by m.id`.execute(db)
+        ).rows;
+  return { metric, organisations: organisations.rows, periods: periods.rows[0], metricsWithData };
+}
+
+export interface ObservationSeries {
+  organisation: OrganisationRow;
+  metric: MetricRow;
+  observations: ObservationRow[];
+  /** When there are none: the metrics this organisation does have, and how many organisations have this metric. */
+  metricsForOrganisation: { id: string; name: string; observations: number }[];
+  organisationsWithMetric: number;
+}
+
+/** Every observation of one metric for one organisation, oldest first. */
+export async function observationSeries(db: Kysely<Database>, orgCode: string, metricId: string): Promise<ObservationSeries> {
+  const organisation = await requireOrganisation(db, orgCode);
+  const metric = await requireMetric(db, metricId);
+  const observations = await db
+    .selectFrom('observation')
+    .selectAll()
+    .where('org_code', '=', organisation.code)
+    .where('metric_id', '=', metric.id)
+    .orderBy('period_start')
+    .orderBy('granularity')
+    .execute();
+  let metricsForOrganisation: ObservationSeries['metricsForOrganisation'] = [];
+  let organisationsWithMetric = 0;
+  if (observations.length === 0) {
+    metricsForOrganisation = (
+      await sql<{ id: string; name: string; observations: number }>`
+        select m.id, m.name, count(*)::integer as observations from observation o join metric m on m.id = o.metric_id
+        where o.org_code = ${organisation.code} group by m.id, m.name order by m.id`.execute(db)
+    ).rows;
+    organisationsWithMetric = (
+      await sql<{ count: number }>`select count(distinct org_code)::integer as count from observation where metric_id = ${metric.id}`.execute(db)
+    ).rows[0].count;
+  }
+  return { organisation, metric, observations, metricsForOrganisation, organisationsWithMetric };
+}

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { type ImportResult, importFile } from '../../app/import-file.ts';
+import type { Config } from '../../config/config.ts';
+import { AppError } from '../../errors.ts';
+import { formatIssue } from '../../ingest/cells.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/tables.ts';
+import { configFrom, type GlobalOptions, print, withStore } from '../context.ts';
+
+const PROGRESS_THRESHOLD_BYTES = 1_000_000;
+
+/** One line per file saying what happened to it. */
+export function summariseImport(result: ImportResult): string {
+  const format = result.formatLabel ?? result.format ?? 'unrecognised format';
+  switch (result.outcome) {
+    case 'imported':
+      return `${result.file}: imported as batch ${result.batchId} (${format}): ${result.rows} rows, ${result.observations} observations — ${result.inserted} new, ${result.updated} revised, ${result.unchanged} unchanged${result.warningCount ? `; ${result.warningCount} warning(s)` : ''}`;
+    case 'unchanged':
+      return `${result.file}: unchanged — this exact file was already imported as batch ${result.previousBatchId}`;
+    default:
+      return `${result.file}: refused — ${result.errorCount} problem(s); nothing from this file was saved`;
+  }
+}
+
+/**
+ * Imports files one after another, each in its own transaction, with a progress bar for large
+ * files on a terminal. Prints every problem as `file:row:column: message`.
+ */
+export async function importFiles(
+  db: Kysely<Database>,
+  files: readonly string[],
+  options: { quiet?: boolean; progress?: boolean; log?: (line: string) => void } = {},
+): Promise<ImportResult[]> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const results: ImportResult[] = [];
+  for (const file of files) {
+    const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+    const showBar = (options.progress ?? process.stderr.isTTY) && size >= PROGRESS_THRESHOLD_BYTES;
+    const bar = showBar
+      ? new cliProgress.SingleBar(
+          { format: `${file} [{bar}] {percentage}% | {value}/{total} MB`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+    bar?.start(Math.round(size / 1e5) / 10, 0);
+    const result = await importFile(db, file, {
+      onProgress: bar ? (bytesRead) => bar.update(Math.round(bytesRead / 1e5) / 10) : undefined,
+    });
+    bar?.stop();
+    results.push(result);
+    if (!options.quiet || result.outcome === 'rejected') {
+      for (const issue of result.issues) log(formatIssue(issue));
+      const hidden = result.errorCount + result.warningCount - result.issues.length;
+      if (hidden > 0) log(`${file}: … and ${hidden} more problem(s) not shown`);
+    }
+    log(summariseImport(result));
+  }
+  return results;
+}
+
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description('Import NHS publications or tidy files into the store (format detected from the header)')
+    .argument('<files...>', 'CSV or XLSX files')
+    .option('--format <format>', 'output format for the summary: text or json', 'text')
+    .action(async (files: string[], options: { format: string }, command: Command) => {
+      if (!['text', 'json'].includes(options.format)) throw new AppError('INVALID_ARGUMENT', `invalid --format: ${options.format} (text or json)`);
+      const config: Config = configFrom(command.optsWithGlobals<GlobalOptions>());
+      const results = await withStore(config, (store) =>
+        importFiles(store.db, files, { log: options.format === 'json' ? () => {} : undefined }),
+      );
+      if (options.format === 'json') await print(JSON.stringify(results, null, 2));
+      const refused = results.filter((result) => result.outcome === 'rejected');
+      if (refused.length > 0) {
+        throw new AppError('IMPORT_FAILED', `${refused.length} of ${results.length} file(s) refused: ${refused.map((result) => result.file).join(', ')}`, {
+          details: [],
+        });
+      }
+    });
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { demoFiles } from '../../app/demo-data.ts';
+import { importFile } from '../../app/import-file.ts';
+import { storeStatus } from '../../app/status.ts';
+import { AppError } from '../../errors.ts';
+import { formatIssue } from '../../ingest/cells.ts';
+import { openStore, type Store } from '../../store/db.ts';
+import { startServer } from '../../web/server.ts';
+import { configFrom, type GlobalOptions, projectRoot } from '../context.ts';
+
+async function serveUntilStopped(store: Store, config: ReturnType<typeof configFrom>): Promise<void> {
+  const server = await startServer(store, config);
+  process.stderr.write(`Tend is running at ${server.address.replace('127.0.0.1', 'localhost')} (${store.kind}: ${store.location}). Press Ctrl+C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('Stopping Tend…\n');
+  await server.close();
+  await store.close();
+}
+
+/** Loads the bundled demo data into a store, with a progress bar on a terminal. */
+export async function loadDemoData(store: Store, dataRoot = path.join(projectRoot, 'data'), log = (line: string) => process.stderr.write(`${line}\n`)): Promise<void> {
+  const files = demoFiles(dataRoot);
+  const sizes = files.map((file) => fs.statSync(file).size);
+  const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
+  const bar = process.stderr.isTTY
+    ? new cliProgress.SingleBar({ format: 'Loading demo data [{bar}] {percentage}% | {file}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+    : undefined;
+  bar?.start(totalBytes, 0, { file: '' });
+  let done = 0;
+  for (const [index, file] of files.entries()) {
+    const name = path.relative(projectRoot, file);
+    if (!bar) log(`Importing ${name} (${index + 1} of ${files.length})`);
+    const result = await importFile(store.db, file, {
+      displayName: name,
+      onProgress: bar ? (bytesRead) => bar.update(done + bytesRead, { file: path.basename(file) }) : undefined,
+    });
+    done += sizes[index];
+    bar?.update(done, { file: path.basename(file) });
+    if (result.outcome === 'rejected') {
+      bar?.stop();
+      for (const issue of result.issues) log(formatIssue(issue));
+      throw new AppError('IMPORT_FAILED', `The demo file ${name} could not be imported.`);
+    }
+  }
+  bar?.stop();
+  const status = await storeStatus(store.db);
+  log(`Demo data loaded: ${status.organisations} organisations, ${status.metrics} metrics, ${status.observations} observations from ${status.importBatches} files.`);
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the web pages and JSON API over the configured store')
+    .option('--port <port>', 'port to listen on (default 3000, or PORT)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1, or HOST)')
+    .action(async (options: { port?: string; host?: string }, command: Command) => {
+      const config = configFrom({ ...command.optsWithGlobals<GlobalOptions>(), ...options });
+      const store = await openStore(config);
+      await serveUntilStopped(store, config);
+    });
+
+  program
+    .command('demo')
+    .description('Start Tend on a fresh embedded database loaded with the bundled real NHS data, then serve it')
+    .option('--port <port>', 'port to listen on (default 3000, or PORT)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1, or HOST)')
+    .option('--no-serve', 'load the demo data and stop')
+    .action(async (options: { port?: string; host?: string; serve: boolean }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const demoDir = globals.dataDir ?? path.join(process.cwd(), '.tend', 'demo');
+      const config = configFrom({ ...globals, ...options, dataDir: demoDir, databaseUrl: undefined });
+      if (config.dataDir !== 'memory://') fs.rmSync(config.dataDir, { recursive: true, force: true });
+      process.stderr.write(`Creating a fresh embedded database in ${config.dataDir}…\n`);
+      const store = await openStore({ ...config, databaseUrl: undefined });
+      try {
+        await loadDemoData(store);
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+      if (!options.serve) {
+        await store.close();
+        return;
+      }
+      await serveUntilStopped(store, { ...config, databaseUrl: undefined });
+    });
+}

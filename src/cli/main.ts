@@ -1,0 +1,16 @@
+import { isAppError } from '../errors.ts';
+import { buildProgram } from './program.ts';
+
+/** `tend` entry point: runs the command and turns errors into a message and an exit code. */
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  if (isAppError(error)) {
+    process.stderr.write(`tend: ${error.message}\n`);
+    if (error.code !== 'IMPORT_FAILED' && error.code !== 'NOT_FOUND' && error.code !== 'CONFIG_INVALID') process.stderr.write(`  ${error.hint}\n`);
+    process.exitCode = error.exitCode;
+  } else {
+    process.stderr.write(`tend: unexpected error: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = 70;
+  }
+}

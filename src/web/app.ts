@@ -1,0 +1,97 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import view from '@fastify/view';
+import Fastify, { type FastifyInstance } from 'fastify';
+import nunjucks from 'nunjucks';
+import type { Config } from '../config/config.ts';
+import { AppError, isAppError } from '../errors.ts';
+import type { Store } from '../store/db.ts';
+import { registerApiRoutes } from './routes/api.ts';
+import { registerPageRoutes } from './routes/pages.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const nhsukFrontendRoot = path.dirname(require.resolve('nhsuk-frontend/package.json'));
+
+export interface AppDependencies {
+  store: Store;
+  config: Pick<Config, 'logLevel'>;
+  /** Requests per minute per client before 429 (default 600). */
+  rateLimitPerMinute?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+  }
+}
+
+/**
+ * Builds Tend's web application — pages on the NHS.UK design system and the JSON API — without
+ * listening, so tests can `inject()` requests. `src/web/server.ts` listens.
+ */
+export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: dependencies.config.logLevel === 'silent' ? false : { level: dependencies.config.logLevel },
+    disableRequestLogging: dependencies.config.logLevel !== 'debug' && dependencies.config.logLevel !== 'trace',
+  });
+  app.decorate('store', dependencies.store);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+  });
+  await app.register(rateLimit, { max: dependencies.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
+  await app.register(formbody);
+  await app.register(fastifyStatic, { root: path.join(nhsukFrontendRoot, 'dist', 'nhsuk'), prefix: '/assets/', decorateReply: false, index: false });
+  await app.register(fastifyStatic, { root: path.join(nhsukFrontendRoot, 'dist', 'nhsuk', 'assets'), prefix: '/nhsuk-assets/', decorateReply: false, index: false });
+  await app.register(fastifyStatic, { root: path.join(here, 'public'), prefix: '/static/', decorateReply: false, index: false });
+
+  const environment = nunjucks.configure([path.join(here, 'views'), path.join(nhsukFrontendRoot, 'dist')], {
+    autoescape: true,
+    trimBlocks: true,
+    lstripBlocks: true,
+    noCache: false,
+  });
+  await app.register(view, { engine: { nunjucks }, options: { environment }, root: path.join(here, 'views') });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const appError = isAppError(error) ? error : undefined;
+    const validation = (error as { validation?: unknown }).validation;
+    const status = appError?.status ?? (validation ? 400 : ((error as { statusCode?: number }).statusCode ?? 500));
+    if (status >= 500) request.log.error(error);
+    const code = appError?.code ?? (status === 400 ? 'BAD_REQUEST' : status === 429 ? 'RATE_LIMITED' : 'INTERNAL');
+    const message = status >= 500 && !appError ? 'Something went wrong in Tend. The error has been logged.' : (error as Error).message;
+    if (request.url.startsWith('/api/')) return reply.status(status).send({ error: { code, message, details: appError?.details ?? [] } });
+    return reply.status(status).view('pages/error.njk', { pageName: status === 404 ? 'Page not found' : 'Sorry, there is a problem', heading: status === 404 ? 'Page not found' : 'Sorry, there is a problem with the service', message });
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const message = `Nothing lives at ${request.url}. Try the home page, or the API under /api/v1.`;
+    if (request.url.startsWith('/api/')) return reply.status(404).send({ error: { code: 'NOT_FOUND', message, details: [] } });
+    return reply.status(404).view('pages/error.njk', { pageName: 'Page not found', heading: 'Page not found', message });
+  });
+
+  app.get('/health', async () => {
+    await dependencies.store.db.selectFrom('metric').select('id').limit(1).execute();
+    return { status: 'ok', store: dependencies.store.kind };
+  });
+  await app.register(registerApiRoutes, { prefix: '/api/v1' });
+  await app.register(registerPageRoutes);
+  return app;
+}
+
+export { AppError };

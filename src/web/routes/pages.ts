@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import { storeStatus } from '../../app/status.ts';
+
+/** Server-rendered pages on the NHS.UK design system. */
+export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/', async (_request, reply) => {
+    const status = await storeStatus(app.store.db);
+    return reply.view('pages/home.njk', { status });
+  });
+}
