@@ -53,7 +53,8 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>)
 async function openPglite(dataDir: string): Promise<Store> {
   const inMemory = dataDir === 'memory://';
   if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(inMemory ? undefined : dataDir, {
+  const pglite = new PGlite({
+    ...(inMemory ? {} : { dataDir }),
     parsers: { [pgliteTypes.DATE]: parseAsText, [INT8_OID]: parseAsNumber, [NUMERIC_OID]: parseAsNumber },
   });
   try {

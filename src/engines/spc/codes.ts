@@ -36,6 +36,18 @@ export const ruleBit = {
   shiftBelow: 128,
 } as const;
 
+/** Bits of the per-point flags column. */
+export const pointFlag = {
+  /** Above the centre line. */
+  aboveCentre: 1,
+  /** Below the centre line. */
+  belowCentre: 2,
+  /** Strictly beyond a process limit. */
+  outsideLimits: 4,
+  /** Beyond a 2σ line (and, unless two-in-three counts points beyond the limits, not beyond the limit). */
+  closeToLimits: 8,
+} as const;
+
 /** Mask of the high-side rule bits (above the limit, increasing trend, two-in-three above, shift above). */
 export const highSideBits = 0b01010101;
 

@@ -3,6 +3,7 @@ import {
   assuranceIcons,
   chartKinds,
   noIcon,
+  pointFlag,
   type PointType,
   pointTypes,
   type SpecialCauseKind,
@@ -300,20 +301,29 @@ function buildSeriesResult(
   const closeToLimits: (boolean | null)[] = new Array(count);
   const specialCause: SpecialCauseKind[] = new Array(count);
   const pointType: PointType[] = new Array(count);
-  for (let index = 0; index < count; index++) {
-    const at = offset + index;
-    const value = item.values[index];
-    const group = columns.pointGroup[at];
-    const present = value === value;
-    const centre = columns.centreLine[group];
+  for (let group = firstGroup; group < lastGroup; group++) {
+    const centreKnown = columns.centreLine[group] === columns.centreLine[group];
     const limitsKnown = columns.upperProcessLimit[group] === columns.upperProcessLimit[group];
-    values[index] = present ? value : null;
-    groupIndex[index] = group - firstGroup;
-    relativeToMean[index] = present && centre === centre ? (columns.relativeToMean[at] as -1 | 0 | 1) : null;
-    outsideLimits[index] = present && limitsKnown ? columns.outsideLimits[at] === 1 : null;
-    closeToLimits[index] = present && limitsKnown ? columns.closeToLimits[at] === 1 : null;
-    specialCause[index] = specialCauseKinds[columns.specialCause[at]];
-    pointType[index] = pointTypes[columns.pointType[at]];
+    for (let at = columns.groupStart[group]; at < columns.groupEnd[group]; at++) {
+      const index = at - offset;
+      const value = item.values[index];
+      const present = value === value;
+      const flags = columns.pointFlags[at];
+      values[index] = present ? value : null;
+      groupIndex[index] = group - firstGroup;
+      relativeToMean[index] =
+        present && centreKnown
+          ? (flags & pointFlag.aboveCentre) !== 0
+            ? 1
+            : (flags & pointFlag.belowCentre) !== 0
+              ? -1
+              : 0
+          : null;
+      outsideLimits[index] = present && limitsKnown ? (flags & pointFlag.outsideLimits) !== 0 : null;
+      closeToLimits[index] = present && limitsKnown ? (flags & pointFlag.closeToLimits) !== 0 : null;
+      specialCause[index] = specialCauseKinds[columns.specialCause[at]];
+      pointType[index] = pointTypes[columns.pointType[at]];
+    }
   }
 
   const groups: SpcGroupResult[] = [];

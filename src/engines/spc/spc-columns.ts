@@ -25,7 +25,7 @@ export interface SpcColumnsInput {
 
 /**
  * The XmR results of many series as columns. Per point, per rebase group and per series arrays;
- * a point's group is `pointGroup[i]`, a group's series is `groupSeries[g]`. Codes index the lists
+ * a group covers the points `groupStart[g] .. groupEnd[g]` of series `groupSeries[g]`. Codes index the lists
  * in `codes.ts`. Numbers that cannot be calculated (limits of a constant series with screening,
  * limits of a run chart) are `NaN`.
  */
@@ -65,14 +65,11 @@ export interface SpcColumns {
   readonly lowerOneSigma: Float64Array;
   /** Per group: centre line + ⅓ × sigmaConstant × AMR. */
   readonly upperOneSigma: Float64Array;
-  /** Per point: index of its rebase group. */
-  readonly pointGroup: Int32Array;
-  /** Per point: sign of (value − centre line); 0 for a missing value. */
-  readonly relativeToMean: Int8Array;
-  /** Per point: 1 if strictly beyond a process limit. */
-  readonly outsideLimits: Uint8Array;
-  /** Per point: 1 if beyond a 2σ line (and, by default, not beyond the process limit). */
-  readonly closeToLimits: Uint8Array;
+  /**
+   * Per point, `pointFlag` bits: above or below the centre line, strictly beyond a process limit,
+   * beyond a 2σ line (and, by default, not beyond the limit). 0 for a missing value.
+   */
+  readonly pointFlags: Uint8Array;
   /** Per point: every rule that fired, as `ruleBit` flags. */
   readonly ruleMask: Uint8Array;
   /** Per point: the deciding special-cause kind code (`specialCauseKinds`). */
@@ -170,10 +167,7 @@ export function computeSpcColumns(input: SpcColumnsInput, options: ResolvedSpcOp
     upperTwoSigma: new Float64Array(groupCount),
     lowerOneSigma: new Float64Array(groupCount),
     upperOneSigma: new Float64Array(groupCount),
-    pointGroup: new Int32Array(pointCount),
-    relativeToMean: new Int8Array(pointCount),
-    outsideLimits: new Uint8Array(pointCount),
-    closeToLimits: new Uint8Array(pointCount),
+    pointFlags: new Uint8Array(pointCount),
     ruleMask: new Uint8Array(pointCount),
     specialCause: new Uint8Array(pointCount),
     pointType: new Uint8Array(pointCount),
@@ -200,7 +194,7 @@ export function computeSpcColumns(input: SpcColumnsInput, options: ResolvedSpcOp
       groupStart = groupEnd;
     }
     if (options.trendAcrossRebase) {
-      markTrendsAcrossRebase(columns, values, start, end, options.trendPoints);
+      markTrendsAcrossRebase(columns, values, columns.seriesGroupOffsets[series], group, options.trendPoints);
       signalled = true;
     }
     if (signalled) classifyPoints(columns.ruleMask, columns.specialCause, columns.pointType, start, end, direction, options);
@@ -229,7 +223,6 @@ function computeGroup(
   columns.groupSeries[group] = series;
   columns.groupStart[group] = start;
   columns.groupEnd[group] = end;
-  const pointGroup = columns.pointGroup;
   const baselineEnd = options.fixAfterPoints === null ? end : Math.min(end, start + options.fixAfterPoints);
 
   // One pass over the baseline for the mean and the average moving range: the same compensated,
@@ -244,7 +237,6 @@ function computeGroup(
   let largestRange = 0;
   let previous = Number.NaN;
   for (let index = start; index < baselineEnd; index++) {
-    pointGroup[index] = group;
     const value = values[index];
     if (value === value) {
       const total = sum + value;
@@ -266,7 +258,6 @@ function computeGroup(
   }
   let valueCount = count;
   for (let index = baselineEnd; index < end; index++) {
-    pointGroup[index] = group;
     valueCount += Number(values[index] === values[index]);
   }
   columns.groupValueCount[group] = valueCount;
@@ -319,9 +310,7 @@ function computeGroup(
   // One pass for the per-point flags and the rules. Comparisons that depend on the data are
   // turned into numbers (Number(a > b)) rather than branches: on noisy data a branch per
   // comparison is mispredicted half the time and costs more than all the other work.
-  const relativeToMean = columns.relativeToMean;
-  const outsideLimits = columns.outsideLimits;
-  const closeToLimits = columns.closeToLimits;
+  const pointFlags = columns.pointFlags;
   const ruleMask = columns.ruleMask;
   const countBeyondLimits = Number(options.twoInThreeIncludeBeyondLimits);
   const shiftPoints = options.shiftPoints;
@@ -335,8 +324,8 @@ function computeGroup(
   let sideTwoBefore = 0;
   let closeBefore = 0;
   let closeTwoBefore = 0;
-  let rising = 0;
-  let falling = 0;
+  let trendSteps = 0;
+  let trendStep = 0;
   previous = Number.NaN;
   for (let index = start; index < end; index++) {
     const value = values[index];
@@ -347,8 +336,8 @@ function computeGroup(
       sideTwoBefore = 0;
       closeBefore = 0;
       closeTwoBefore = 0;
-      rising = 0;
-      falling = 0;
+      trendSteps = 0;
+      trendStep = 0;
       previous = value;
       continue;
     }
@@ -357,9 +346,7 @@ function computeGroup(
     const side = above - below;
     const outside = Number(value > upper) | Number(value < lower);
     const close = (Number(value > upperTwo) | Number(value < lowerTwo)) & (countBeyondLimits | (outside ^ 1));
-    relativeToMean[index] = side;
-    outsideLimits[index] = outside;
-    closeToLimits[index] = close;
+    pointFlags[index] = above | (below << 1) | (outside << 2) | (close << 3);
     // Outside the limits: bit 1 above the upper limit, bit 2 below the lower one.
     ruleMask[index] = outside * (1 + below);
     anyOutside |= outside;
@@ -391,13 +378,14 @@ function computeGroup(
 
     // Trend: every point of a maximal run of at least `trendPoints` values each strictly
     // higher (or each strictly lower) than the one before; a tie or a missing value ends it.
-    rising = rising * Number(value > previous) + 1;
-    falling = falling * Number(value < previous) + 1;
+    // `trendSteps` counts the steps in a row that go the same way (+1 up, −1 down, 0 a tie).
+    const step = Number(value > previous) - Number(value < previous);
+    trendSteps = (trendSteps * Number(step === trendStep) + 1) * (step & 1);
+    trendStep = step;
     previous = value;
-    if (rising >= trendPoints || falling >= trendPoints) {
+    if (trendSteps >= trendPoints - 1) {
       trendFound = true;
-      const run = rising > falling ? rising : falling;
-      const from = run === trendPoints ? index - trendPoints + 1 : index;
+      const from = trendSteps === trendPoints - 1 ? index - trendSteps : index;
       for (let back = from; back <= index; back++) ruleMask[back] |= ruleBit.trendIncreasing;
     }
   }
@@ -506,7 +494,7 @@ function computeRunChart(columns: SpcColumns, values: Float64Array, group: numbe
   columns.upperOneSigma[group] = Number.NaN;
   for (let index = start; index < end; index++) {
     const value = values[index];
-    columns.relativeToMean[index] = Number(value > centre) - Number(value < centre);
+    columns.pointFlags[index] = Number(value > centre) | (Number(value < centre) << 1);
   }
 }
 
@@ -559,21 +547,24 @@ function labelTrends(ruleMask: Uint8Array, values: Float64Array, start: number, 
   }
 }
 
-/** Trend marking over a whole series, across rebases (MDC SQL), skipping run-chart groups. */
+/** Trend marking over the groups of a series together (trends across rebases, MDC SQL), skipping run-chart groups. */
 function markTrendsAcrossRebase(
   columns: SpcColumns,
   values: Float64Array,
-  start: number,
-  end: number,
+  firstGroup: number,
+  endGroup: number,
   trendPoints: number,
 ): void {
-  let segmentStart = start;
-  for (let index = start; index <= end; index++) {
-    const isRun = index < end && columns.groupChart[columns.pointGroup[index]] === CHART_RUN;
-    if (index === end || isRun) {
-      if (index > segmentStart) markTrends(columns.ruleMask, values, segmentStart, index, trendPoints);
-      segmentStart = index + 1;
+  let group = firstGroup;
+  while (group < endGroup) {
+    if (columns.groupChart[group] === CHART_RUN) {
+      group++;
+      continue;
     }
+    const start = columns.groupStart[group];
+    while (group + 1 < endGroup && columns.groupChart[group + 1] !== CHART_RUN) group++;
+    markTrends(columns.ruleMask, values, start, columns.groupEnd[group], trendPoints);
+    group++;
   }
 }
 

@@ -39,29 +39,61 @@ export function sniffFile(file: string, head: Buffer): { kind: FileKind } | { is
 
 /**
  * Streams a CSV file's records (RFC 4180: quoted fields with commas and line breaks; byte-order mark
- * and CRLF line ends accepted). Blank lines are skipped. A malformed quote stops the read with an issue.
+ * and CRLF line ends accepted). Blank lines, and records whose every cell is blank (the `,,,,` lines a
+ * spreadsheet writes for cleared rows), are skipped but still counted, so row numbers stay those a
+ * spreadsheet shows even after a quoted field spanning lines. A malformed quote stops the read with an issue.
  */
 export async function* readCsvRecords(chunks: AsyncIterable<Buffer | string>, file: string, onIssue: (issue: IngestIssue) => void): AsyncGenerator<FileRecord> {
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false });
+  // Resolves when the parser can take more input, or when it has stopped (an error destroys it and no 'drain' follows).
+  const writable = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        parser.off('drain', done);
+        parser.off('close', done);
+        resolve();
+      };
+      parser.on('drain', done);
+      parser.on('close', done);
+    });
   const feeding = (async () => {
     try {
       for await (const chunk of chunks) {
-        if (!parser.write(chunk)) await new Promise<void>((resolve) => parser.once('drain', resolve));
+        if (parser.destroyed) break;
+        if (!parser.write(chunk) && !parser.destroyed) await writable();
       }
-      parser.end();
+      if (!parser.destroyed) parser.end();
     } catch (error) {
       parser.destroy(error as Error);
     }
   })();
+  // A spreadsheet shows each record on one row and each blank line as an empty row.
+  const spreadsheetRow = (info: { records: number; empty_lines: number }) => info.records + info.empty_lines;
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { cells: item.record, rowNumber: item.info.lines };
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { records: number; empty_lines: number } }>) {
+      if (item.record.every((cell) => cell.trim() === '')) continue;
+      yield { cells: item.record, rowNumber: spreadsheetRow(item.info) };
     }
   } catch (error) {
-    const csvError = error as Error & { lines?: number; code?: string };
-    onIssue(issueFactory(file)('UNREADABLE_CSV', csvError.lines ?? null, null, `the CSV could not be read: ${csvError.message.replace(/^Invalid Opening Quote: /, '')}`));
+    const csvError = error as Error & { code?: string; records?: number; empty_lines?: number; index?: number };
+    const row = csvError.records === undefined ? null : spreadsheetRow({ records: csvError.records + 1, empty_lines: csvError.empty_lines ?? 0 });
+    onIssue(issueFactory(file)('UNREADABLE_CSV', row, csvError.index ?? null, `the CSV could not be read: ${csvProblem(csvError)}`));
   }
   await feeding;
+}
+
+/** Says in plain words what is wrong with a CSV that cannot be parsed. */
+function csvProblem(error: Error & { code?: string }): string {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted field starting on this row is never closed';
+    case 'INVALID_OPENING_QUOTE':
+      return 'a quote (") inside an unquoted field; put the whole field in quotes and double the quote ("")';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'text follows the closing quote of a quoted field; put the whole field in quotes and double any quote inside it ("")';
+    default:
+      return error.message;
+  }
 }
 
 function excelCellText(cell: ExcelJS.Cell): string {
