@@ -144,6 +144,7 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
         finished_at: startedAt,
       });
       let pendingFlush: Promise<void> = Promise.resolve();
+      let readFailed = false;
       const sink: IngestSink = {
         observation(record: ObservationRecord) {
           result.observations++;
@@ -161,10 +162,18 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
         metric(record) {
           metrics.set(record.id, record);
         },
-        issue: addIssue,
+        issue(found) {
+          // Once the file could not be read to the end, "no rows" / "no data rows" would only mislead.
+          if (readFailed && (found.code === 'EMPTY_FILE' || found.code === 'NO_DATA_ROWS')) return;
+          addIssue(found);
+        },
       };
 
-      const records = await openRecords(filePath, file, sniffed.kind, stat.size, addIssue, options.onProgress);
+      const onReadIssue = (found: IngestIssue) => {
+        if (found.severity === 'error') readFailed = true;
+        addIssue(found);
+      };
+      const records = await openRecords(filePath, file, sniffed.kind, stat.size, onReadIssue, options.onProgress);
       const flushing = async function* (source: AsyncIterable<FileRecord> | Iterable<FileRecord>) {
         for await (const record of source) {
           yield record;

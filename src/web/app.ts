@@ -38,7 +38,6 @@ declare module 'fastify' {
 export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: dependencies.config.logLevel === 'silent' ? false : { level: dependencies.config.logLevel },
-    disableRequestLogging: dependencies.config.logLevel !== 'debug' && dependencies.config.logLevel !== 'trace',
   });
   app.decorate('store', dependencies.store);
 
@@ -61,13 +60,11 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(fastifyStatic, { root: path.join(nhsukFrontendRoot, 'dist', 'nhsuk', 'assets'), prefix: '/nhsuk-assets/', decorateReply: false, index: false });
   await app.register(fastifyStatic, { root: path.join(here, 'public'), prefix: '/static/', decorateReply: false, index: false });
 
-  const environment = nunjucks.configure([path.join(here, 'views'), path.join(nhsukFrontendRoot, 'dist')], {
-    autoescape: true,
-    trimBlocks: true,
-    lstripBlocks: true,
-    noCache: false,
+  await app.register(view, {
+    engine: { nunjucks },
+    templates: [path.join(here, 'views'), path.join(nhsukFrontendRoot, 'dist')],
+    options: { autoescape: true, trimBlocks: true, lstripBlocks: true },
   });
-  await app.register(view, { engine: { nunjucks }, options: { environment }, root: path.join(here, 'views') });
 
   app.setErrorHandler(async (error, request, reply) => {
     const appError = isAppError(error) ? error : undefined;

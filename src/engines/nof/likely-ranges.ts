@@ -1,6 +1,6 @@
-import { quantileSorted } from '../stats/quantile-sorted.ts';
 import { roundHalfUp } from '../stats/round-half-up.ts';
-import { createSeededRandom } from '../stats/seeded-random.ts';
+import { fillUniform, seededRandomState } from '../stats/seeded-random.ts';
+import { quantileLinearUnsorted } from '../stats/select-kth.ts';
 import type { CutPoints, Segment } from './types.ts';
 
 /** One trust, as the bootstrap sees it. */
@@ -55,7 +55,7 @@ export function likelyRanges(trusts: readonly BootstrapTrust[], settings: Likely
   const replicates = settings.replicates;
   if (!Number.isInteger(replicates) || replicates < 2) throw new Error(`invalid replicates: ${replicates}`);
   const count = trusts.length;
-  const random = createSeededRandom(settings.seed);
+  const randomState = seededRandomState(settings.seed);
 
   let totalScores = 0;
   for (const trust of trusts) totalScores += trust.scores.length;
@@ -63,6 +63,8 @@ export function likelyRanges(trusts: readonly BootstrapTrust[], settings: Likely
   const weights = new Float64Array(totalScores);
   const offsets = new Int32Array(count + 1);
   const unitWeights = new Uint8Array(count);
+  const cutPoints = new Float64Array(count * 3);
+  const inDeficit = new Uint8Array(count);
   for (let index = 0, offset = 0; index < count; index++) {
     const trust = trusts[index];
     offsets[index] = offset;
@@ -73,6 +75,8 @@ export function likelyRanges(trusts: readonly BootstrapTrust[], settings: Likely
       if (trust.weights[position] !== 1) allOne = 0;
     }
     unitWeights[index] = allOne;
+    cutPoints.set(trust.cutPoints, index * 3);
+    inDeficit[index] = trust.deficit === true ? 1 : 0;
     offset += trust.scores.length;
     offsets[index + 1] = offset;
   }
@@ -87,13 +91,16 @@ export function likelyRanges(trusts: readonly BootstrapTrust[], settings: Likely
   const groupMembers = [...groups.values()].map((members) => Int32Array.from(members));
   const packed = groupMembers.map((members) => new Int32Array(members.length));
 
+  // Trust-major storage, so each trust's replicates are contiguous for the percentiles.
   const averages = new Float64Array(count * replicates);
   const ranks = new Float64Array(count * replicates);
   const keys = new Int32Array(count);
+  const uniforms = new Float64Array(totalScores);
   const betterOnCut = settings.onCutPoint === 'better-segment';
   const cap = settings.cap;
 
   for (let replicate = 0; replicate < replicates; replicate++) {
+    fillUniform(randomState, uniforms);
     for (let index = 0; index < count; index++) {
       const start = offsets[index];
       const size = offsets[index + 1] - start;
@@ -101,13 +108,13 @@ export function likelyRanges(trusts: readonly BootstrapTrust[], settings: Likely
       let average: number;
       if (unitWeights[index] === 1) {
         let sum = 0;
-        for (let draw = 0; draw < size; draw++) sum += scores[start + Math.floor(random() * size)];
+        for (let draw = start; draw < start + size; draw++) sum += scores[start + Math.floor(uniforms[draw] * size)];
         average = sum / size;
       } else {
         let sum = 0;
         let weightSum = 0;
-        for (let draw = 0; draw < size; draw++) {
-          const picked = start + Math.floor(random() * size);
+        for (let draw = start; draw < start + size; draw++) {
+          const picked = start + Math.floor(uniforms[draw] * size);
           sum += scores[picked] * weights[picked];
           weightSum += weights[picked];
         }
@@ -116,12 +123,11 @@ export function likelyRanges(trusts: readonly BootstrapTrust[], settings: Likely
       averages[index * replicates + replicate] = average;
       const cents = Math.floor(average * 100 + 0.5 + 1e-9);
       const rounded = cents / 100;
-      const cutPoints = trusts[index].cutPoints;
       let segment = 1;
-      for (let cut = 0; cut < 3; cut++) {
+      for (let cut = index * 3; cut < index * 3 + 3; cut++) {
         if (betterOnCut ? rounded > cutPoints[cut] : rounded >= cutPoints[cut]) segment++;
       }
-      if (trusts[index].deficit === true && segment < cap) segment = cap;
+      if (inDeficit[index] === 1 && segment < cap) segment = cap;
       keys[index] = segment * 1024 + cents;
     }
     for (let group = 0; group < groupMembers.length; group++) {
@@ -150,16 +156,16 @@ export function likelyRanges(trusts: readonly BootstrapTrust[], settings: Likely
       results.push(null);
       continue;
     }
-    const averageSample = averages.subarray(index * replicates, (index + 1) * replicates).slice().sort();
-    const rankSample = ranks.subarray(index * replicates, (index + 1) * replicates).slice().sort();
+    const averageSample = averages.subarray(index * replicates, (index + 1) * replicates);
+    const rankSample = ranks.subarray(index * replicates, (index + 1) * replicates);
     results.push({
       average: [
-        roundHalfUp(quantileSorted(averageSample, lowerProbability), 2),
-        roundHalfUp(quantileSorted(averageSample, upperProbability), 2),
+        roundHalfUp(quantileLinearUnsorted(averageSample, lowerProbability), 2),
+        roundHalfUp(quantileLinearUnsorted(averageSample, upperProbability), 2),
       ],
       rank: [
-        roundHalfUp(quantileSorted(rankSample, lowerProbability), 0),
-        roundHalfUp(quantileSorted(rankSample, upperProbability), 0),
+        roundHalfUp(quantileLinearUnsorted(rankSample, lowerProbability), 0),
+        roundHalfUp(quantileLinearUnsorted(rankSample, upperProbability), 0),
       ],
     });
   }

@@ -352,8 +352,9 @@ function computeGroup(
     anyOutside |= outside;
 
     // Shift: every point of a maximal run of at least `shiftPoints` on one side of the mean;
-    // a point on the mean or a missing value ends the run.
-    runLength = (runLength * Number(side === runSide) + 1) * (above | below);
+    // a point on the mean or a missing value ends the run. (x & (0 − bit)) is x when bit is 1
+    // and 0 when it is 0: a select without a branch or a multiplication on the loop's critical path.
+    runLength = ((runLength & (0 - Number(side === runSide))) + 1) & (0 - (above | below));
     runSide = side;
     if (runLength >= shiftPoints) {
       signalled = true;
@@ -380,7 +381,7 @@ function computeGroup(
     // higher (or each strictly lower) than the one before; a tie or a missing value ends it.
     // `trendSteps` counts the steps in a row that go the same way (+1 up, −1 down, 0 a tie).
     const step = Number(value > previous) - Number(value < previous);
-    trendSteps = (trendSteps * Number(step === trendStep) + 1) * (step & 1);
+    trendSteps = ((trendSteps & (0 - Number(step === trendStep))) + 1) & (0 - (step & 1));
     trendStep = step;
     previous = value;
     if (trendSteps >= trendPoints - 1) {

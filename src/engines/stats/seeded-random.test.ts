@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createSeededRandom, randomIndex } from './seeded-random.ts';
+import { createSeededRandom, fillUniform, randomIndex, seededRandomState } from './seeded-random.ts';
 
 test('the same seed gives the same sequence', () => {
   const first = createSeededRandom(42);
@@ -40,4 +40,31 @@ test('randomIndex covers every outcome', () => {
 
 test('a seed that is not an integer is a programmer error', () => {
   assert.throws(() => createSeededRandom(1.5), /invalid seed: 1.5/);
+});
+
+test('filling an array draws the same sequence as calling the function', () => {
+  const random = createSeededRandom(99);
+  const state = seededRandomState(99);
+  const filled = new Float64Array(600);
+  fillUniform(state, filled.subarray(0, 100));
+  fillUniform(state, filled.subarray(100));
+  for (let index = 0; index < filled.length; index++) assert.equal(filled[index], random());
+});
+
+test('SFC32 matches a reference implementation fed the same state', () => {
+  // The widely used JavaScript form of SFC32 (PractRand's sfc32, 32-bit words).
+  const reference = (a: number, b: number, c: number, d: number) => () => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  const state = Int32Array.from([0x9e3779b9, 0x243f6a88, 0xb7e15162, 1]);
+  const expected = reference(state[0], state[1], state[2], state[3]);
+  const drawn = new Float64Array(50);
+  fillUniform(state, drawn);
+  for (const value of drawn) assert.equal(value, expected());
 });

@@ -29,11 +29,11 @@ export const tidyFormat: ImportFormat = {
   detect: (header) => headerHasAll(header, ['org_code', 'metric_id']) || headerHasAll(header, ['metric_id', 'period']),
   open(header, context, sink) {
     const columns = mapColumns<Column>(header, { required: REQUIRED, optional: OPTIONAL }, context.file, sink);
-    return columns ? createTidyParser(columns, context, sink) : undefined;
+    return columns ? createTidyParser(columns, header.length, context, sink) : undefined;
   },
 };
 
-function createTidyParser(columns: Record<Column, number>, context: ParseContext, sink: IngestSink): RecordParser {
+function createTidyParser(columns: Record<Column, number>, headerLength: number, context: ParseContext, sink: IngestSink): RecordParser {
   const issue = issueFactory(context.file);
   const text = (cells: readonly string[], column: Column): string => (columns[column] === undefined ? '' : (cells[columns[column]] ?? ''));
 
@@ -55,6 +55,14 @@ function createTidyParser(columns: Record<Column, number>, context: ParseContext
   return {
     row(cells, rowNumber) {
       let valid = true;
+      // Text beyond the header's columns is usually a note with an unquoted comma; it must not be cut off unseen.
+      const extra = cells.findIndex((cell, index) => index >= headerLength && cell.trim() !== '');
+      if (extra !== -1) {
+        sink.issue(
+          issue('WRONG_COLUMN_COUNT', rowNumber, extra, `${quote(cells[extra])} is beyond the ${headerLength} columns of the header; put text containing commas in quotes`),
+        );
+        valid = false;
+      }
       const orgCode = text(cells, 'org_code').trim().toUpperCase();
       if (!/^[A-Z0-9]{3,9}$/.test(orgCode)) {
         sink.issue(issue('BAD_CODE', rowNumber, columns.org_code, orgCode === '' ? 'org_code is empty' : `org_code: ${quote(text(cells, 'org_code'))} is not an organisation code`));

@@ -44,7 +44,20 @@ export function sniffFile(file: string, head: Buffer): { kind: FileKind } | { is
  * spreadsheet shows even after a quoted field spanning lines. A malformed quote stops the read with an issue.
  */
 export async function* readCsvRecords(chunks: AsyncIterable<Buffer | string>, file: string, onIssue: (issue: IngestIssue) => void): AsyncGenerator<FileRecord> {
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false });
+  type Item = { record: string[]; info: { records: number; empty_lines: number } };
+  // Records parsed but not yet read: an error destroys the stream and drops what it buffered, so they are kept here too.
+  const unread: Item[] = [];
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    info: true,
+    trim: false,
+    on_record: (item: Item) => {
+      unread.push(item);
+      return item;
+    },
+  });
   // Resolves when the parser can take more input, or when it has stopped (an error destroys it and no 'drain' follows).
   const writable = () =>
     new Promise<void>((resolve) => {
@@ -68,13 +81,20 @@ export async function* readCsvRecords(chunks: AsyncIterable<Buffer | string>, fi
     }
   })();
   // A spreadsheet shows each record on one row and each blank line as an empty row.
-  const spreadsheetRow = (info: { records: number; empty_lines: number }) => info.records + info.empty_lines;
+  const spreadsheetRow = (info: Item['info']) => info.records + info.empty_lines;
+  const toRecord = (item: Item): FileRecord | undefined =>
+    item.record.every((cell) => cell.trim() === '') ? undefined : { cells: item.record, rowNumber: spreadsheetRow(item.info) };
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { records: number; empty_lines: number } }>) {
-      if (item.record.every((cell) => cell.trim() === '')) continue;
-      yield { cells: item.record, rowNumber: spreadsheetRow(item.info) };
+    for await (const item of parser as AsyncIterable<Item>) {
+      unread.shift();
+      const record = toRecord(item);
+      if (record) yield record;
     }
   } catch (error) {
+    for (const item of unread.splice(0)) {
+      const record = toRecord(item);
+      if (record) yield record;
+    }
     const csvError = error as Error & { code?: string; records?: number; empty_lines?: number; index?: number };
     const row = csvError.records === undefined ? null : spreadsheetRow({ records: csvError.records + 1, empty_lines: csvError.empty_lines ?? 0 });
     onIssue(issueFactory(file)('UNREADABLE_CSV', row, csvError.index ?? null, `the CSV could not be read: ${csvProblem(csvError)}`));

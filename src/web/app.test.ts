@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { importFile } from '../app/import-file.ts';
+import type { Store } from '../store/db.ts';
+import { dataDir } from '../../test/helpers/paths.ts';
+import { storeBackends } from '../../test/helpers/store.ts';
+import { buildApp } from './app.ts';
+
+describe('web app and JSON API', () => {
+  let store: Store;
+  let app: FastifyInstance;
+  before(async () => {
+    store = await storeBackends()[0].open();
+    await importFile(store.db, path.join(dataDir, 'ods-trusts-2025', 'etr.csv'));
+    await importFile(store.db, path.join(dataDir, 'ods-trusts-2025', 'trust_region_icb_lookup.csv'));
+    await importFile(store.db, path.join(dataDir, 'nhse-nof-2025-26-mh-community', 'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv'));
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tend-web-'));
+    const tidy = path.join(scratch, 'notes.csv');
+    fs.writeFileSync(tidy, 'org_code,metric_id,period,value,note\nRYY,ae-dta-12hr,2024-06,3,"=HYPERLINK(""http://example.org"",""x"")"\n');
+    assert.equal((await importFile(store.db, tidy)).outcome, 'imported');
+    app = await buildApp({ store, config: { logLevel: 'silent' } });
+  });
+  after(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  it('reports health', async () => {
+    const response = await app.inject('/health');
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(response.json(), { status: 'ok', store: 'pglite' });
+  });
+
+  it('lists and finds organisations, with both ICB mappings', async () => {
+    const list = await app.inject('/api/v1/organisations?kind=icb');
+    assert.equal(list.statusCode, 200);
+    assert.ok(list.json().organisations.every((row: { kind: string }) => row.kind === 'icb'));
+    const search = await app.inject('/api/v1/organisations?search=kent%20community');
+    assert.deepEqual(search.json().organisations.map((row: { code: string }) => row.code), ['RYY']);
+    const ran = await app.inject('/api/v1/organisations/ran');
+    assert.equal(ran.statusCode, 200);
+    const relations = ran.json().organisation.memberships.map((row: { relation: string; parent_code: string }) => `${row.relation}:${row.parent_code}`);
+    assert.deepEqual(relations.sort(), ['icb_nhse:QMJ', 'icb_ods:QRV', 'region:Y56']);
+  });
+
+  it('answers an unknown organisation with a 404 that suggests what to try', async () => {
+    const response = await app.inject('/api/v1/organisations/ZZ9');
+    assert.equal(response.statusCode, 404);
+    const body = response.json();
+    assert.equal(body.error.code, 'NOT_FOUND');
+    assert.match(body.error.message, /No organisation has the code "ZZ9"/);
+  });
+
+  it('refuses malformed input with a 400 listing every problem', async () => {
+    const response = await app.inject('/api/v1/observations?org=R%20Y&metric=');
+    assert.equal(response.statusCode, 400);
+    const body = response.json();
+    assert.equal(body.error.code, 'BAD_REQUEST');
+    assert.equal(body.error.details.length, 2);
+  });
+
+  it('gives coverage, and says what exists when a metric has no data', async () => {
+    const empty = await app.inject('/api/v1/metrics/ae-4hr-type1/coverage');
+    assert.equal(empty.statusCode, 200);
+    const body = empty.json();
+    assert.deepEqual(body.organisations, []);
+    assert.ok(body.metricsWithData.some((row: { id: string }) => row.id === 'nof-league-rank'));
+    const held = await app.inject('/api/v1/metrics/nof-league-rank/coverage');
+    assert.equal(held.json().organisations.length, 61);
+  });
+
+  it('serves observations as JSON and as spreadsheet-safe CSV', async () => {
+    const json = await app.inject('/api/v1/observations?org=RYY&metric=ae-dta-12hr');
+    assert.equal(json.json().observations[0].note, '=HYPERLINK("http://example.org","x")');
+    const csv = await app.inject('/api/v1/observations?org=RYY&metric=ae-dta-12hr&format=csv');
+    assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
+    assert.match(csv.body, /"'=HYPERLINK\(""http:\/\/example.org"",""x""\)"/);
+  });
+
+  it('renders the home page on the NHS.UK design system with a strict Content Security Policy', async () => {
+    const response = await app.inject('/');
+    assert.equal(response.statusCode, 200);
+    assert.match(response.body, /<title>Tend – NHS performance, in context<\/title>/);
+    assert.match(response.body, /nhsuk-header/);
+    assert.doesNotMatch(response.body, /<script>(?!<\/script>)/, 'no inline script');
+    const csp = String(response.headers['content-security-policy']);
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    const css = await app.inject('/assets/nhsuk-frontend.min.css');
+    assert.equal(css.statusCode, 200);
+  });
+
+  it('shows the design system 404 page for an unknown page', async () => {
+    const response = await app.inject('/no-such-page');
+    assert.equal(response.statusCode, 404);
+    assert.match(response.body, /Page not found/);
+  });
+});
