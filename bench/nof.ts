@@ -9,7 +9,13 @@
 import { performance } from 'node:perf_hooks';
 import { assessQuarterInput } from '../src/engines/nof/assess.ts';
 import { nof202526 } from '../src/engines/nof/nof-2025-26.ts';
-import type { FrameworkDefinition, MetricDefinition, OrganisationType, QuarterInput, TrustInput } from '../src/engines/nof/types.ts';
+import type {
+  FrameworkDefinition,
+  MetricDefinition,
+  OrganisationType,
+  QuarterInput,
+  TrustInput,
+} from '../src/engines/nof/types.ts';
 import { createSeededRandom } from '../src/engines/stats/seeded-random.ts';
 
 const metricCount = 20;
@@ -27,7 +33,10 @@ function benchFramework(): FrameworkDefinition {
     direction: index % 2 === 0 ? 'higher-is-better' : 'lower-is-better',
     basis: 'Quarter',
     units: '%',
-    scoring: index % 5 === 0 ? { kind: 'ranked', case: 'standard', standard: 80 } : { kind: 'ranked', case: 'no-standard' },
+    scoring:
+      index % 5 === 0
+        ? { kind: 'ranked', case: 'standard', standard: 80 }
+        : { kind: 'ranked', case: 'no-standard' },
     weight: 1,
     rankedAgainst: index % 3 === 0 ? 'peer-group' : 'national',
     role: 'scored',
@@ -51,7 +60,16 @@ function nationalQuarter(seed: number): QuarterInput {
       const observations: TrustInput['observations'] = Object.fromEntries(
         Array.from({ length: metricCount }, (_, metric) => {
           const id = `OF0${String(900 + metric)}`;
-          return [id, { metricId: id, value: Math.round(random() * 10000) / 100, publishedScore: null, publishedRank: null, details: null }];
+          return [
+            id,
+            {
+              metricId: id,
+              value: Math.round(random() * 10000) / 100,
+              publishedScore: null,
+              publishedRank: null,
+              details: null,
+            },
+          ];
         }),
       );
       trusts.push({
@@ -95,10 +113,16 @@ export async function runNofBench(): Promise<void> {
     return performance.now() - start;
   })();
   const verdict = withBootstrap < 1000 ? 'within' : 'OVER';
-  console.log(`NOF national quarter: ${input.trusts.length} trusts × ${metricCount} metrics, ${replicates.toLocaleString('en-GB')} bootstrap replicates`);
+  console.log(
+    `NOF national quarter: ${input.trusts.length} trusts × ${metricCount} metrics, ${replicates.toLocaleString('en-GB')} bootstrap replicates`,
+  );
   console.log(`  one plain pass (scores, averages, segments, ranks):  ${plain.toFixed(1)} ms (median of 7)`);
-  console.log(`  full assessment with likely ranges:                 ${withBootstrap.toFixed(1)} ms (median of 5; ${verdict} the 1 s target)`);
-  console.log(`  bootstrap cost:                                     ${(withBootstrap - plain).toFixed(1)} ms, ${(withBootstrap / plain).toFixed(1)} × one plain pass`);
+  console.log(
+    `  full assessment with likely ranges:                 ${withBootstrap.toFixed(1)} ms (median of 5; ${verdict} the 1 s target)`,
+  );
+  console.log(
+    `  bootstrap cost:                                     ${(withBootstrap - plain).toFixed(1)} ms, ${(withBootstrap / plain).toFixed(1)} × one plain pass`,
+  );
   console.log(`  a second, different quarter after warm-up:          ${cold.toFixed(1)} ms`);
 }
 

@@ -7,15 +7,43 @@
  */
 
 export const errorCatalogue = {
-  CONFIG_INVALID: { status: 500, exitCode: 78, hint: 'Fix the listed settings (environment variables or flags) and start again.' },
-  NOT_FOUND: { status: 404, exitCode: 3, hint: 'Check the code or id; list what exists with `tend orgs` or `tend metrics`.' },
-  BAD_REQUEST: { status: 400, exitCode: 2, hint: 'Check the request parameters against the API documentation.' },
-  IMPORT_FAILED: { status: 422, exitCode: 1, hint: 'Fix every listed problem in the file and import it again; nothing from it was saved.' },
-  IMPORT_UNKNOWN_FORMAT: { status: 422, exitCode: 1, hint: 'Tend recognises a file by its header row; see "Import formats" in the README.' },
+  CONFIG_INVALID: {
+    status: 500,
+    exitCode: 78,
+    hint: 'Fix the listed settings (environment variables or flags) and start again.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    exitCode: 3,
+    hint: 'Check the code or id; list what exists with `tend orgs` or `tend metrics`.',
+  },
+  BAD_REQUEST: {
+    status: 400,
+    exitCode: 2,
+    hint: 'Check the request parameters against the API documentation.',
+  },
+  IMPORT_FAILED: {
+    status: 422,
+    exitCode: 1,
+    hint: 'Fix every listed problem in the file and import it again; nothing from it was saved.',
+  },
+  IMPORT_UNKNOWN_FORMAT: {
+    status: 422,
+    exitCode: 1,
+    hint: 'Tend recognises a file by its header row; see "Import formats" in the README.',
+  },
   FILE_UNREADABLE: { status: 422, exitCode: 1, hint: 'Check the path exists and is a readable file.' },
-  DATABASE_UNAVAILABLE: { status: 503, exitCode: 69, hint: 'Check DATABASE_URL, or unset it to use the embedded database.' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    exitCode: 69,
+    hint: 'Check DATABASE_URL, or unset it to use the embedded database.',
+  },
   INVALID_ARGUMENT: { status: 400, exitCode: 2, hint: 'Run the command with --help to see what it accepts.' },
-  INTERNAL: { status: 500, exitCode: 70, hint: 'This is a bug in Tend; please report it with the command you ran.' },
+  INTERNAL: {
+    status: 500,
+    exitCode: 70,
+    hint: 'This is a bug in Tend; please report it with the command you ran.',
+  },
 } as const satisfies Record<string, { status: number; exitCode: number; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -24,7 +52,11 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: readonly string[];
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: readonly string[] } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: readonly string[] } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;

@@ -10,7 +10,13 @@ export async function requireOrganisation(db: Kysely<Database>, code: string): P
   const organisation = await findOrganisation(db, code);
   if (organisation) return organisation;
   const byName = await listOrganisations(db, { search: code, limit: 5 });
-  const suggestions = byName.length > 0 ? byName.map((row) => `${row.code} (${row.name})`) : closest(code, (await listOrganisations(db)).map((row) => row.code));
+  const suggestions =
+    byName.length > 0
+      ? byName.map((row) => `${row.code} (${row.name})`)
+      : closest(
+          code,
+          (await listOrganisations(db)).map((row) => row.code),
+        );
   throw new AppError(
     'NOT_FOUND',
     `No organisation has the code ${JSON.stringify(code)}.${suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ''} List organisations with \`tend orgs\`.`,
@@ -21,7 +27,10 @@ export async function requireOrganisation(db: Kysely<Database>, code: string): P
 export async function requireMetric(db: Kysely<Database>, id: string): Promise<MetricRow> {
   const metric = await findMetric(db, id);
   if (metric) return metric;
-  const suggestions = closest(id, (await listMetrics(db)).map((row) => row.id));
+  const suggestions = closest(
+    id,
+    (await listMetrics(db)).map((row) => row.id),
+  );
   throw new AppError(
     'NOT_FOUND',
     `No metric has the id ${JSON.stringify(id)}.${suggestions.length ? ` Did you mean ${suggestions.join(', ')}?` : ''} List metrics with \`tend metrics\`.`,
@@ -29,17 +38,33 @@ export async function requireMetric(db: Kysely<Database>, id: string): Promise<M
 }
 
 export interface OrganisationSummary extends OrganisationRow {
-  memberships: { relation: string; parent_code: string; parent_name: string; valid_from: string; valid_to: string | null }[];
+  memberships: {
+    relation: string;
+    parent_code: string;
+    parent_name: string;
+    valid_from: string;
+    valid_to: string | null;
+  }[];
   observationCount: number;
 }
 
 export async function organisationDetail(db: Kysely<Database>, code: string): Promise<OrganisationSummary> {
   const organisation = await requireOrganisation(db, code);
   const memberships = await membershipsOf(db, organisation.code);
-  const count = await db.selectFrom('observation').select((eb) => eb.fn.countAll<number>().as('count')).where('org_code', '=', organisation.code).executeTakeFirstOrThrow();
+  const count = await db
+    .selectFrom('observation')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('org_code', '=', organisation.code)
+    .executeTakeFirstOrThrow();
   return {
     ...organisation,
-    memberships: memberships.map(({ relation, parent_code, parent_name, valid_from, valid_to }) => ({ relation, parent_code, parent_name, valid_from, valid_to })),
+    memberships: memberships.map(({ relation, parent_code, parent_name, valid_from, valid_to }) => ({
+      relation,
+      parent_code,
+      parent_name,
+      valid_from,
+      valid_to,
+    })),
     observationCount: Number(count.count),
   };
 }
@@ -97,7 +122,11 @@ export interface ObservationSeries {
 }
 
 /** Every observation of one metric for one organisation, oldest first. */
-export async function observationSeries(db: Kysely<Database>, orgCode: string, metricId: string): Promise<ObservationSeries> {
+export async function observationSeries(
+  db: Kysely<Database>,
+  orgCode: string,
+  metricId: string,
+): Promise<ObservationSeries> {
   const organisation = await requireOrganisation(db, orgCode);
   const metric = await requireMetric(db, metricId);
   const observations = await db
@@ -117,7 +146,11 @@ export async function observationSeries(db: Kysely<Database>, orgCode: string, m
         where o.org_code = ${organisation.code} group by m.id, m.name order by m.id`.execute(db)
     ).rows;
     organisationsWithMetric = (
-      await sql<{ count: number }>`select count(distinct org_code)::integer as count from observation where metric_id = ${metric.id}`.execute(db)
+      await sql<{
+        count: number;
+      }>`select count(distinct org_code)::integer as count from observation where metric_id = ${metric.id}`.execute(
+        db,
+      )
     ).rows[0].count;
   }
   return { organisation, metric, observations, metricsForOrganisation, organisationsWithMetric };

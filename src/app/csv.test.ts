@@ -19,7 +19,7 @@ describe('toCsv', () => {
   });
 
   it('quotes commas, quotes and line breaks as RFC 4180 requires', () => {
-    assert.equal(csvCell('King\'s Lynn, Norfolk'), '"King\'s Lynn, Norfolk"');
+    assert.equal(csvCell("King's Lynn, Norfolk"), '"King\'s Lynn, Norfolk"');
     assert.equal(csvCell('say "hi"'), '"say ""hi"""');
     assert.equal(toCsv(['a', 'b'], [[1, 'x\ny']]), 'a,b\r\n1,"x\ny"\r\n');
   });

@@ -6,7 +6,14 @@ import type { MetricDefinition } from '../domain/metric.ts';
 import { issueFactory, quote } from '../ingest/cells.ts';
 import { parseRecords } from '../ingest/parse-records.ts';
 import { type FileRecord, readCsvRecords, readXlsxRecords, sniffFile } from '../ingest/read/records.ts';
-import type { ImportFormat, IngestIssue, IngestSink, MembershipRecord, ObservationRecord, OrganisationRecord } from '../ingest/types.ts';
+import type {
+  ImportFormat,
+  IngestIssue,
+  IngestSink,
+  MembershipRecord,
+  ObservationRecord,
+  OrganisationRecord,
+} from '../ingest/types.ts';
 import { findImportedBatchByHash, insertBatch, updateBatch } from '../store/repos/batch-repo.ts';
 import { metricIds, upsertMetrics } from '../store/repos/metric-repo.ts';
 import { upsertMemberships, upsertOrganisations } from '../store/repos/organisation-repo.ts';
@@ -19,6 +26,7 @@ import {
   mergeStage,
   removeStagedRepeats,
   StageBuffer,
+  tuneImportSession,
 } from '../store/repos/stage-repo.ts';
 import type { Database } from '../store/tables.ts';
 
@@ -43,6 +51,8 @@ export interface ImportResult {
   issues: IngestIssue[];
   errorCount: number;
   warningCount: number;
+  /** Seconds spent in each phase (read and stage, check, merge), for diagnosing slow imports. */
+  phaseSeconds: Record<string, number>;
 }
 
 export interface ImportOptions {
@@ -67,7 +77,11 @@ const HEAD_BYTES = 65536;
  * A file whose exact content was imported before changes nothing. A revised file replaces changed
  * values and keeps the earlier ones in `observation_history`.
  */
-export async function importFile(db: Kysely<Database>, filePath: string, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importFile(
+  db: Kysely<Database>,
+  filePath: string,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const file = options.displayName ?? filePath;
   const clock = options.clock ?? (() => new Date());
   const startedAt = clock();
@@ -89,6 +103,13 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
     issues: [],
     errorCount: 0,
     warningCount: 0,
+    phaseSeconds: {},
+  };
+  let phaseStarted = performance.now();
+  const endPhase = (name: string) => {
+    const now = performance.now();
+    result.phaseSeconds[name] = Math.round(now - phaseStarted) / 1000;
+    phaseStarted = now;
   };
   const addIssue = (issue: IngestIssue) => {
     if (issue.severity === 'error') result.errorCount++;
@@ -108,7 +129,14 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
   const { hash, head } = await hashFile(filePath);
   const previous = await findImportedBatchByHash(db, hash);
   if (previous) {
-    return { ...result, outcome: 'unchanged', previousBatchId: previous.id, format: previous.format ?? undefined, rows: previous.row_count, observations: previous.observation_count };
+    return {
+      ...result,
+      outcome: 'unchanged',
+      previousBatchId: previous.id,
+      format: previous.format ?? undefined,
+      rows: previous.row_count,
+      observations: previous.observation_count,
+    };
   }
   const sniffed = sniffFile(file, head);
   if ('issue' in sniffed) {
@@ -127,6 +155,7 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
   try {
     await db.transaction().execute(async (trx) => {
       await createObservationStage(trx);
+      await tuneImportSession(trx);
       const batchId = await insertBatch(trx, {
         file_name: path.basename(file),
         content_hash: hash,
@@ -154,10 +183,18 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
         organisation(record) {
           const key = `${record.authority}:${record.code}`;
           const earlier = organisations.get(key);
-          organisations.set(key, earlier && record.kind !== earlier.kind && earlier.authority === 'fill' ? earlier : { ...earlier, ...record });
+          organisations.set(
+            key,
+            earlier && record.kind !== earlier.kind && earlier.authority === 'fill'
+              ? earlier
+              : { ...earlier, ...record },
+          );
         },
         membership(record) {
-          memberships.set(`${record.memberCode}|${record.relation}|${record.parentCode}|${record.validFrom}`, record);
+          memberships.set(
+            `${record.memberCode}|${record.relation}|${record.parentCode}|${record.validFrom}`,
+            record,
+          );
         },
         metric(record) {
           metrics.set(record.id, record);
@@ -173,7 +210,14 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
         if (found.severity === 'error') readFailed = true;
         addIssue(found);
       };
-      const records = await openRecords(filePath, file, sniffed.kind, stat.size, onReadIssue, options.onProgress);
+      const records = await openRecords(
+        filePath,
+        file,
+        sniffed.kind,
+        stat.size,
+        onReadIssue,
+        options.onProgress,
+      );
       const flushing = async function* (source: AsyncIterable<FileRecord> | Iterable<FileRecord>) {
         for await (const record of source) {
           yield record;
@@ -195,6 +239,7 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
       if (result.errorCount > 0) throw new ImportRejected();
       await insertStageRows(trx, buffer);
       buffer = new StageBuffer();
+      endPhase('readAndStage');
 
       const source = format?.id ?? 'unknown';
       await upsertMetrics(
@@ -204,6 +249,7 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
       await upsertOrganisations(trx, [...organisations.values()], source);
       result.organisations = new Set([...organisations.values()].map((record) => record.code)).size;
       await upsertMemberships(trx, [...memberships.values()], source);
+      endPhase('organisations');
 
       for (const unknown of await findStagedUnknownOrganisations(trx, maxIssues)) {
         addIssue(
@@ -217,10 +263,16 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
       }
       for (const unknown of await findStagedUnknownMetrics(trx, maxIssues)) {
         addIssue(
-          issue('UNKNOWN_METRIC', unknown.first_row, null, `metric ${quote(unknown.metric_id)} is not in the catalogue${unknown.row_count > 1 ? ` (${unknown.row_count} rows)` : ''}; list metrics with \`tend metrics\``),
+          issue(
+            'UNKNOWN_METRIC',
+            unknown.first_row,
+            null,
+            `metric ${quote(unknown.metric_id)} is not in the catalogue${unknown.row_count > 1 ? ` (${unknown.row_count} rows)` : ''}; list metrics with \`tend metrics\``,
+          ),
         );
       }
-      for (const duplicate of await findStagedDuplicates(trx, maxIssues)) {
+      const duplicates = await findStagedDuplicates(trx, maxIssues);
+      for (const duplicate of duplicates) {
         const [first, ...others] = duplicate.rows;
         if (duplicate.conflicting) {
           addIssue(
@@ -232,14 +284,29 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
             ),
           );
         } else {
-          addIssue(issue('CONFLICTING_DUPLICATE', others[0], null, `row repeats row ${first} exactly (${duplicate.org_code} × ${duplicate.metric_id} × ${duplicate.period_start}); the repeat is ignored`, 'warning'));
+          addIssue(
+            issue(
+              'CONFLICTING_DUPLICATE',
+              others[0],
+              null,
+              `row repeats row ${first} exactly (${duplicate.org_code} × ${duplicate.metric_id} × ${duplicate.period_start}); the repeat is ignored`,
+              'warning',
+            ),
+          );
         }
       }
+      endPhase('check');
       if (result.errorCount > 0) throw new ImportRejected();
-      await removeStagedRepeats(trx);
+      if (duplicates.length > 0) await removeStagedRepeats(trx);
+      endPhase('removeRepeats');
 
-      const counts = await mergeStage(trx, { batchId, publication: format?.publication ?? 'unknown', edition: path.basename(file) });
+      const counts = await mergeStage(trx, {
+        batchId,
+        publication: format?.publication ?? 'unknown',
+        edition: path.basename(file),
+      });
       Object.assign(result, counts);
+      endPhase('merge');
       result.outcome = 'imported';
       result.batchId = batchId;
       await updateBatch(trx, batchId, {
@@ -266,8 +333,19 @@ export async function importFile(db: Kysely<Database>, filePath: string, options
 }
 
 /** Notes a refused file in `import_batch` (its issues and outcome), once per distinct content. */
-async function recordRejection(db: Kysely<Database>, result: ImportResult, hash: string, startedAt: Date, finishedAt: Date): Promise<void> {
-  const existing = await db.selectFrom('import_batch').select('id').where('content_hash', '=', hash).where('outcome', '=', 'rejected').executeTakeFirst();
+async function recordRejection(
+  db: Kysely<Database>,
+  result: ImportResult,
+  hash: string,
+  startedAt: Date,
+  finishedAt: Date,
+): Promise<void> {
+  const existing = await db
+    .selectFrom('import_batch')
+    .select('id')
+    .where('content_hash', '=', hash)
+    .where('outcome', '=', 'rejected')
+    .executeTakeFirst();
   if (existing) return;
   await insertBatch(db, {
     file_name: path.basename(result.file),
@@ -291,7 +369,9 @@ async function hashFile(filePath: string): Promise<{ hash: string; head: Buffer 
   const hash = createHash('sha256');
   const headChunks: Buffer[] = [];
   let headLength = 0;
-  for await (const chunk of fs.createReadStream(filePath, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of fs.createReadStream(filePath, {
+    highWaterMark: 1 << 20,
+  }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     if (headLength < HEAD_BYTES) {
       headChunks.push(chunk.subarray(0, HEAD_BYTES - headLength));

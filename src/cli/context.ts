@@ -41,8 +41,18 @@ export function print(text: string): Promise<void> {
 }
 
 /** Left-aligned plain-text table for terminal output. */
-export function textTable(header: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+export function textTable(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null)[])[],
+): string {
   const cells = [header, ...rows].map((row) => row.map((cell) => (cell === null ? '' : String(cell))));
   const widths = header.map((_, column) => Math.max(...cells.map((row) => row[column]?.length ?? 0)));
-  return cells.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -7,7 +7,8 @@ try {
 } catch (error) {
   if (isAppError(error)) {
     process.stderr.write(`tend: ${error.message}\n`);
-    if (error.code !== 'IMPORT_FAILED' && error.code !== 'NOT_FOUND' && error.code !== 'CONFIG_INVALID') process.stderr.write(`  ${error.hint}\n`);
+    if (error.code !== 'IMPORT_FAILED' && error.code !== 'NOT_FOUND' && error.code !== 'CONFIG_INVALID')
+      process.stderr.write(`  ${error.hint}\n`);
     process.exitCode = error.exitCode;
   } else {
     process.stderr.write(`tend: unexpected error: ${(error as Error).stack ?? error}\n`);

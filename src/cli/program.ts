@@ -2,17 +2,24 @@ import { Command } from 'commander';
 import { registerImportCommand } from './commands/import.ts';
 import { registerReadCommands } from './commands/read.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerSpcCommand } from './commands/spc.ts';
 
 /** Builds the `tend` command line; `main.ts` runs it. */
 export function buildProgram(): Command {
   const program = new Command('tend')
-    .description('Tend: NHS Oversight Framework assessment, Making Data Count SPC and dialogue over NHS performance data')
-    .option('--database-url <url>', 'PostgreSQL connection string (default: DATABASE_URL, else the embedded database)')
+    .description(
+      'Tend: NHS Oversight Framework assessment, Making Data Count SPC and dialogue over NHS performance data',
+    )
+    .option(
+      '--database-url <url>',
+      'PostgreSQL connection string (default: DATABASE_URL, else the embedded database)',
+    )
     .option('--data-dir <dir>', 'folder of the embedded database (default: TEND_DATA_DIR, else .tend/pgdata)')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false });
   registerImportCommand(program);
   registerReadCommands(program);
+  registerSpcCommand(program);
   registerServeCommands(program);
   return program;
 }

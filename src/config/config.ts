@@ -45,7 +45,11 @@ export type Environment = Record<string, string | undefined>;
  * | PORT | 3000 |
  * | LOG_LEVEL | info |
  */
-export function loadConfig(environment: Environment, overrides: Partial<Record<keyof z.input<typeof environmentSchema>, string>> = {}, cwd = process.cwd()): Config {
+export function loadConfig(
+  environment: Environment,
+  overrides: Partial<Record<keyof z.input<typeof environmentSchema>, string>> = {},
+  cwd = process.cwd(),
+): Config {
   const merged: Record<string, string | undefined> = {};
   for (const key of Object.keys(environmentSchema.shape)) {
     merged[key] = overrides[key as keyof typeof overrides] ?? environment[key];
@@ -53,9 +57,13 @@ export function loadConfig(environment: Environment, overrides: Partial<Record<k
   const parsed = environmentSchema.safeParse(merged);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new AppError('CONFIG_INVALID', `Tend's configuration has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, {
-      details: problems,
-    });
+    throw new AppError(
+      'CONFIG_INVALID',
+      `Tend's configuration has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`,
+      {
+        details: problems,
+      },
+    );
   }
   const values = parsed.data;
   const dataDir = values.TEND_DATA_DIR ?? path.join(cwd, '.tend', 'pgdata');

@@ -11,8 +11,15 @@ import type { MetricDefinition } from './metric.ts';
  */
 const AE_PUBLICATION = 'NHS England: A&E Attendances and Emergency Admissions (monthly)';
 
-function aeMetric(metric: Omit<MetricDefinition, 'builtin' | 'source_publication' | 'domain'>): MetricDefinition {
-  return { ...metric, domain: 'Urgent and emergency care', source_publication: AE_PUBLICATION, builtin: true };
+function aeMetric(
+  metric: Omit<MetricDefinition, 'builtin' | 'source_publication' | 'domain'>,
+): MetricDefinition {
+  return {
+    ...metric,
+    domain: 'Urgent and emergency care',
+    source_publication: AE_PUBLICATION,
+    builtin: true,
+  };
 }
 
 const fourHour = (id: string, departments: string, label: string): MetricDefinition =>
@@ -27,23 +34,96 @@ const fourHour = (id: string, departments: string, label: string): MetricDefinit
     denominator_definition: `Attendances at ${departments}`,
   });
 
-const count = (id: string, name: string, description: string, direction: MetricDefinition['direction'], subdomain: string): MetricDefinition =>
-  aeMetric({ id, name, description, unit: 'count', direction, subdomain, numerator_definition: null, denominator_definition: null });
+const count = (
+  id: string,
+  name: string,
+  description: string,
+  direction: MetricDefinition['direction'],
+  subdomain: string,
+): MetricDefinition =>
+  aeMetric({
+    id,
+    name,
+    description,
+    unit: 'count',
+    direction,
+    subdomain,
+    numerator_definition: null,
+    denominator_definition: null,
+  });
 
 const aeMetrics: readonly MetricDefinition[] = Object.freeze([
   fourHour('ae-4hr-type1', 'type 1 (major, consultant-led 24-hour) departments', 'type 1'),
   fourHour('ae-4hr-type2', 'type 2 (single-specialty) departments', 'type 2'),
-  fourHour('ae-4hr-other', 'other A&E departments (types 3 and 4: urgent treatment centres, minor injury units, walk-in centres)', 'other departments'),
+  fourHour(
+    'ae-4hr-other',
+    'other A&E departments (types 3 and 4: urgent treatment centres, minor injury units, walk-in centres)',
+    'other departments',
+  ),
   fourHour('ae-4hr-all', 'all A&E departments (types 1 to 4)', 'all types'),
-  count('ae-attendances-type1', 'A&E attendances, type 1', 'Attendances at type 1 departments, booked appointments included.', 'neutral', 'Activity'),
-  count('ae-attendances-type2', 'A&E attendances, type 2', 'Attendances at type 2 departments, booked appointments included.', 'neutral', 'Activity'),
-  count('ae-attendances-other', 'A&E attendances, other departments', 'Attendances at type 3 and 4 departments, booked appointments included.', 'neutral', 'Activity'),
-  count('ae-emergency-admissions-type1', 'Emergency admissions via type 1 A&E', 'Emergency admissions via type 1 departments.', 'neutral', 'Activity'),
-  count('ae-emergency-admissions-type2', 'Emergency admissions via type 2 A&E', 'Emergency admissions via type 2 departments.', 'neutral', 'Activity'),
-  count('ae-emergency-admissions-other', 'Emergency admissions via other A&E departments', 'Emergency admissions via type 3 and 4 departments.', 'neutral', 'Activity'),
-  count('ae-emergency-admissions-not-via-ae', 'Other emergency admissions', 'Emergency admissions not via A&E.', 'neutral', 'Activity'),
-  count('ae-dta-4hr', 'Decision-to-admit waits over 4 hours', 'Patients waiting more than 4 hours from decision to admit to admission ("trolley waits"), the 12-hour waits included.', 'lower_is_better', 'Waits'),
-  count('ae-dta-12hr', 'Decision-to-admit waits over 12 hours', 'Patients waiting more than 12 hours from decision to admit to admission.', 'lower_is_better', 'Waits'),
+  count(
+    'ae-attendances-type1',
+    'A&E attendances, type 1',
+    'Attendances at type 1 departments, booked appointments included.',
+    'neutral',
+    'Activity',
+  ),
+  count(
+    'ae-attendances-type2',
+    'A&E attendances, type 2',
+    'Attendances at type 2 departments, booked appointments included.',
+    'neutral',
+    'Activity',
+  ),
+  count(
+    'ae-attendances-other',
+    'A&E attendances, other departments',
+    'Attendances at type 3 and 4 departments, booked appointments included.',
+    'neutral',
+    'Activity',
+  ),
+  count(
+    'ae-emergency-admissions-type1',
+    'Emergency admissions via type 1 A&E',
+    'Emergency admissions via type 1 departments.',
+    'neutral',
+    'Activity',
+  ),
+  count(
+    'ae-emergency-admissions-type2',
+    'Emergency admissions via type 2 A&E',
+    'Emergency admissions via type 2 departments.',
+    'neutral',
+    'Activity',
+  ),
+  count(
+    'ae-emergency-admissions-other',
+    'Emergency admissions via other A&E departments',
+    'Emergency admissions via type 3 and 4 departments.',
+    'neutral',
+    'Activity',
+  ),
+  count(
+    'ae-emergency-admissions-not-via-ae',
+    'Other emergency admissions',
+    'Emergency admissions not via A&E.',
+    'neutral',
+    'Activity',
+  ),
+  count(
+    'ae-dta-4hr',
+    'Decision-to-admit waits over 4 hours',
+    'Patients waiting more than 4 hours from decision to admit to admission ("trolley waits"), the 12-hour waits included.',
+    'lower_is_better',
+    'Waits',
+  ),
+  count(
+    'ae-dta-12hr',
+    'Decision-to-admit waits over 12 hours',
+    'Patients waiting more than 12 hours from decision to admit to admission.',
+    'lower_is_better',
+    'Waits',
+  ),
 ]);
 
 export const NOF_PUBLICATION = 'NHS England: NHS Oversight Framework segmentation and league tables';
@@ -55,12 +135,18 @@ export const nofLeagueMetrics: readonly MetricDefinition[] = Object.freeze(
       ['nof-league-average-score', 'NOF league table: average metric score', 'score', 'lower_is_better'],
       ['nof-league-segment', 'NOF league table: segment', 'segment', 'lower_is_better'],
       ['nof-league-rank', 'NOF league table: rank within trust type', 'rank', 'lower_is_better'],
-      ['nof-league-financial-deficit', 'NOF league table: trust in financial deficit (1 yes, 0 no)', 'flag', 'neutral'],
+      [
+        'nof-league-financial-deficit',
+        'NOF league table: trust in financial deficit (1 yes, 0 no)',
+        'flag',
+        'neutral',
+      ],
     ] as const
   ).map(([id, name, unit, direction]) => ({
     id,
     name,
-    description: 'As published in the NHS Oversight Framework league table; likely ranges are kept with the value.',
+    description:
+      'As published in the NHS Oversight Framework league table; likely ranges are kept with the value.',
     unit,
     direction,
     domain: 'Summary',
@@ -71,7 +157,6 @@ export const nofLeagueMetrics: readonly MetricDefinition[] = Object.freeze(
     builtin: true,
   })),
 );
-
 
 /** Every metric Tend defines itself; the store adds (or refreshes) them each time it opens. */
 export const builtinMetrics: readonly MetricDefinition[] = Object.freeze([...aeMetrics, ...nofLeagueMetrics]);

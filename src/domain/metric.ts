@@ -19,4 +19,9 @@ export interface MetricDefinition {
 /** What an observation's value means: a gap is never a zero. */
 export type ObservationStatus = 'reported' | 'missing' | 'suppressed' | 'not_applicable';
 
-export const observationStatuses: readonly ObservationStatus[] = ['reported', 'missing', 'suppressed', 'not_applicable'];
+export const observationStatuses: readonly ObservationStatus[] = [
+  'reported',
+  'missing',
+  'suppressed',
+  'not_applicable',
+];

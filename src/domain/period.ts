@@ -76,7 +76,20 @@ export function financialQuarterLabel(start: string): string {
   return `Q${quarter} ${startYear}/${pad((startYear + 1) % 100)}`;
 }
 
-const MONTHS = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'];
+const MONTHS = [
+  'JANUARY',
+  'FEBRUARY',
+  'MARCH',
+  'APRIL',
+  'MAY',
+  'JUNE',
+  'JULY',
+  'AUGUST',
+  'SEPTEMBER',
+  'OCTOBER',
+  'NOVEMBER',
+  'DECEMBER',
+];
 
 /** Parses the A&E publication's period code, e.g. `MSitAE-APRIL-2025`. */
 export function parseSitrepPeriod(text: string): Period | undefined {

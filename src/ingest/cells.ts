@@ -21,7 +21,13 @@ export function formatIssue(issue: IngestIssue): string {
 
 /** Builds issues for one file. */
 export function issueFactory(file: string) {
-  return (code: IngestIssueCode, row: number | null, columnIndex: number | null, message: string, severity: 'error' | 'warning' = 'error'): IngestIssue => ({
+  return (
+    code: IngestIssueCode,
+    row: number | null,
+    columnIndex: number | null,
+    message: string,
+    severity: 'error' | 'warning' = 'error',
+  ): IngestIssue => ({
     code,
     severity,
     file,
@@ -53,7 +59,14 @@ export function parseNumberCell(text: string): number | null {
 /** Cells NHS England publications use for "no figure": they mean missing, never zero. */
 export function isPublishedGap(text: string): boolean {
   const trimmed = text.trim().toUpperCase();
-  return trimmed === '' || trimmed === '-' || trimmed === 'N/A' || trimmed === 'NA' || trimmed === '*' || trimmed === '.';
+  return (
+    trimmed === '' ||
+    trimmed === '-' ||
+    trimmed === 'N/A' ||
+    trimmed === 'NA' ||
+    trimmed === '*' ||
+    trimmed === '.'
+  );
 }
 
 /**
@@ -79,7 +92,23 @@ export function cleanText(text: string): string {
 
 /** Title-cases an UPPER CASE organisation name ("NHS", "UK" and the like kept). */
 export function titleCaseName(name: string): string {
-  const keep = new Set(['NHS', 'UK', 'ICB', 'CIC', 'LLP', 'UCC', 'UTC', 'WIC', 'MIU', 'GP', 'ENT', 'CCG', 'IOW', 'II', 'III']);
+  const keep = new Set([
+    'NHS',
+    'UK',
+    'ICB',
+    'CIC',
+    'LLP',
+    'UCC',
+    'UTC',
+    'WIC',
+    'MIU',
+    'GP',
+    'ENT',
+    'CCG',
+    'IOW',
+    'II',
+    'III',
+  ]);
   const small = new Set(['and', 'of', 'the', 'for', 'in', 'at', 'on', 'upon', 'with']);
   return cleanText(name)
     .split(' ')
@@ -87,7 +116,10 @@ export function titleCaseName(name: string): string {
       if (keep.has(word.toUpperCase())) return word.toUpperCase();
       const lower = word.toLowerCase();
       if (index > 0 && small.has(lower)) return lower;
-      return lower.replace(/(^|[-'(&/])([a-z])/g, (_match, boundary: string, letter: string) => boundary + letter.toUpperCase());
+      return lower.replace(
+        /(^|[-'(&/])([a-z])/g,
+        (_match, boundary: string, letter: string) => boundary + letter.toUpperCase(),
+      );
     })
     .join(' ');
 }

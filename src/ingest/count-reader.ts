@@ -1,4 +1,4 @@
-import { issueFactory, isPublishedGap, parseNumberCell, quote } from './cells.ts';
+import { isPublishedGap, issueFactory, parseNumberCell, quote } from './cells.ts';
 import type { IngestSink } from './types.ts';
 
 /**
@@ -8,22 +8,44 @@ import type { IngestSink } from './types.ts';
  */
 export function createCountReader(file: string, sink: IngestSink) {
   const issue = issueFactory(file);
-  return (cells: readonly string[], rowNumber: number, columnIndex: number, columnName: string): number | null | undefined => {
+  return (
+    cells: readonly string[],
+    rowNumber: number,
+    columnIndex: number,
+    columnName: string,
+  ): number | null | undefined => {
     const text = cells[columnIndex] ?? '';
     if (isPublishedGap(text)) return null;
     const value = parseNumberCell(text);
     if (value === null) return null;
     if (Number.isNaN(value)) {
-      sink.issue(issue('NOT_A_NUMBER', rowNumber, columnIndex, `${columnName}: ${quote(text)} is not a number`));
+      sink.issue(
+        issue('NOT_A_NUMBER', rowNumber, columnIndex, `${columnName}: ${quote(text)} is not a number`),
+      );
       return undefined;
     }
     if (value < 0) {
-      sink.issue(issue('NEGATIVE_COUNT', rowNumber, columnIndex, `${columnName}: ${quote(text)} is negative; counts cannot be below zero`));
+      sink.issue(
+        issue(
+          'NEGATIVE_COUNT',
+          rowNumber,
+          columnIndex,
+          `${columnName}: ${quote(text)} is negative; counts cannot be below zero`,
+        ),
+      );
       return undefined;
     }
     if (!Number.isInteger(value)) {
       // Published figures are kept as published; a fractional count is flagged, not refused.
-      sink.issue(issue('NOT_A_WHOLE_NUMBER', rowNumber, columnIndex, `${columnName}: ${quote(text)} is not a whole number; kept as published`, 'warning'));
+      sink.issue(
+        issue(
+          'NOT_A_WHOLE_NUMBER',
+          rowNumber,
+          columnIndex,
+          `${columnName}: ${quote(text)} is not a whole number; kept as published`,
+          'warning',
+        ),
+      );
     }
     return value;
   };

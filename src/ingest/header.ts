@@ -19,7 +19,11 @@ export function headerHasAll(header: readonly string[], names: readonly string[]
  */
 export function mapColumns<Name extends string>(
   header: readonly string[],
-  spec: { required: readonly Name[]; optional?: readonly Name[]; unknownColumns?: 'error' | 'ignore-with-warning' },
+  spec: {
+    required: readonly Name[];
+    optional?: readonly Name[];
+    unknownColumns?: 'error' | 'ignore-with-warning';
+  },
   file: string,
   sink: IngestSink,
   headerRow = 1,
@@ -33,16 +37,39 @@ export function mapColumns<Name extends string>(
     if (name === undefined) {
       if (spec.unknownColumns === 'ignore-with-warning') {
         // Publications sometimes carry stray columns; they are read past, and a named one is mentioned.
-        if (cell.trim() !== '') sink.issue(issue('UNKNOWN_COLUMN', headerRow, index, `column ${quote(cell)} is not part of this publication and was ignored`, 'warning'));
+        if (cell.trim() !== '')
+          sink.issue(
+            issue(
+              'UNKNOWN_COLUMN',
+              headerRow,
+              index,
+              `column ${quote(cell)} is not part of this publication and was ignored`,
+              'warning',
+            ),
+          );
       } else if (cell.trim() !== '') {
-        sink.issue(issue('UNKNOWN_COLUMN', headerRow, index, `unknown column ${quote(cell)}; expected columns are ${known.join(', ')}`));
+        sink.issue(
+          issue(
+            'UNKNOWN_COLUMN',
+            headerRow,
+            index,
+            `unknown column ${quote(cell)}; expected columns are ${known.join(', ')}`,
+          ),
+        );
       } else {
         sink.issue(issue('UNKNOWN_COLUMN', headerRow, index, 'column has no name; remove it or name it'));
       }
       return;
     }
     if (indices[name] !== undefined) {
-      sink.issue(issue('DUPLICATE_COLUMN', headerRow, index, `column ${quote(name)} appears twice (first in column ${columnName(indices[name])})`));
+      sink.issue(
+        issue(
+          'DUPLICATE_COLUMN',
+          headerRow,
+          index,
+          `column ${quote(name)} appears twice (first in column ${columnName(indices[name])})`,
+        ),
+      );
       return;
     }
     indices[name] = index;

@@ -24,7 +24,10 @@ export async function parseRecords(
       first = false;
       format = detectFormat(record.cells);
       if (!format) {
-        const shown = record.cells.slice(0, 6).map((cell) => cell.trim()).join(', ');
+        const shown = record.cells
+          .slice(0, 6)
+          .map((cell) => cell.trim())
+          .join(', ');
         sink.issue(
           issue(
             'UNKNOWN_FORMAT',
@@ -48,6 +51,7 @@ export async function parseRecords(
     return { format, dataRows };
   }
   parser?.finish();
-  if (dataRows === 0 && format) sink.issue(issue('NO_DATA_ROWS', null, null, 'the file has a header row but no data rows'));
+  if (dataRows === 0 && format)
+    sink.issue(issue('NO_DATA_ROWS', null, null, 'the file has a header row but no data rows'));
   return { format, dataRows };
 }

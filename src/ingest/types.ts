@@ -25,8 +25,7 @@ export type IngestIssueCode =
   | 'CONFLICTING_DUPLICATE'
   | 'TOTAL_MISMATCH'
   | 'MIXED_PERIODS'
-  | 'NO_DATA_ROWS'
-  | 'FORMULA_TEXT';
+  | 'NO_DATA_ROWS';
 
 export interface IngestIssue {
   readonly code: IngestIssueCode;
@@ -56,7 +55,15 @@ export interface ObservationRecord {
   rowNumber: number;
 }
 
-export type OrganisationKind = 'trust' | 'icb' | 'region' | 'country' | 'group' | 'team' | 'independent_provider' | 'other_provider';
+export type OrganisationKind =
+  | 'trust'
+  | 'icb'
+  | 'region'
+  | 'country'
+  | 'group'
+  | 'team'
+  | 'independent_provider'
+  | 'other_provider';
 
 export interface OrganisationRecord {
   code: string;

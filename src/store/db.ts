@@ -4,8 +4,8 @@ import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Config } from '../config/config.ts';
-import { AppError } from '../errors.ts';
 import { builtinMetrics } from '../domain/metric-catalogue.ts';
+import { AppError } from '../errors.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { upsertMetrics } from './repos/metric-repo.ts';
 import type { Database } from './tables.ts';
@@ -39,7 +39,9 @@ pg.types.setTypeParser(NUMERIC_OID, parseAsNumber);
  * built-in metrics.
  */
 export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Store> {
-  const store = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(config.dataDir);
+  const store = config.databaseUrl
+    ? await openPostgres(config.databaseUrl)
+    : await openPglite(config.dataDir);
   try {
     await migrateToLatest(store.db);
     await upsertMetrics(store.db, builtinMetrics);
@@ -60,7 +62,9 @@ async function openPglite(dataDir: string): Promise<Store> {
   try {
     await pglite.waitReady;
   } catch (error) {
-    throw new AppError('DATABASE_UNAVAILABLE', `The embedded database in ${dataDir} could not be opened.`, { cause: error });
+    throw new AppError('DATABASE_UNAVAILABLE', `The embedded database in ${dataDir} could not be opened.`, {
+      cause: error,
+    });
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
@@ -81,9 +85,13 @@ async function openPostgres(databaseUrl: string): Promise<Store> {
     client.release();
   } catch (error) {
     await pool.end();
-    throw new AppError('DATABASE_UNAVAILABLE', `Could not connect to PostgreSQL at ${redact(databaseUrl)}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new AppError(
+      'DATABASE_UNAVAILABLE',
+      `Could not connect to PostgreSQL at ${redact(databaseUrl)}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
@@ -98,13 +106,22 @@ async function openPostgres(databaseUrl: string): Promise<Store> {
 
 /** Applies every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableName: 'tend_migration', migrationLockTableName: 'tend_migration_lock' });
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    migrationTableName: 'tend_migration',
+    migrationLockTableName: 'tend_migration_lock',
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
-    throw new AppError('DATABASE_UNAVAILABLE', `Database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new AppError(
+      'DATABASE_UNAVAILABLE',
+      `Database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

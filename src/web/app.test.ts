@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { importFile } from '../app/import-file.ts';
-import type { Store } from '../store/db.ts';
 import { dataDir } from '../../test/helpers/paths.ts';
 import { storeBackends } from '../../test/helpers/store.ts';
+import { importFile } from '../app/import-file.ts';
+import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
 
 describe('web app and JSON API', () => {
@@ -17,10 +17,20 @@ describe('web app and JSON API', () => {
     store = await storeBackends()[0].open();
     await importFile(store.db, path.join(dataDir, 'ods-trusts-2025', 'etr.csv'));
     await importFile(store.db, path.join(dataDir, 'ods-trusts-2025', 'trust_region_icb_lookup.csv'));
-    await importFile(store.db, path.join(dataDir, 'nhse-nof-2025-26-mh-community', 'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv'));
+    await importFile(
+      store.db,
+      path.join(
+        dataDir,
+        'nhse-nof-2025-26-mh-community',
+        'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv',
+      ),
+    );
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tend-web-'));
     const tidy = path.join(scratch, 'notes.csv');
-    fs.writeFileSync(tidy, 'org_code,metric_id,period,value,note\nRYY,ae-dta-12hr,2024-06,3,"=HYPERLINK(""http://example.org"",""x"")"\n');
+    fs.writeFileSync(
+      tidy,
+      'org_code,metric_id,period,value,note\nRYY,ae-dta-12hr,2024-06,3,"=HYPERLINK(""http://example.org"",""x"")"\n',
+    );
     assert.equal((await importFile(store.db, tidy)).outcome, 'imported');
     app = await buildApp({ store, config: { logLevel: 'silent' } });
   });
@@ -40,10 +50,17 @@ describe('web app and JSON API', () => {
     assert.equal(list.statusCode, 200);
     assert.ok(list.json().organisations.every((row: { kind: string }) => row.kind === 'icb'));
     const search = await app.inject('/api/v1/organisations?search=kent%20community');
-    assert.deepEqual(search.json().organisations.map((row: { code: string }) => row.code), ['RYY']);
+    assert.deepEqual(
+      search.json().organisations.map((row: { code: string }) => row.code),
+      ['RYY'],
+    );
     const ran = await app.inject('/api/v1/organisations/ran');
     assert.equal(ran.statusCode, 200);
-    const relations = ran.json().organisation.memberships.map((row: { relation: string; parent_code: string }) => `${row.relation}:${row.parent_code}`);
+    const relations = ran
+      .json()
+      .organisation.memberships.map(
+        (row: { relation: string; parent_code: string }) => `${row.relation}:${row.parent_code}`,
+      );
     assert.deepEqual(relations.sort(), ['icb_nhse:QMJ', 'icb_ods:QRV', 'region:Y56']);
   });
 

@@ -56,9 +56,24 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
   await app.register(rateLimit, { max: dependencies.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
   await app.register(formbody);
-  await app.register(fastifyStatic, { root: path.join(nhsukFrontendRoot, 'dist', 'nhsuk'), prefix: '/assets/', decorateReply: false, index: false });
-  await app.register(fastifyStatic, { root: path.join(nhsukFrontendRoot, 'dist', 'nhsuk', 'assets'), prefix: '/nhsuk-assets/', decorateReply: false, index: false });
-  await app.register(fastifyStatic, { root: path.join(here, 'public'), prefix: '/static/', decorateReply: false, index: false });
+  await app.register(fastifyStatic, {
+    root: path.join(nhsukFrontendRoot, 'dist', 'nhsuk'),
+    prefix: '/assets/',
+    decorateReply: false,
+    index: false,
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(nhsukFrontendRoot, 'dist', 'nhsuk', 'assets'),
+    prefix: '/nhsuk-assets/',
+    decorateReply: false,
+    index: false,
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(here, 'public'),
+    prefix: '/static/',
+    decorateReply: false,
+    index: false,
+  });
 
   await app.register(view, {
     engine: { nunjucks },
@@ -69,17 +84,32 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   app.setErrorHandler(async (error, request, reply) => {
     const appError = isAppError(error) ? error : undefined;
     const validation = (error as { validation?: unknown }).validation;
-    const status = appError?.status ?? (validation ? 400 : ((error as { statusCode?: number }).statusCode ?? 500));
+    const status =
+      appError?.status ?? (validation ? 400 : ((error as { statusCode?: number }).statusCode ?? 500));
     if (status >= 500) request.log.error(error);
-    const code = appError?.code ?? (status === 400 ? 'BAD_REQUEST' : status === 429 ? 'RATE_LIMITED' : 'INTERNAL');
-    const message = status >= 500 && !appError ? 'Something went wrong in Tend. The error has been logged.' : (error as Error).message;
-    if (request.url.startsWith('/api/')) return reply.status(status).send({ error: { code, message, details: appError?.details ?? [] } });
-    return reply.status(status).view('pages/error.njk', { pageName: status === 404 ? 'Page not found' : 'Sorry, there is a problem', heading: status === 404 ? 'Page not found' : 'Sorry, there is a problem with the service', message });
+    const code =
+      appError?.code ?? (status === 400 ? 'BAD_REQUEST' : status === 429 ? 'RATE_LIMITED' : 'INTERNAL');
+    const message =
+      status >= 500 && !appError
+        ? 'Something went wrong in Tend. The error has been logged.'
+        : (error as Error).message;
+    if (request.url.startsWith('/api/'))
+      return reply.status(status).send({ error: { code, message, details: appError?.details ?? [] } });
+    return reply
+      .status(status)
+      .view('pages/error.njk', {
+        pageName: status === 404 ? 'Page not found' : 'Sorry, there is a problem',
+        heading: status === 404 ? 'Page not found' : 'Sorry, there is a problem with the service',
+        message,
+      });
   });
   app.setNotFoundHandler(async (request, reply) => {
     const message = `Nothing lives at ${request.url}. Try the home page, or the API under /api/v1.`;
-    if (request.url.startsWith('/api/')) return reply.status(404).send({ error: { code: 'NOT_FOUND', message, details: [] } });
-    return reply.status(404).view('pages/error.njk', { pageName: 'Page not found', heading: 'Page not found', message });
+    if (request.url.startsWith('/api/'))
+      return reply.status(404).send({ error: { code: 'NOT_FOUND', message, details: [] } });
+    return reply
+      .status(404)
+      .view('pages/error.njk', { pageName: 'Page not found', heading: 'Page not found', message });
   });
 
   app.get('/health', async () => {

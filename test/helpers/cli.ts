@@ -9,7 +9,10 @@ export interface CliRun {
 }
 
 /** Runs `tend` (src/cli/main.ts on this Node) as a user would, in its own process. */
-export function runTend(args: readonly string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
+export function runTend(
+  args: readonly string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
       cwd: options.cwd ?? repoRoot,

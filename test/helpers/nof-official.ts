@@ -17,13 +17,18 @@ export const nofConformanceFolder = join(repositoryRoot, '..', 'shared', 'confor
 
 /** Why conformance tests skip, or false when the folder is there. */
 export function conformanceSkipReason(): string | false {
-  return existsSync(nofConformanceFolder) ? false : 'shared/conformance/nof is not beside the repository (a clone without the shared folder)';
+  return existsSync(nofConformanceFolder)
+    ? false
+    : 'shared/conformance/nof is not beside the repository (a clone without the shared folder)';
 }
 
 export const quarters2025 = ['Q1 2025/26', 'Q2 2025/26', 'Q3 2025/26', 'Q4 2025/26'] as const;
 
 function readCsv(path: string): Record<string, string>[] {
-  return parse(readFileSync(path), { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  return parse(readFileSync(path), { bom: true, columns: true, skip_empty_lines: true }) as Record<
+    string,
+    string
+  >[];
 }
 
 const numberOrNull = (text: string | undefined): number | null => {
@@ -36,7 +41,9 @@ let cachedRows: NofLongRow[] | undefined;
 
 /** Every row of the official data file (Q1–Q4 2025/26), as long rows. */
 export function loadOfficialNofRows(): readonly NofLongRow[] {
-  cachedRows ??= readCsv(join(officialFolder, 'nhs-oversight-framework-mental-health-and-community-trust-data.csv')).map((row) => ({
+  cachedRows ??= readCsv(
+    join(officialFolder, 'nhs-oversight-framework-mental-health-and-community-trust-data.csv'),
+  ).map((row) => ({
     quarter: row.Quarter,
     trustCode: row.Trust_code,
     trustName: row.Trust_name,
@@ -58,7 +65,11 @@ export function loadOfficialNofRows(): readonly NofLongRow[] {
 /** One published value per trust-quarter-metric id: `published.get('Q4 2025/26|RYY|OF5002')`. */
 export function officialValues(): ReadonlyMap<string, { value: number | null; rank: number | null }> {
   const map = new Map<string, { value: number | null; rank: number | null }>();
-  for (const row of loadOfficialNofRows()) map.set(`${row.quarter}|${row.trustCode}|${row.metricId}`, { value: row.value as number | null, rank: row.rank });
+  for (const row of loadOfficialNofRows())
+    map.set(`${row.quarter}|${row.trustCode}|${row.metricId}`, {
+      value: row.value as number | null,
+      rank: row.rank,
+    });
   return map;
 }
 
@@ -114,7 +125,9 @@ const parseRange = (text: string): readonly [number, number] => {
 
 /** The official Q4 2025/26 league table (61 trusts). */
 export function loadOfficialLeagueTable(): readonly OfficialLeagueRow[] {
-  return readCsv(join(officialFolder, 'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv')).map((row) => ({
+  return readCsv(
+    join(officialFolder, 'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv'),
+  ).map((row) => ({
     quarter: row.Quarter,
     trustCode: row.Trust_code,
     averageScore: Number(row.Average_score),

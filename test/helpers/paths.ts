@@ -13,5 +13,7 @@ export const sharedDir = path.resolve(repoRoot, '..', 'shared');
 
 /** Why a test that needs `../shared` skips, or false when it is there. */
 export function sharedSkipReason(subfolder: string): string | false {
-  return fs.existsSync(path.join(sharedDir, subfolder)) ? false : `reference data ../shared/${subfolder} is not present (only in the project's CI workspace)`;
+  return fs.existsSync(path.join(sharedDir, subfolder))
+    ? false
+    : `reference data ../shared/${subfolder} is not present (only in the project's CI workspace)`;
 }

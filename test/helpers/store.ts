@@ -14,15 +14,20 @@ export interface Backend {
  * (e.g. `pglite` or `postgres`) narrows the list.
  */
 export function storeBackends(): Backend[] {
-  const backends: Backend[] = [{ name: 'pglite', open: () => openStore({ databaseUrl: undefined, dataDir: 'memory://' }) }];
+  const backends: Backend[] = [
+    { name: 'pglite', open: () => openStore({ databaseUrl: undefined, dataDir: 'memory://' }) },
+  ];
   const databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) backends.push({ name: 'postgres', open: () => openStore({ databaseUrl, dataDir: 'memory://' }) });
+  if (databaseUrl)
+    backends.push({ name: 'postgres', open: () => openStore({ databaseUrl, dataDir: 'memory://' }) });
   const only = process.env.TEND_TEST_BACKENDS?.split(',').map((name) => name.trim());
   return only ? backends.filter((backend) => only.includes(backend.name)) : backends;
 }
 
 /** Empties every table and puts the built-in metrics back, so each test starts from a new store. */
 export async function resetStore(store: Store): Promise<void> {
-  await sql`truncate observation, observation_history, import_batch, membership, metric, organisation restart identity cascade`.execute(store.db);
+  await sql`truncate observation, observation_history, import_batch, membership, metric, organisation restart identity cascade`.execute(
+    store.db,
+  );
   await upsertMetrics(store.db, builtinMetrics);
 }

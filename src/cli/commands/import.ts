@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
 import { type ImportResult, importFile } from '../../app/import-file.ts';
 import type { Config } from '../../config/config.ts';
 import { AppError } from '../../errors.ts';
 import { formatIssue } from '../../ingest/cells.ts';
-import type { Kysely } from 'kysely';
 import type { Database } from '../../store/tables.ts';
 import { configFrom, type GlobalOptions, print, withStore } from '../context.ts';
 
@@ -40,7 +40,12 @@ export async function importFiles(
     const showBar = (options.progress ?? process.stderr.isTTY) && size >= PROGRESS_THRESHOLD_BYTES;
     const bar = showBar
       ? new cliProgress.SingleBar(
-          { format: `${file} [{bar}] {percentage}% | {value}/{total} MB`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+          {
+            format: `${file} [{bar}] {percentage}% | {value}/{total} MB`,
+            stream: process.stderr,
+            hideCursor: true,
+            clearOnComplete: true,
+          },
           cliProgress.Presets.shades_classic,
         )
       : undefined;
@@ -67,7 +72,8 @@ export function registerImportCommand(program: Command): void {
     .argument('<files...>', 'CSV or XLSX files')
     .option('--format <format>', 'output format for the summary: text or json', 'text')
     .action(async (files: string[], options: { format: string }, command: Command) => {
-      if (!['text', 'json'].includes(options.format)) throw new AppError('INVALID_ARGUMENT', `invalid --format: ${options.format} (text or json)`);
+      if (!['text', 'json'].includes(options.format))
+        throw new AppError('INVALID_ARGUMENT', `invalid --format: ${options.format} (text or json)`);
       const config: Config = configFrom(command.optsWithGlobals<GlobalOptions>());
       const results = await withStore(config, (store) =>
         importFiles(store.db, files, { log: options.format === 'json' ? () => {} : undefined }),
@@ -75,9 +81,13 @@ export function registerImportCommand(program: Command): void {
       if (options.format === 'json') await print(JSON.stringify(results, null, 2));
       const refused = results.filter((result) => result.outcome === 'rejected');
       if (refused.length > 0) {
-        throw new AppError('IMPORT_FAILED', `${refused.length} of ${results.length} file(s) refused: ${refused.map((result) => result.file).join(', ')}`, {
-          details: [],
-        });
+        throw new AppError(
+          'IMPORT_FAILED',
+          `${refused.length} of ${results.length} file(s) refused: ${refused.map((result) => result.file).join(', ')}`,
+          {
+            details: [],
+          },
+        );
       }
     });
 }

@@ -9,7 +9,8 @@ import { listOrganisations } from '../../store/repos/organisation-repo.ts';
 import { configFrom, type GlobalOptions, print, textTable, withStore } from '../context.ts';
 
 function requireFormat(format: string, allowed: readonly string[]): void {
-  if (!allowed.includes(format)) throw new AppError('INVALID_ARGUMENT', `invalid --format: ${format} (one of ${allowed.join(', ')})`);
+  if (!allowed.includes(format))
+    throw new AppError('INVALID_ARGUMENT', `invalid --format: ${format} (one of ${allowed.join(', ')})`);
 }
 
 export function registerReadCommands(program: Command): void {
@@ -22,7 +23,8 @@ export function registerReadCommands(program: Command): void {
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
         const status = await storeStatus(store.db);
-        if (options.format === 'json') return print(JSON.stringify({ store: store.kind, location: store.location, ...status }));
+        if (options.format === 'json')
+          return print(JSON.stringify({ store: store.kind, location: store.location, ...status }));
         return print(
           textTable(
             ['', ''],
@@ -52,10 +54,29 @@ export function registerReadCommands(program: Command): void {
       await withStore(config, async (store) => {
         const rows = await listOrganisations(store.db, { kind: options.kind, search: options.search });
         if (options.format === 'json') return print(JSON.stringify(rows, null, 2));
-        const header = ['code', 'name', 'kind', 'nof_trust_type', 'nof_trust_subtype', 'opened_on', 'closed_on'];
-        const cells = rows.map((row) => [row.code, row.name, row.kind, row.nof_trust_type, row.nof_trust_subtype, row.opened_on, row.closed_on]);
+        const header = [
+          'code',
+          'name',
+          'kind',
+          'nof_trust_type',
+          'nof_trust_subtype',
+          'opened_on',
+          'closed_on',
+        ];
+        const cells = rows.map((row) => [
+          row.code,
+          row.name,
+          row.kind,
+          row.nof_trust_type,
+          row.nof_trust_subtype,
+          row.opened_on,
+          row.closed_on,
+        ]);
         if (options.format === 'csv') return print(toCsv(header, cells));
-        if (rows.length === 0) return print('No organisations match. Import the ODS trust list with `tend import data/ods-trusts-2025/etr.csv`, or run `tend demo`.');
+        if (rows.length === 0)
+          return print(
+            'No organisations match. Import the ODS trust list with `tend import data/ods-trusts-2025/etr.csv`, or run `tend demo`.',
+          );
         return print(textTable(header, cells));
       });
     });
@@ -89,7 +110,9 @@ export function registerReadCommands(program: Command): void {
         if (options.format === 'json') return print(JSON.stringify(coverage, null, 2));
         const { metric, organisations, periods } = coverage;
         if (organisations.length === 0) {
-          const others = coverage.metricsWithData.map((row) => `  ${row.id} (${row.observations} observations)`).join('\n');
+          const others = coverage.metricsWithData
+            .map((row) => `  ${row.id} (${row.observations} observations)`)
+            .join('\n');
           return print(
             `${metric.id} (${metric.name}) has no observations yet.\n${others ? `Metrics with data:\n${others}` : 'The store holds no observations: import files with `tend import`, or run `tend demo`.'}`,
           );
@@ -97,7 +120,14 @@ export function registerReadCommands(program: Command): void {
         return print(
           `${metric.id} — ${metric.name}\n${organisations.length} organisations, ${periods.count} periods from ${periods.first} to ${periods.last}\n\n${textTable(
             ['org', 'name', 'reported', 'not reported', 'first', 'last'],
-            organisations.map((row) => [row.org_code, row.org_name, row.reported, row.not_reported, row.first_period, row.last_period]),
+            organisations.map((row) => [
+              row.org_code,
+              row.org_name,
+              row.reported,
+              row.not_reported,
+              row.first_period,
+              row.last_period,
+            ]),
           )}`,
         );
       });
@@ -115,7 +145,21 @@ export function registerReadCommands(program: Command): void {
       await withStore(config, async (store) => {
         const series = await observationSeries(store.db, options.org, options.metric);
         if (options.format === 'json') return print(JSON.stringify(series.observations, null, 2));
-        const header = ['org_code', 'metric_id', 'period_start', 'period_end', 'granularity', 'value', 'numerator', 'denominator', 'status', 'note', 'publication', 'edition', 'batch_id'];
+        const header = [
+          'org_code',
+          'metric_id',
+          'period_start',
+          'period_end',
+          'granularity',
+          'value',
+          'numerator',
+          'denominator',
+          'status',
+          'note',
+          'publication',
+          'edition',
+          'batch_id',
+        ];
         const cells = series.observations.map((row) => [
           row.org_code,
           row.metric_id,
@@ -133,7 +177,9 @@ export function registerReadCommands(program: Command): void {
         ]);
         if (options.format === 'csv') return print(toCsv(header, cells));
         if (series.observations.length === 0) {
-          const held = series.metricsForOrganisation.map((row) => `  ${row.id} (${row.observations})`).join('\n');
+          const held = series.metricsForOrganisation
+            .map((row) => `  ${row.id} (${row.observations})`)
+            .join('\n');
           return print(
             `${series.organisation.code} has no observations of ${series.metric.id}; ${series.organisationsWithMetric} organisation(s) do.\n${held ? `${series.organisation.code} has:\n${held}` : `${series.organisation.code} has no observations at all.`}`,
           );
@@ -141,7 +187,13 @@ export function registerReadCommands(program: Command): void {
         return print(
           `${series.organisation.name} (${series.organisation.code}) — ${series.metric.name}\n\n${textTable(
             ['period', 'value', 'numerator', 'denominator', 'status'],
-            series.observations.map((row) => [periodLabel({ start: row.period_start, granularity: row.granularity }), row.value === null ? null : Number(row.value.toFixed(4)), row.numerator, row.denominator, row.status]),
+            series.observations.map((row) => [
+              periodLabel({ start: row.period_start, granularity: row.granularity }),
+              row.value === null ? null : Number(row.value.toFixed(4)),
+              row.numerator,
+              row.denominator,
+              row.status,
+            ]),
           )}`,
         );
       });

@@ -13,7 +13,9 @@ import { configFrom, type GlobalOptions, projectRoot } from '../context.ts';
 
 async function serveUntilStopped(store: Store, config: ReturnType<typeof configFrom>): Promise<void> {
   const server = await startServer(store, config);
-  process.stderr.write(`Tend is running at ${server.address.replace('127.0.0.1', 'localhost')} (${store.kind}: ${store.location}). Press Ctrl+C to stop.\n`);
+  process.stderr.write(
+    `Tend is running at ${server.address.replace('127.0.0.1', 'localhost')} (${store.kind}: ${store.location}). Press Ctrl+C to stop.\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -25,12 +27,23 @@ async function serveUntilStopped(store: Store, config: ReturnType<typeof configF
 }
 
 /** Loads the bundled demo data into a store, with a progress bar on a terminal. */
-export async function loadDemoData(store: Store, dataRoot = path.join(projectRoot, 'data'), log = (line: string) => process.stderr.write(`${line}\n`)): Promise<void> {
+export async function loadDemoData(
+  store: Store,
+  dataRoot = path.join(projectRoot, 'data'),
+  log = (line: string) => process.stderr.write(`${line}\n`),
+): Promise<void> {
   const files = demoFiles(dataRoot);
   const sizes = files.map((file) => fs.statSync(file).size);
   const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
   const bar = process.stderr.isTTY
-    ? new cliProgress.SingleBar({ format: 'Loading demo data [{bar}] {percentage}% | {file}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        {
+          format: 'Loading demo data [{bar}] {percentage}% | {file}',
+          stream: process.stderr,
+          hideCursor: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   bar?.start(totalBytes, 0, { file: '' });
   let done = 0;
@@ -39,7 +52,9 @@ export async function loadDemoData(store: Store, dataRoot = path.join(projectRoo
     if (!bar) log(`Importing ${name} (${index + 1} of ${files.length})`);
     const result = await importFile(store.db, file, {
       displayName: name,
-      onProgress: bar ? (bytesRead) => bar.update(done + bytesRead, { file: path.basename(file) }) : undefined,
+      onProgress: bar
+        ? (bytesRead) => bar.update(done + bytesRead, { file: path.basename(file) })
+        : undefined,
     });
     done += sizes[index];
     bar?.update(done, { file: path.basename(file) });
@@ -51,7 +66,9 @@ export async function loadDemoData(store: Store, dataRoot = path.join(projectRoo
   }
   bar?.stop();
   const status = await storeStatus(store.db);
-  log(`Demo data loaded: ${status.organisations} organisations, ${status.metrics} metrics, ${status.observations} observations from ${status.importBatches} files.`);
+  log(
+    `Demo data loaded: ${status.organisations} organisations, ${status.metrics} metrics, ${status.observations} observations from ${status.importBatches} files.`,
+  );
 }
 
 export function registerServeCommands(program: Command): void {
@@ -68,7 +85,9 @@ export function registerServeCommands(program: Command): void {
 
   program
     .command('demo')
-    .description('Start Tend on a fresh embedded database loaded with the bundled real NHS data, then serve it')
+    .description(
+      'Start Tend on a fresh embedded database loaded with the bundled real NHS data, then serve it',
+    )
     .option('--port <port>', 'port to listen on (default 3000, or PORT)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1, or HOST)')
     .option('--no-serve', 'load the demo data and stop')

@@ -1,4 +1,9 @@
-import { type AverageScore, averageMetricScore, domainScores, scoresEnteringAverage } from './average-score.ts';
+import {
+  type AverageScore,
+  averageMetricScore,
+  domainScores,
+  scoresEnteringAverage,
+} from './average-score.ts';
 import { applyFinancialOverride, finalSegment } from './financial-override.ts';
 import { getFramework } from './frameworks.ts';
 import { leagueRanks } from './league-rank.ts';
@@ -73,7 +78,13 @@ export interface CutPointsUsed {
 }
 
 export interface QuarterAssessment {
-  readonly framework: { readonly id: string; readonly name: string; readonly status: FrameworkDefinition['status'] };
+  readonly framework: {
+    readonly id: string;
+    readonly name: string;
+    readonly status: FrameworkDefinition['status'];
+  };
+  /** The definition applied, for explanations. */
+  readonly definition: FrameworkDefinition;
   readonly quarter: string;
   readonly status: 'assessed' | 'no-data';
   readonly options: ResolvedNofOptions;
@@ -102,7 +113,11 @@ function resolveCutPoints(
   const same = (cutPoints: CutPoints) => Object.fromEntries(types.map((type) => [type, cutPoints]));
   const choice = options.cutPoints;
   if (Array.isArray(choice)) {
-    return { source: 'supplied', byOrganisationType: same(choice as CutPoints), note: 'Cut points supplied by the caller.' };
+    return {
+      source: 'supplied',
+      byOrganisationType: same(choice as CutPoints),
+      note: 'Cut points supplied by the caller.',
+    };
   }
   const segmentation = framework.segmentation;
   if (segmentation.method === 'fixed-thresholds') {
@@ -161,12 +176,18 @@ export function assessQuarterInput(
   if (!quarter || quarter.year !== definition.year) throw new Error(`invalid quarter: ${input.quarter}`);
   const trusts = [...input.trusts].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const presentTypes = [...new Set(trusts.map((trust) => trust.organisationType))];
-  const resolved = resolveNofOptions(definition, options, presentTypes);
+  const heldInFull = presentTypes.filter(
+    (type) =>
+      trusts.filter((trust) => trust.organisationType === type).length >=
+      (definition.organisationCounts[type] ?? 0),
+  );
+  const resolved = resolveNofOptions(definition, options, heldInFull);
 
   const { byTrust, statuses } = scoreQuarterMetrics(definition, { quarter: input.quarter, trusts }, resolved);
   const averages = trusts.map((trust) => averageMetricScore(byTrust.get(trust.code) ?? [], resolved));
   const segmented = trusts.map(
-    (trust, index) => averages[index] !== null && definition.segmentedOrganisationTypes.includes(trust.organisationType),
+    (trust, index) =>
+      averages[index] !== null && definition.segmentedOrganisationTypes.includes(trust.organisationType),
   );
 
   const averagesByType = new Map<OrganisationType, number[]>();
@@ -183,7 +204,9 @@ export function assessQuarterInput(
   const unadjusted = trusts.map((trust, index) => {
     const average = averages[index];
     const trustCutPoints = cutPoints.byOrganisationType[trust.organisationType];
-    return segmented[index] && average && trustCutPoints ? segmentFromAverage(average.average, trustCutPoints, resolved.onCutPoint) : null;
+    return segmented[index] && average && trustCutPoints
+      ? segmentFromAverage(average.average, trustCutPoints, resolved.onCutPoint)
+      : null;
   });
   const adjusted = trusts.map((trust, index) => {
     const segment = unadjusted[index];
@@ -193,9 +216,14 @@ export function assessQuarterInput(
   const ranks = new Array<number | null>(trusts.length).fill(null);
   const peerGroupSizes = new Array<number>(trusts.length).fill(0);
   for (const type of presentTypes) {
-    const members = trusts.map((_, index) => index).filter((index) => trusts[index].organisationType === type && adjusted[index] !== null);
+    const members = trusts
+      .map((_, index) => index)
+      .filter((index) => trusts[index].organisationType === type && adjusted[index] !== null);
     const memberRanks = leagueRanks(
-      members.map((index) => ({ segment: adjusted[index]?.adjusted as number, average: averages[index]?.average as number })),
+      members.map((index) => ({
+        segment: adjusted[index]?.adjusted as number,
+        average: averages[index]?.average as number,
+      })),
     );
     members.forEach((index, position) => {
       ranks[index] = memberRanks[position];
@@ -203,7 +231,7 @@ export function assessQuarterInput(
     });
   }
 
-  let ranges: (LikelyRange | null)[] = trusts.map(() => null);
+  const ranges: (LikelyRange | null)[] = trusts.map(() => null);
   if (resolved.replicates >= 2) {
     const bootstrapIndexes = trusts.map((_, index) => index).filter((index) => unadjusted[index] !== null);
     const bootstrapRanges = likelyRanges(
@@ -217,13 +245,17 @@ export function assessQuarterInput(
           cutPoints: cutPoints.byOrganisationType[trusts[index].organisationType] as CutPoints,
         };
       }),
-      { replicates: resolved.replicates, seed: resolved.seed, coverage: resolved.likelyRangeCoverage, onCutPoint: resolved.onCutPoint, cap },
+      {
+        replicates: resolved.replicates,
+        seed: resolved.seed,
+        coverage: resolved.likelyRangeCoverage,
+        onCutPoint: resolved.onCutPoint,
+        cap,
+      },
     );
     bootstrapIndexes.forEach((index, position) => {
       ranges[index] = bootstrapRanges[position];
     });
-  } else {
-    ranges = trusts.map(() => null);
   }
 
   const details: TrustAssessment[] = trusts.map((trust, index) => {
@@ -241,12 +273,15 @@ export function assessQuarterInput(
       metricScores,
       average,
       domainScores: domainScores(metricScores, definition.domains, resolved),
-      cutPoints: unadjusted[index] === null ? null : (cutPoints.byOrganisationType[trust.organisationType] ?? null),
+      cutPoints:
+        unadjusted[index] === null ? null : (cutPoints.byOrganisationType[trust.organisationType] ?? null),
       unadjustedSegment: unadjusted[index],
       deficit: trust.deficit,
       financialOverrideApplied: adjustment?.applied ?? false,
       adjustedSegment: adjustment?.adjusted ?? null,
-      finalSegment: adjustment ? finalSegment(adjustment.adjusted, trust.recoverySupportProgramme, resolved.segmentFive) : null,
+      finalSegment: adjustment
+        ? finalSegment(adjustment.adjusted, trust.recoverySupportProgramme, resolved.segmentFive)
+        : null,
       rank: ranks[index],
       peerGroupSize: peerGroupSizes[index],
       likelyRange: ranges[index],
@@ -279,6 +314,7 @@ export function assessQuarterInput(
 
   return {
     framework: { id: definition.id, name: definition.name, status: definition.status },
+    definition,
     quarter: input.quarter,
     status: trusts.length === 0 ? 'no-data' : 'assessed',
     options: resolved,

@@ -20,7 +20,9 @@ export interface AverageScore {
  * @example
  * averageOfScores([{ score: 1.0, weight: 1 }, { score: 2.27, weight: 1 }]); // => { average: 1.64, unrounded: 1.635, … }
  */
-export function averageOfScores(scores: readonly { readonly score: number; readonly weight: number }[]): AverageScore | null {
+export function averageOfScores(
+  scores: readonly { readonly score: number; readonly weight: number }[],
+): AverageScore | null {
   let weighted = 0;
   let weightTotal = 0;
   for (const { score, weight } of scores) {
@@ -43,7 +45,8 @@ export function scoresEnteringAverage(
 ): { readonly metricId: string; readonly score: number; readonly weight: number }[] {
   const entering = metricScores.filter((metric) => metric.entersAverage);
   const partial = entering.filter((metric) => metric.weight < 1);
-  const sharedWeight = options.partialInfectionWeight === 'share-one' && partial.length > 0 ? 1 / partial.length : null;
+  const sharedWeight =
+    options.partialInfectionWeight === 'share-one' && partial.length > 0 ? 1 / partial.length : null;
   return entering.map((metric) => ({
     metricId: metric.metricId,
     score: metric.score,
@@ -77,7 +80,9 @@ export function domainScores(
   const domainOf = new Map(metricScores.map((metric) => [metric.metricId, metric.domain]));
   const result = {} as Record<DomainId, AverageScore | null>;
   for (const domain of domains) {
-    result[domain.id] = averageOfScores(entering.filter((entry) => domainOf.get(entry.metricId) === domain.id));
+    result[domain.id] = averageOfScores(
+      entering.filter((entry) => domainOf.get(entry.metricId) === domain.id),
+    );
   }
   return result;
 }

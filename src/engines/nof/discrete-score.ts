@@ -14,7 +14,11 @@ import type { CombinedFinance, Direction, MetricScoring } from './types.ts';
  * scoreByThresholds(-0.35, [0, -1, -2], 'higher-is-better'); // => 2
  * scoreByThresholds(-2.52, [0, -1, -2], 'higher-is-better'); // => 4
  */
-export function scoreByThresholds(value: number, thresholds: readonly number[], direction: Direction): number {
+export function scoreByThresholds(
+  value: number,
+  thresholds: readonly number[],
+  direction: Direction,
+): number {
   let score = 1;
   for (const threshold of thresholds) {
     const shortOf = direction === 'higher-is-better' ? value < threshold : value > threshold;
@@ -54,7 +58,11 @@ export function scoreBand(value: number | string): number | null {
  * @example
  * combinedFinanceScore(1, 3, nof202526CombinedFinance); // => 2
  */
-export function combinedFinanceScore(plannedScore: number, varianceScore: number, combined: CombinedFinance): number | null {
+export function combinedFinanceScore(
+  plannedScore: number,
+  varianceScore: number,
+  combined: CombinedFinance,
+): number | null {
   const row = combined.matrix[Math.round(plannedScore) - 1];
   const score = row?.[Math.round(varianceScore) - 1];
   return score === undefined ? null : score;

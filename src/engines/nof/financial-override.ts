@@ -18,7 +18,11 @@ export interface AdjustedSegment {
  * applyFinancialOverride(2, true); // => { adjusted: 3, applied: true }
  * applyFinancialOverride(4, true); // => { adjusted: 4, applied: false }
  */
-export function applyFinancialOverride(unadjusted: Segment, deficit: boolean | null, cap: Segment = 3): AdjustedSegment {
+export function applyFinancialOverride(
+  unadjusted: Segment,
+  deficit: boolean | null,
+  cap: Segment = 3,
+): AdjustedSegment {
   if (deficit === true && unadjusted < cap) return { adjusted: cap, applied: true };
   return { adjusted: unadjusted, applied: false };
 }

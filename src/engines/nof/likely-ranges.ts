@@ -51,7 +51,10 @@ export interface LikelyRange {
  * @returns one range per trust, in input order; null for a trust with no scores
  * @throws `invalid replicates: <n>` when there are fewer than 2 replicates
  */
-export function likelyRanges(trusts: readonly BootstrapTrust[], settings: LikelyRangeSettings): (LikelyRange | null)[] {
+export function likelyRanges(
+  trusts: readonly BootstrapTrust[],
+  settings: LikelyRangeSettings,
+): (LikelyRange | null)[] {
   const replicates = settings.replicates;
   if (!Number.isInteger(replicates) || replicates < 2) throw new Error(`invalid replicates: ${replicates}`);
   const count = trusts.length;
@@ -108,7 +111,8 @@ export function likelyRanges(trusts: readonly BootstrapTrust[], settings: Likely
       let average: number;
       if (unitWeights[index] === 1) {
         let sum = 0;
-        for (let draw = start; draw < start + size; draw++) sum += scores[start + Math.floor(uniforms[draw] * size)];
+        for (let draw = start; draw < start + size; draw++)
+          sum += scores[start + Math.floor(uniforms[draw] * size)];
         average = sum / size;
       } else {
         let sum = 0;
@@ -133,7 +137,8 @@ export function likelyRanges(trusts: readonly BootstrapTrust[], settings: Likely
     for (let group = 0; group < groupMembers.length; group++) {
       const members = groupMembers[group];
       const order = packed[group];
-      for (let local = 0; local < members.length; local++) order[local] = keys[members[local]] * 65536 + local;
+      for (let local = 0; local < members.length; local++)
+        order[local] = keys[members[local]] * 65536 + local;
       order.sort();
       let previousKey = -1;
       let rank = 0;

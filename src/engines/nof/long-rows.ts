@@ -45,7 +45,10 @@ export interface LongRowIssue {
  * `mental-health-and-community`), matching the framework's own labels first and then key words.
  * Returns undefined for a label it cannot place.
  */
-export function organisationTypeFromLabel(framework: FrameworkDefinition, label: string): OrganisationType | undefined {
+export function organisationTypeFromLabel(
+  framework: FrameworkDefinition,
+  label: string,
+): OrganisationType | undefined {
   const text = label.trim().toLowerCase();
   for (const type of framework.organisationTypes) {
     if (framework.organisationTypeLabels[type].toLowerCase() === text) return type;
@@ -64,7 +67,15 @@ interface TrustDraft {
   organisationTypeLabel: string;
   subtype: string | null;
   region: string | null;
-  observations: Map<string, { value: number | string | null; publishedScore: number | null; publishedRank: number | null; details: MetricObservation['details'] }>;
+  observations: Map<
+    string,
+    {
+      value: number | string | null;
+      publishedScore: number | null;
+      publishedRank: number | null;
+      details: MetricObservation['details'];
+    }
+  >;
   summary: Map<string, { value: number | string | null; rank: number | null }>;
 }
 
@@ -161,7 +172,12 @@ export function longRowsToQuarterInput(
     const metricId = row.metricId.trim().toUpperCase();
     if (summaryIds.has(metricId)) {
       if (draft.summary.has(metricId)) {
-        issues.push({ code: 'duplicate-row', trustCode: code, metricId, message: `${code} ${metricId}: a second row for ${wanted} is ignored` });
+        issues.push({
+          code: 'duplicate-row',
+          trustCode: code,
+          metricId,
+          message: `${code} ${metricId}: a second row for ${wanted} is ignored`,
+        });
       } else {
         draft.summary.set(metricId, { value: row.value, rank: row.rank });
       }
@@ -169,7 +185,12 @@ export function longRowsToQuarterInput(
     }
     const family = /^OF([01])(\d{3})$/.exec(metricId);
     if (!family) {
-      issues.push({ code: 'unknown-metric-id', trustCode: code, metricId, message: `${code} ${metricId}: not a metric value (OF0…) or score (OF1…); ignored` });
+      issues.push({
+        code: 'unknown-metric-id',
+        trustCode: code,
+        metricId,
+        message: `${code} ${metricId}: not a metric value (OF0…) or score (OF1…); ignored`,
+      });
       continue;
     }
     const metric = findMetric(framework, metricId);
@@ -190,7 +211,12 @@ export function longRowsToQuarterInput(
     }
     const isScore = family[1] === '1';
     if (isScore ? observation.publishedScore !== null : observation.details !== null) {
-      issues.push({ code: 'duplicate-row', trustCode: code, metricId, message: `${code} ${metricId}: a second row for ${wanted} is ignored` });
+      issues.push({
+        code: 'duplicate-row',
+        trustCode: code,
+        metricId,
+        message: `${code} ${metricId}: a second row for ${wanted} is ignored`,
+      });
       continue;
     }
     if (isScore) {

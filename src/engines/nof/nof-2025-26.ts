@@ -1,4 +1,10 @@
-import type { CombinedFinance, DomainDefinition, FrameworkDefinition, MetricDefinition, OrganisationType } from './types.ts';
+import type {
+  CombinedFinance,
+  DomainDefinition,
+  FrameworkDefinition,
+  MetricDefinition,
+  OrganisationType,
+} from './types.ts';
 
 /**
  * NHS Oversight Framework 2025/26, as data.
@@ -15,9 +21,19 @@ const allTrusts: readonly OrganisationType[] = ['acute', 'mental-health-and-comm
 export const nofDomains: readonly DomainDefinition[] = [
   { id: 'access-to-services', name: 'Access to services', scoreId: 'OF4000', segmentId: 'OF4100' },
   { id: 'patient-safety', name: 'Patient safety', scoreId: 'OF4002', segmentId: 'OF4102' },
-  { id: 'finance-and-productivity', name: 'Finance and productivity', scoreId: 'OF4003', segmentId: 'OF4103' },
+  {
+    id: 'finance-and-productivity',
+    name: 'Finance and productivity',
+    scoreId: 'OF4003',
+    segmentId: 'OF4103',
+  },
   { id: 'people-and-workforce', name: 'People and workforce', scoreId: 'OF4004', segmentId: 'OF4104' },
-  { id: 'effectiveness-and-experience', name: 'Effectiveness and experience', scoreId: 'OF4005', segmentId: 'OF4105' },
+  {
+    id: 'effectiveness-and-experience',
+    name: 'Effectiveness and experience',
+    scoreId: 'OF4005',
+    segmentId: 'OF4105',
+  },
 ];
 
 /** The 2025/26 metrics. The mental health and community set is complete; acute metrics are those whose ids are known. */
@@ -96,7 +112,8 @@ export const nof202526Metrics: readonly MetricDefinition[] = [
     role: 'scored',
     scoringProvenance: 'verified',
     inferred: ['appliesTo', 'rankedAgainst'],
-    notes: 'The ranked-set size that fits the published scores is 68–70, against 46–50 mental health and community trusts scored.',
+    notes:
+      'The ranked-set size that fits the published scores is 68–70, against 46–50 mental health and community trusts scored.',
   },
   {
     id: 'OF0057',
@@ -133,7 +150,8 @@ export const nof202526Metrics: readonly MetricDefinition[] = [
     role: 'scored',
     scoringProvenance: 'verified',
     inferred: [],
-    notes: 'Ranked within the peer group: recomputing it over the 61 mental health and community trusts reproduces every published score.',
+    notes:
+      'Ranked within the peer group: recomputing it over the 61 mental health and community trusts reproduces every published score.',
   },
   {
     id: 'OF0063',
@@ -151,7 +169,8 @@ export const nof202526Metrics: readonly MetricDefinition[] = [
     role: 'scored',
     scoringProvenance: 'verified',
     inferred: ['appliesTo', 'rankedAgainst'],
-    notes: 'The ranked-set size that fits the published scores is 48, one more than the 47 mental health and community trusts scored.',
+    notes:
+      'The ranked-set size that fits the published scores is 48, one more than the 47 mental health and community trusts scored.',
   },
   {
     id: 'OF0067',
@@ -177,7 +196,8 @@ export const nof202526Metrics: readonly MetricDefinition[] = [
     role: 'scored',
     scoringProvenance: 'inferred',
     inferred: ['scoring (Outstanding → 1, Inadequate → 4)'],
-    notes: 'The manual scores Good as 2.00; Requires improvement → 3 is seen in the data; Outstanding → 1 and Inadequate → 4 are inferred.',
+    notes:
+      'The manual scores Good as 2.00; Requires improvement → 3 is seen in the data; Outstanding → 1 and Inadequate → 4 are inferred.',
   },
   {
     id: 'OF0079',
@@ -214,7 +234,8 @@ export const nof202526Metrics: readonly MetricDefinition[] = [
     role: 'combined-finance',
     scoringProvenance: 'verified',
     inferred: ['matrix cells not seen in published data'],
-    notes: 'The finance score that enters the average, in place of the planned surplus/deficit and year-to-date variance scores.',
+    notes:
+      'The finance score that enters the average, in place of the planned surplus/deficit and year-to-date variance scores.',
   },
   {
     id: 'OF0081',
@@ -251,7 +272,8 @@ export const nof202526Metrics: readonly MetricDefinition[] = [
     role: 'scored',
     scoringProvenance: 'verified',
     inferred: ['rankedAgainst'],
-    notes: 'Ranked over all 205 trusts: 205 is the ranked-set size that fits the published scores in every quarter.',
+    notes:
+      'Ranked over all 205 trusts: 205 is the ranked-set size that fits the published scores in every quarter.',
   },
   {
     id: 'OF0084',
@@ -269,7 +291,8 @@ export const nof202526Metrics: readonly MetricDefinition[] = [
     role: 'scored',
     scoringProvenance: 'verified',
     inferred: [],
-    notes: 'Ranked within the peer group: recomputing it over the 61 mental health and community trusts reproduces every published score.',
+    notes:
+      'Ranked within the peer group: recomputing it over the 61 mental health and community trusts reproduces every published score.',
   },
   {
     id: 'OF0086',
@@ -307,7 +330,8 @@ export const nof202526Metrics: readonly MetricDefinition[] = [
     role: 'scored',
     scoringProvenance: 'documented',
     inferred: [],
-    notes: 'Technical specification: continuous 1.00–4.00 on the percentage ranked high to low. Worked example: 59% scores 2.62.',
+    notes:
+      'Technical specification: continuous 1.00–4.00 on the percentage ranked high to low. Worked example: 59% scores 2.62.',
   },
   {
     id: 'OF0106',
@@ -343,7 +367,8 @@ export const nof202526Metrics: readonly MetricDefinition[] = [
     role: 'scored',
     scoringProvenance: 'inferred',
     inferred: ['id', 'scoring (standard 80%, from the planning guidance)'],
-    notes: 'The worked example scores 81.5% as 1.00, consistent with the 80% planning target acting as a standard.',
+    notes:
+      'The worked example scores 81.5% as 1.00, consistent with the 80% planning target acting as a standard.',
   },
   {
     id: 'OF0011',
@@ -361,7 +386,8 @@ export const nof202526Metrics: readonly MetricDefinition[] = [
     role: 'scored',
     scoringProvenance: 'inferred',
     inferred: ['id', 'scoring (standard 75%, from the planning guidance)'],
-    notes: 'The worked example scores 82.6% as 1.00, consistent with the 75% planning target acting as a standard.',
+    notes:
+      'The worked example scores 82.6% as 1.00, consistent with the 75% planning target acting as a standard.',
   },
   {
     id: 'OF0013',
@@ -378,7 +404,10 @@ export const nof202526Metrics: readonly MetricDefinition[] = [
     rankedAgainst: 'peer-group',
     role: 'scored',
     scoringProvenance: 'inferred',
-    inferred: ['id (which of OF0013 and OF0014 is the 4-hour metric)', 'scoring (standard 78%, from the planning guidance)'],
+    inferred: [
+      'id (which of OF0013 and OF0014 is the 4-hour metric)',
+      'scoring (standard 78%, from the planning guidance)',
+    ],
     notes: 'The worked example scores 80.4% as 1.00.',
   },
   {
@@ -504,7 +533,8 @@ export const nof202526CombinedFinance: CombinedFinance = {
   rule: 'planned score 1: max(1, variance score − 1); otherwise min(4, variance score + 1)',
 };
 
-const source = 'Highest published average in the better segment and lowest in the worse one, mental health and community trusts';
+const source =
+  'Highest published average in the better segment and lowest in the worse one, mental health and community trusts';
 
 export const nof202526: FrameworkDefinition = {
   id: 'nof-2025-26',
@@ -524,6 +554,8 @@ export const nof202526: FrameworkDefinition = {
     ambulance: 'Ambulance trust',
     icb: 'Integrated care board',
   },
+  // The published league tables: 134 acute, 61 mental health and community, 10 ambulance trusts.
+  organisationCounts: { acute: 134, 'mental-health-and-community': 61, ambulance: 10 },
   domains: nofDomains,
   metrics: nof202526Metrics,
   combinedFinance: nof202526CombinedFinance,

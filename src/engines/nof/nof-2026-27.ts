@@ -25,6 +25,8 @@ export const nof202627: FrameworkDefinition = {
     ambulance: 'Ambulance trust',
     icb: 'Integrated care board',
   },
+  // Provisional: the 2025/26 trust counts and the 42 ICBs; mergers will change them.
+  organisationCounts: { acute: 134, 'mental-health-and-community': 61, ambulance: 10, icb: 42 },
   domains: nofDomains,
   metrics: nof202526Metrics,
   combinedFinance: nof202526CombinedFinance,

@@ -22,18 +22,24 @@ export interface NofOptions {
   /** Per-metric override of the ranked set (`{ OF0082: 'peer-group' }`); the framework's values are inferred for most metrics. */
   readonly rankedAgainst?: Readonly<Record<string, RankedAgainst>>;
   /**
-   * Organisation types the input holds in full. A metric ranked nationally is recomputed only
-   * when every type it applies to is held; otherwise its published score is used. Default: the
-   * types present in the input.
+   * Organisation types the input holds in full. A metric is recomputed from its values only
+   * when its whole ranked set is held (the peer group, or every type a national metric applies
+   * to); otherwise its published score is used, marked as published. Default: the types with at
+   * least as many organisations in the input as the framework assesses (`organisationCounts`).
    */
   readonly heldOrganisationTypes?: readonly OrganisationType[];
+  /** A score id the framework does not list: used as published with weight 1 (default), or left out. */
+  readonly unlistedMetrics?: 'include-as-published' | 'leave-out';
   /**
    * When to recompute a score from its value rather than use NHS England's published score:
    * `recompute-where-verified` (default) recomputes metrics whose scoring rule is verified or
    * documented and uses the published score otherwise; `recompute-where-possible` recomputes
    * whenever the value and ranked set are held; `published-where-available` uses every published score it has.
    */
-  readonly scoreSource?: 'recompute-where-verified' | 'recompute-where-possible' | 'published-where-available';
+  readonly scoreSource?:
+    | 'recompute-where-verified'
+    | 'recompute-where-possible'
+    | 'published-where-available';
   /**
    * Values are published to 2 d.p. but ranked unrounded. `published-peer-rank` (default) orders
    * values that tie at 2 d.p. by NHS England's published within-peer-group rank, for metrics
@@ -69,7 +75,9 @@ export interface NofOptions {
   readonly changeTest?: 'previous-outside-likely-range' | 'likely-ranges-do-not-overlap';
 }
 
-export type ResolvedNofOptions = { readonly [Key in keyof NofOptions]-?: Exclude<NofOptions[Key], undefined> };
+export type ResolvedNofOptions = {
+  readonly [Key in keyof NofOptions]-?: Exclude<NofOptions[Key], undefined>;
+};
 
 const defaults: Omit<ResolvedNofOptions, 'cutPoints' | 'heldOrganisationTypes'> = {
   quartilePopulation: 'all-organisations',
@@ -82,6 +90,7 @@ const defaults: Omit<ResolvedNofOptions, 'cutPoints' | 'heldOrganisationTypes'> 
   financeScoring: 'combined',
   thresholds: {},
   partialInfectionWeight: 'one-third-each',
+  unlistedMetrics: 'include-as-published',
   segmentFive: 'from-recovery-support-flag',
   replicates: 4000,
   seed: 1,
@@ -89,7 +98,12 @@ const defaults: Omit<ResolvedNofOptions, 'cutPoints' | 'heldOrganisationTypes'> 
   changeTest: 'previous-outside-likely-range',
 };
 
-function keyword<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
+function keyword<T extends string>(
+  name: string,
+  value: T | undefined,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if (!allowed.includes(value)) throw new Error(`invalid ${name}: ${value}`);
   return value;
@@ -100,18 +114,22 @@ function keyword<T extends string>(name: string, value: T | undefined, allowed: 
  *
  * @param framework the framework being applied
  * @param options what the caller set
- * @param presentTypes organisation types present in the input (the default for `heldOrganisationTypes`)
+ * @param heldByDefault organisation types the input holds in full (the default for `heldOrganisationTypes`)
  * @throws `invalid <option>: <value>` for a value the option does not accept
  */
 export function resolveNofOptions(
   framework: FrameworkDefinition,
   options: NofOptions = {},
-  presentTypes: readonly OrganisationType[] = [],
+  heldByDefault: readonly OrganisationType[] = [],
 ): ResolvedNofOptions {
-  let cutPoints: ResolvedNofOptions['cutPoints'] = options.cutPoints ?? 'framework';
+  const cutPoints: ResolvedNofOptions['cutPoints'] = options.cutPoints ?? 'framework';
   if (Array.isArray(cutPoints)) {
     const [first, second, third] = cutPoints as CutPoints;
-    if (cutPoints.length !== 3 || !cutPoints.every(Number.isFinite) || !(first <= second && second <= third)) {
+    if (
+      cutPoints.length !== 3 ||
+      !cutPoints.every(Number.isFinite) ||
+      !(first <= second && second <= third)
+    ) {
       throw new Error(`invalid cutPoints: ${cutPoints.join(', ')}`);
     }
   } else if (cutPoints !== 'framework' && cutPoints !== 'computed') {
@@ -124,22 +142,39 @@ export function resolveNofOptions(
   const coverage = options.likelyRangeCoverage ?? defaults.likelyRangeCoverage;
   if (!(coverage > 0 && coverage < 1)) throw new Error(`invalid likelyRangeCoverage: ${coverage}`);
   for (const [metricId, scope] of Object.entries(options.rankedAgainst ?? {})) {
-    if (scope !== 'peer-group' && scope !== 'national') throw new Error(`invalid rankedAgainst: ${metricId}=${scope}`);
+    if (scope !== 'peer-group' && scope !== 'national')
+      throw new Error(`invalid rankedAgainst: ${metricId}=${scope}`);
   }
   for (const [metricId, thresholds] of Object.entries(options.thresholds ?? {})) {
     if (thresholds.length !== 3 || !thresholds.every(Number.isFinite)) {
       throw new Error(`invalid thresholds: ${metricId}=${thresholds.join(', ')}`);
     }
   }
-  const heldOrganisationTypes = options.heldOrganisationTypes ?? presentTypes;
+  const heldOrganisationTypes = options.heldOrganisationTypes ?? heldByDefault;
   for (const type of heldOrganisationTypes) {
-    if (!framework.organisationTypes.includes(type)) throw new Error(`invalid heldOrganisationTypes: ${type}`);
+    if (!framework.organisationTypes.includes(type))
+      throw new Error(`invalid heldOrganisationTypes: ${type}`);
   }
   return {
     cutPoints,
-    quartilePopulation: keyword('quartilePopulation', options.quartilePopulation, ['all-organisations', 'peer-group'], defaults.quartilePopulation),
-    quartileMethod: keyword('quartileMethod', options.quartileMethod, ['linear', 'weibull', 'inverted-cdf'], defaults.quartileMethod),
-    onCutPoint: keyword('onCutPoint', options.onCutPoint, ['better-segment', 'worse-segment'], defaults.onCutPoint),
+    quartilePopulation: keyword(
+      'quartilePopulation',
+      options.quartilePopulation,
+      ['all-organisations', 'peer-group'],
+      defaults.quartilePopulation,
+    ),
+    quartileMethod: keyword(
+      'quartileMethod',
+      options.quartileMethod,
+      ['linear', 'weibull', 'inverted-cdf'],
+      defaults.quartileMethod,
+    ),
+    onCutPoint: keyword(
+      'onCutPoint',
+      options.onCutPoint,
+      ['better-segment', 'worse-segment'],
+      defaults.onCutPoint,
+    ),
     rankedAgainst: options.rankedAgainst ?? defaults.rankedAgainst,
     heldOrganisationTypes,
     scoreSource: keyword(
@@ -155,7 +190,12 @@ export function resolveNofOptions(
       ['reconstruct-unrounded', 'as-published'],
       defaults.publishedScorePrecision,
     ),
-    financeScoring: keyword('financeScoring', options.financeScoring, ['combined', 'separate'], defaults.financeScoring),
+    financeScoring: keyword(
+      'financeScoring',
+      options.financeScoring,
+      ['combined', 'separate'],
+      defaults.financeScoring,
+    ),
     thresholds: options.thresholds ?? defaults.thresholds,
     partialInfectionWeight: keyword(
       'partialInfectionWeight',
@@ -163,7 +203,18 @@ export function resolveNofOptions(
       ['one-third-each', 'share-one'],
       defaults.partialInfectionWeight,
     ),
-    segmentFive: keyword('segmentFive', options.segmentFive, ['from-recovery-support-flag', 'never'], defaults.segmentFive),
+    unlistedMetrics: keyword(
+      'unlistedMetrics',
+      options.unlistedMetrics,
+      ['include-as-published', 'leave-out'],
+      defaults.unlistedMetrics,
+    ),
+    segmentFive: keyword(
+      'segmentFive',
+      options.segmentFive,
+      ['from-recovery-support-flag', 'never'],
+      defaults.segmentFive,
+    ),
     replicates,
     seed,
     likelyRangeCoverage: coverage,

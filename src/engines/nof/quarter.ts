@@ -35,5 +35,7 @@ export function formatQuarterLabel(quarter: 1 | 2 | 3 | 4, startYear: number): s
 export function previousQuarterLabel(label: string): string {
   const parts = parseQuarterLabel(label);
   if (!parts) throw new Error(`invalid quarter: ${label}`);
-  return parts.quarter === 1 ? formatQuarterLabel(4, parts.startYear - 1) : formatQuarterLabel((parts.quarter - 1) as 1 | 2 | 3, parts.startYear);
+  return parts.quarter === 1
+    ? formatQuarterLabel(4, parts.startYear - 1)
+    : formatQuarterLabel((parts.quarter - 1) as 1 | 2 | 3, parts.startYear);
 }

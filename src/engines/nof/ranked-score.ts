@@ -65,9 +65,14 @@ export function failsFloor(value: number, floor: number, direction: Direction): 
  * scoreRanked([{ value: 7.4, tieBreak: null }, { value: 6.9, tieBreak: null }, { value: 7.1, tieBreak: null }],
  *   'higher-is-better', { kind: 'ranked', case: 'no-standard' }).map((s) => s.score); // => [1, 4, 2.5]
  */
-export function scoreRanked(entries: readonly RankedEntry[], direction: Direction, scoring: RankedScoring): RankedScore[] {
+export function scoreRanked(
+  entries: readonly RankedEntry[],
+  direction: Direction,
+  scoring: RankedScoring,
+): RankedScore[] {
   const fixed = entries.map(({ value }): RankedScore['fixed'] => {
-    if (scoring.case === 'standard' && meetsStandard(value, scoring.standard, direction)) return 'meets-standard';
+    if (scoring.case === 'standard' && meetsStandard(value, scoring.standard, direction))
+      return 'meets-standard';
     if (scoring.case === 'floor' && failsFloor(value, scoring.floor, direction)) return 'fails-floor';
     return null;
   });
@@ -84,7 +89,8 @@ export function scoreRanked(entries: readonly RankedEntry[], direction: Directio
   const rankByIndex = new Map(rankedIndexes.map((index, position) => [index, ranks[position]]));
   return entries.map((_, index): RankedScore => {
     const fixedAs = fixed[index];
-    if (fixedAs !== null) return { score: fixedAs === 'meets-standard' ? 1 : 4, rank: null, rankedCount, fixed: fixedAs };
+    if (fixedAs !== null)
+      return { score: fixedAs === 'meets-standard' ? 1 : 4, rank: null, rankedCount, fixed: fixedAs };
     const rank = rankByIndex.get(index) as number;
     return { score: best + (worst - best) * percentRank(rank, rankedCount), rank, rankedCount, fixed: null };
   });

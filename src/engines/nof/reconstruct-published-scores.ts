@@ -29,7 +29,7 @@ export interface ReconstructedScores {
  * @param publishedScores the published scores of every organisation held, 2 d.p.
  * @param scoring the metric's ranking case, which fixes the bookends and the fixed scores
  * @example
- * reconstructUnroundedScores([1, 1.01, 1.03, 1.04, 4], { kind: 'ranked', case: 'no-standard' }, 3)?.rankedSetSize; // => 205
+ * reconstructUnroundedScores([1, 1.75, 2.5, 3.25, 4], { kind: 'ranked', case: 'no-standard' }, 3)?.rankedSetSize; // => 5
  */
 export function reconstructUnroundedScores(
   publishedScores: readonly number[],
@@ -58,7 +58,11 @@ export function reconstructUnroundedScores(
       const approximate = (offset * steps) / (100 * span);
       let found: number | null = null;
       let count = 0;
-      for (let k = Math.max(0, Math.floor(approximate) - 1); k <= Math.min(steps, Math.ceil(approximate) + 1); k++) {
+      for (
+        let k = Math.max(0, Math.floor(approximate) - 1);
+        k <= Math.min(steps, Math.ceil(approximate) + 1);
+        k++
+      ) {
         if (Math.floor((200 * span * k + steps) / (2 * steps)) === offset) {
           found = k;
           count++;

@@ -39,8 +39,8 @@ export function rankedScopeOf(metric: MetricDefinition, options: ResolvedNofOpti
 }
 
 /**
- * Why a ranked metric cannot be recomputed for an organisation type from the input, or null
- * when it can: a national metric needs every organisation type it applies to; a peer-group
+ * Why a ranked metric cannot be recomputed for an organisation type from the input, as a clause
+ * ("ranked against all … in England, but the input holds only …"), or null when it can: a national metric needs every organisation type it applies to; a peer-group
  * metric needs the organisation's own type, held in full.
  */
 export function rankedSetGap(
@@ -54,13 +54,16 @@ export function rankedSetGap(
   if (scope === 'peer-group') {
     return held.includes(organisationType)
       ? null
-      : `It is ranked within the peer group, and the input does not hold all ${typeNames[organisationType]}, so NHS England's published score is used (as published).`;
+      : `ranked within the peer group, and the input does not hold all ${typeNames[organisationType]}`;
   }
-  const needed = metric.appliesTo.filter((type) => framework.organisationTypes.includes(type));
+  const needed = framework.organisationTypes.filter((type) => metric.appliesTo.includes(type));
   const missing = needed.filter((type) => !held.includes(type));
   if (missing.length === 0) return null;
-  const heldText = held.length === 0 ? 'no organisation type in full' : `only ${listInWords(held.map((type) => typeNames[type]))}`;
-  return `It is ranked against all ${listInWords(needed.map((type) => typeNames[type]))} in England, but the input holds ${heldText}, so NHS England's published score is used (as published).`;
+  const heldText =
+    held.length === 0
+      ? 'no organisation type in full'
+      : `only ${listInWords(held.map((type) => typeNames[type]))}`;
+  return `ranked against all ${listInWords(needed.map((type) => typeNames[type]))} in England, but the input holds ${heldText}`;
 }
 
 interface Draft {
@@ -73,11 +76,17 @@ interface Draft {
 }
 
 function numericValue(observation: MetricObservation): number | null {
-  return typeof observation.value === 'number' && Number.isFinite(observation.value) ? observation.value : null;
+  return typeof observation.value === 'number' && Number.isFinite(observation.value)
+    ? observation.value
+    : null;
 }
 
 /** The score a discrete metric's value maps to, or null. */
-function discreteScore(metric: MetricDefinition, value: number | string, options: ResolvedNofOptions): number | null {
+function discreteScore(
+  metric: MetricDefinition,
+  value: number | string,
+  options: ResolvedNofOptions,
+): number | null {
   const scoring = metric.scoring;
   if (scoring.kind === 'thresholds') {
     if (typeof value !== 'number' || metric.direction === undefined) return null;
@@ -134,7 +143,10 @@ export function scoreMetric(
     for (const group of groups.values()) {
       const entries: RankedEntry[] = group.map((draft) => ({
         value: numericValue(draft.observation) as number,
-        tieBreak: options.tieBreak === 'published-peer-rank' && scope === 'peer-group' ? draft.observation.publishedRank : null,
+        tieBreak:
+          options.tieBreak === 'published-peer-rank' && scope === 'peer-group'
+            ? draft.observation.publishedRank
+            : null,
       }));
       const ranked = scoreRanked(entries, metric.direction, scoring);
       group.forEach((draft, index) => {
@@ -142,7 +154,10 @@ export function scoreMetric(
         const result = ranked[index];
         draft.score = result.score;
         draft.basis = 'recomputed';
-        draft.rankedSet = result.rank === null ? null : { rank: result.rank, size: result.rankedCount, inferredFromPublishedScores: false };
+        draft.rankedSet =
+          result.rank === null
+            ? null
+            : { rank: result.rank, size: result.rankedCount, inferredFromPublishedScores: false };
       });
     }
   } else if (scoring.kind === 'thresholds' || scoring.kind === 'rating' || scoring.kind === 'band') {
@@ -166,16 +181,16 @@ export function scoreMetric(
     if (prefersPublished) {
       draft.reason =
         options.scoreSource === 'published-where-available'
-          ? "Published scores are preferred (option scoreSource), so NHS England's published score is used (as published)."
-          : "Tend's scoring rule for this metric is inferred, so NHS England's published score is used (as published).";
+          ? 'published scores are preferred (option scoreSource)'
+          : "Tend's scoring rule is inferred";
     } else if (value === null) {
-      draft.reason = "Only the score is published for this metric, not its value, so NHS England's published score is used (as published).";
+      draft.reason = 'only the score is published, not the value';
     } else if (scoring.kind === 'ranked') {
       draft.reason =
         rankedSetGap(framework, metric, scope, draft.trust.organisationType, options) ??
-        "The value is not a number Tend can rank, so NHS England's published score is used (as published).";
+        'the value is not a number Tend can rank';
     } else {
-      draft.reason = `The value "${String(value)}" has no score in Tend's map for this metric, so NHS England's published score is used (as published).`;
+      draft.reason = `the value "${String(value)}" has no score in Tend's map`;
     }
   }
 
@@ -202,7 +217,10 @@ export function scoreMetric(
         if (draft.basis !== 'as-published') return;
         draft.score = reconstructed.scores[index];
         const rank = reconstructed.ranks[index];
-        draft.rankedSet = rank === null ? null : { rank, size: reconstructed.rankedSetSize, inferredFromPublishedScores: true };
+        draft.rankedSet =
+          rank === null
+            ? null
+            : { rank, size: reconstructed.rankedSetSize, inferredFromPublishedScores: true };
       });
     }
   }
@@ -215,7 +233,11 @@ export function scoreMetric(
     if (draft.score === null || draft.basis === null) continue;
     const displayScore = roundHalfUp(draft.score, 2);
     const published = draft.observation.publishedScore;
-    if (draft.basis !== 'as-published' && published !== null && Math.round(published * 100) !== Math.round(displayScore * 100)) {
+    if (
+      draft.basis !== 'as-published' &&
+      published !== null &&
+      Math.round(published * 100) !== Math.round(displayScore * 100)
+    ) {
       disagreements++;
     }
     counts[draft.basis]++;
@@ -230,7 +252,9 @@ export function scoreMetric(
       score: draft.score,
       displayScore,
       weight: metric.weight,
-      entersAverage: metric.role === 'scored' || (metric.role === 'finance-component' && options.financeScoring === 'separate'),
+      entersAverage:
+        metric.role === 'scored' ||
+        (metric.role === 'finance-component' && options.financeScoring === 'separate'),
       basis: draft.basis,
       basisReason: draft.reason,
       publishedScore: published,
@@ -243,7 +267,8 @@ export function scoreMetric(
       : 'from its bracket map';
   const parts: string[] = [];
   if (counts.recomputed > 0) parts.push(`Recomputed from the values for ${counts.recomputed} (${how}).`);
-  if (counts['as-published'] > 0) parts.push(`As published for ${counts['as-published']}: ${[...reasons].join(' ')}`);
+  if (counts['as-published'] > 0)
+    parts.push(`As published for ${counts['as-published']}: ${[...reasons].join('; ')}.`);
   return {
     scores,
     status: {
@@ -282,7 +307,8 @@ export function scoreQuarterMetrics(
     const result = scoreMetric(framework, metric, input.trusts, options);
     if (!result) continue;
     statuses.push(result.status);
-    if (metric.id === combined.plannedMetricId || metric.id === combined.varianceMetricId) componentScores.set(metric.id, result.scores);
+    if (metric.id === combined.plannedMetricId || metric.id === combined.varianceMetricId)
+      componentScores.set(metric.id, result.scores);
     for (const [code, score] of result.scores) byTrust.get(code)?.push(score);
   }
 
@@ -313,8 +339,8 @@ export function scoreQuarterMetrics(
         asPublished++;
         reason =
           options.scoreSource === 'published-where-available'
-            ? "Published scores are preferred (option scoreSource), so NHS England's published score is used (as published)."
-            : "One of the two finance scores it is built from is missing, so NHS England's published score is used (as published).";
+            ? 'published scores are preferred (option scoreSource)'
+            : 'one of the two finance scores it is built from is missing';
       } else {
         continue;
       }
@@ -352,7 +378,7 @@ export function scoreQuarterMetrics(
   }
 
   const unlisted = new Map<string, number>();
-  for (const trust of input.trusts) {
+  for (const trust of options.unlistedMetrics === 'include-as-published' ? input.trusts : []) {
     for (const observation of Object.values(trust.observations)) {
       if (listed.has(observation.metricId) || observation.publishedScore === null) continue;
       unlisted.set(observation.metricId, (unlisted.get(observation.metricId) ?? 0) + 1);
@@ -368,7 +394,7 @@ export function scoreQuarterMetrics(
         weight: 1,
         entersAverage: true,
         basis: 'as-published',
-        basisReason: `${observation.metricId} is not in ${framework.id}, so NHS England's published score is used (as published), with weight 1.`,
+        basisReason: `not in ${framework.id} (used with weight 1)`,
         publishedScore: observation.publishedScore,
         rankedSet: null,
       });

@@ -34,13 +34,23 @@ export function segmentFromAverage(
  * @example
  * quartileCutPoints([1.5, 2.0, 2.5, 3.0, 3.5]); // => [2, 2.5, 3]
  */
-export function quartileCutPoints(averages: readonly number[], method: QuantileMethod = 'linear'): CutPoints | null {
+export function quartileCutPoints(
+  averages: readonly number[],
+  method: QuantileMethod = 'linear',
+): CutPoints | null {
   if (averages.length === 0) return null;
   const sorted = Float64Array.from(averages).sort();
-  return [quantileSorted(sorted, 0.25, method), quantileSorted(sorted, 0.5, method), quantileSorted(sorted, 0.75, method)];
+  return [
+    quantileSorted(sorted, 0.25, method),
+    quantileSorted(sorted, 0.5, method),
+    quantileSorted(sorted, 0.75, method),
+  ];
 }
 
 /** The distance from an average to each cut point (positive when the average is above it, on the worse side). */
-export function distancesToCutPoints(average: number, cutPoints: CutPoints): readonly [number, number, number] {
+export function distancesToCutPoints(
+  average: number,
+  cutPoints: CutPoints,
+): readonly [number, number, number] {
   return [average - cutPoints[0], average - cutPoints[1], average - cutPoints[2]];
 }

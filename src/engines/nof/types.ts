@@ -47,7 +47,10 @@ export type MetricScoring =
   | { readonly kind: 'ranked'; readonly case: 'standard'; readonly standard: number }
   | { readonly kind: 'ranked'; readonly case: 'floor'; readonly floor: number }
   | { readonly kind: 'thresholds'; readonly thresholds: readonly number[] }
-  | { readonly kind: 'rating'; readonly ratings: readonly { readonly label: string; readonly score: number }[] }
+  | {
+      readonly kind: 'rating';
+      readonly ratings: readonly { readonly label: string; readonly score: number }[];
+    }
   | { readonly kind: 'band' }
   | { readonly kind: 'combined-finance' };
 
@@ -154,6 +157,11 @@ export interface FrameworkDefinition {
   readonly segmentedOrganisationTypes: readonly OrganisationType[];
   /** How NHS England's files name each organisation type. */
   readonly organisationTypeLabels: Readonly<Record<OrganisationType, string>>;
+  /**
+   * How many organisations of each type NHS England assesses. An input holding at least this
+   * many of a type holds it in full, so metrics ranked against it can be recomputed.
+   */
+  readonly organisationCounts: Readonly<Partial<Record<OrganisationType, number>>>;
   readonly domains: readonly DomainDefinition[];
   readonly metrics: readonly MetricDefinition[];
   readonly combinedFinance: CombinedFinance;
@@ -240,11 +248,18 @@ export interface MetricScore {
   /** Whether the score enters the average (finance components do only when finance is scored separately). */
   readonly entersAverage: boolean;
   readonly basis: ScoreBasis;
-  /** Why the score is as published, in words; null when recomputed. */
+  /**
+   * Why the score is NHS England's published one, as a clause ("ranked against all acute trusts
+   * … in England, but the input holds only …"); null when Tend recomputed or derived it.
+   */
   readonly basisReason: string | null;
   readonly publishedScore: number | null;
   /** Competition rank within the ranked set (1 = best) and the set's size, where known. */
-  readonly rankedSet: { readonly rank: number; readonly size: number; readonly inferredFromPublishedScores: boolean } | null;
+  readonly rankedSet: {
+    readonly rank: number;
+    readonly size: number;
+    readonly inferredFromPublishedScores: boolean;
+  } | null;
 }
 
 /** How each metric was scored this quarter, across the input. */

@@ -3,8 +3,8 @@ import {
   assuranceIcons,
   chartKinds,
   noIcon,
-  pointFlag,
   type PointType,
+  pointFlag,
   pointTypes,
   type SpecialCauseKind,
   specialCauseKinds,
@@ -100,7 +100,15 @@ export function computeSpc(series: readonly SpcSeriesInput[], options: SpcOption
     });
   }
   const results = prepared.map((item, index) =>
-    buildSeriesResult(item, index, columns, seriesOffsets[index], resolved.fixAfterPoints, resolved.minimumPoints, resolved.minimumPointsWarning),
+    buildSeriesResult(
+      item,
+      index,
+      columns,
+      seriesOffsets[index],
+      resolved.fixAfterPoints,
+      resolved.minimumPoints,
+      resolved.minimumPointsWarning,
+    ),
   );
   for (const result of results) warnings.push(...result.warnings);
   return { options: resolved, series: results, warnings, columns };
@@ -117,7 +125,11 @@ export function checkDate(date: unknown): string {
       const month = Number(match[2]);
       const day = Number(match[3]);
       const parsed = new Date(Date.UTC(year, month - 1, day));
-      if (parsed.getUTCFullYear() === year && parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === day) {
+      if (
+        parsed.getUTCFullYear() === year &&
+        parsed.getUTCMonth() === month - 1 &&
+        parsed.getUTCDate() === day
+      ) {
         return date;
       }
     }
@@ -131,7 +143,11 @@ function optionalNumber(name: string, value: unknown): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-function prepareSeries(input: SpcSeriesInput, index: number, defaultDirection: ImprovementDirection): PreparedSeries {
+function prepareSeries(
+  input: SpcSeriesInput,
+  index: number,
+  defaultDirection: ImprovementDirection,
+): PreparedSeries {
   if (input === null || typeof input !== 'object' || !Array.isArray(input.points)) {
     throw new Error(`invalid series[${index}]: expected an object with a points array`);
   }
@@ -156,7 +172,7 @@ function prepareSeries(input: SpcSeriesInput, index: number, defaultDirection: I
       missing++;
     } else if (typeof raw === 'number') {
       if (Number.isFinite(raw)) {
-        value = raw;
+        value = raw + 0; // −0 becomes 0, so that it sorts and prints like 0
       } else {
         value = Number.NaN;
         nonFinite++;
@@ -243,7 +259,8 @@ function prepareSeries(input: SpcSeriesInput, index: number, defaultDirection: I
         date,
       });
     }
-    if (!rebaseReasons.has(pointIndex) || rebaseReasons.get(pointIndex) === '') rebaseReasons.set(pointIndex, reason);
+    if (!rebaseReasons.has(pointIndex) || rebaseReasons.get(pointIndex) === '')
+      rebaseReasons.set(pointIndex, reason);
   }
 
   return {
@@ -261,12 +278,16 @@ function prepareSeries(input: SpcSeriesInput, index: number, defaultDirection: I
 /** Total order on rows so that input order never matters: date, then value (missing last), then target, trajectory. */
 function compareRows(a: SortableRow, b: SortableRow): number {
   if (a.date !== b.date) return a.date < b.date ? -1 : 1;
-  return compareNumbers(a.value, b.value) || compareNumbers(a.target, b.target) || compareNumbers(a.trajectory, b.trajectory);
+  return (
+    compareNumbers(a.value, b.value) ||
+    compareNumbers(a.target, b.target) ||
+    compareNumbers(a.trajectory, b.trajectory)
+  );
 }
 
 function compareNumbers(a: number | null, b: number | null): number {
-  const aMissing = a === null || a !== a;
-  const bMissing = b === null || b !== b;
+  const aMissing = a === null || Number.isNaN(a);
+  const bMissing = b === null || Number.isNaN(b);
   if (aMissing || bMissing) return aMissing === bMissing ? 0 : aMissing ? 1 : -1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -275,8 +296,9 @@ function plural(count: number, singular: string, pluralForm: string): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
 
+/** A number for the friendly result: `null` where it cannot be calculated (NaN) or lies beyond the largest double. */
 function nullable(value: number): number | null {
-  return value === value ? value : null;
+  return Number.isFinite(value) ? value : null;
 }
 
 function buildSeriesResult(
@@ -302,12 +324,12 @@ function buildSeriesResult(
   const specialCause: SpecialCauseKind[] = new Array(count);
   const pointType: PointType[] = new Array(count);
   for (let group = firstGroup; group < lastGroup; group++) {
-    const centreKnown = columns.centreLine[group] === columns.centreLine[group];
-    const limitsKnown = columns.upperProcessLimit[group] === columns.upperProcessLimit[group];
+    const centreKnown = !Number.isNaN(columns.centreLine[group]);
+    const limitsKnown = !Number.isNaN(columns.upperProcessLimit[group]);
     for (let at = columns.groupStart[group]; at < columns.groupEnd[group]; at++) {
       const index = at - offset;
       const value = item.values[index];
-      const present = value === value;
+      const present = !Number.isNaN(value);
       const flags = columns.pointFlags[at];
       values[index] = present ? value : null;
       groupIndex[index] = group - firstGroup;

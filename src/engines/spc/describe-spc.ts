@@ -42,7 +42,9 @@ function describeVariation(series: SpcSeriesResult, options: DescribeSpcOptions)
   const lead = options.metricName ? `For ${options.metricName}, the` : 'The';
   const count = series.dates.length;
   if (count === 0) {
-    return options.metricName ? `There is no data for ${options.metricName} to chart.` : 'There is no data to chart.';
+    return options.metricName
+      ? `There is no data for ${options.metricName} to chart.`
+      : 'There is no data to chart.';
   }
   const last = count - 1;
   const group = series.groups[series.groupIndex[last]];
@@ -105,7 +107,12 @@ function ruleReason(
  * Length of the run ending at the latest point, within its rebase group: for a shift, points in
  * a row on the same side of the mean; for a trend, points in a row each beyond the one before.
  */
-function runLength(series: SpcSeriesResult, group: SpcGroupResult, last: number, kind: SpecialCauseKind): number {
+function runLength(
+  series: SpcSeriesResult,
+  group: SpcGroupResult,
+  last: number,
+  kind: SpecialCauseKind,
+): number {
   const values = series.values;
   let length = 1;
   if (kind === 'shift_above' || kind === 'shift_below') {
@@ -135,8 +142,14 @@ function describeAssurance(series: SpcSeriesResult, options: DescribeSpcOptions)
   }
   const increase = series.improvementDirection === 'increase';
   const limitText = increase
-    ? { pass: `below the lower process limit (${formatValue(lower, unit)})`, fail: `above the upper process limit (${formatValue(upper, unit)})` }
-    : { pass: `above the upper process limit (${formatValue(upper, unit)})`, fail: `below the lower process limit (${formatValue(lower, unit)})` };
+    ? {
+        pass: `below the lower process limit (${formatValue(lower, unit)})`,
+        fail: `above the upper process limit (${formatValue(upper, unit)})`,
+      }
+    : {
+        pass: `above the upper process limit (${formatValue(upper, unit)})`,
+        fail: `below the lower process limit (${formatValue(lower, unit)})`,
+      };
   switch (series.assuranceIcon) {
     case 'pass':
       return `The target of ${target} lies ${limitText.pass}, so it will be met consistently if nothing changes.`;

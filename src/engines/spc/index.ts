@@ -2,15 +2,15 @@
 
 // codes and vocabularies
 export * from './codes.ts';
+// calculation
+export { checkDate, computeSpc } from './compute-spc.ts';
+// reading
+export { type DescribeSpcOptions, describeSpc, type SpcDescription } from './describe-spc.ts';
+export { formatValue } from './format-value.ts';
 export * from './labels.ts';
 // options
 export * from './options.ts';
-// calculation
-export { computeSpc, checkDate } from './compute-spc.ts';
-export { computeSpcColumns, type SpcColumns, type SpcColumnsInput } from './spc-columns.ts';
-export type * from './types.ts';
-// reading
-export { describeSpc, type DescribeSpcOptions, type SpcDescription } from './describe-spc.ts';
-export { formatValue } from './format-value.ts';
 // NHSRplotthedots output format
 export * from './reference-output.ts';
+export { computeSpcColumns, type SpcColumns, type SpcColumnsInput } from './spc-columns.ts';
+export type * from './types.ts';

@@ -114,7 +114,11 @@ export function resolveSpcOptions(options: SpcOptions = {}): ResolvedSpcOptions 
     fixAfterPoints:
       options.fixAfterPoints == null ? null : integerAtLeast('fixAfterPoints', options.fixAfterPoints, 1),
     sigmaConstant: positiveNumber('sigmaConstant', options.sigmaConstant, defaultSpcOptions.sigmaConstant),
-    screenMovingRanges: flag('screenMovingRanges', options.screenMovingRanges, defaultSpcOptions.screenMovingRanges),
+    screenMovingRanges: flag(
+      'screenMovingRanges',
+      options.screenMovingRanges,
+      defaultSpcOptions.screenMovingRanges,
+    ),
     screenInclusive: flag('screenInclusive', options.screenInclusive, defaultSpcOptions.screenInclusive),
     recomputeMeanWhenScreening: flag(
       'recomputeMeanWhenScreening',
@@ -123,7 +127,11 @@ export function resolveSpcOptions(options: SpcOptions = {}): ResolvedSpcOptions 
     ),
     shiftPoints: integerAtLeast('shiftPoints', options.shiftPoints ?? defaultSpcOptions.shiftPoints, 2),
     trendPoints: integerAtLeast('trendPoints', options.trendPoints ?? defaultSpcOptions.trendPoints, 2),
-    trendAcrossRebase: flag('trendAcrossRebase', options.trendAcrossRebase, defaultSpcOptions.trendAcrossRebase),
+    trendAcrossRebase: flag(
+      'trendAcrossRebase',
+      options.trendAcrossRebase,
+      defaultSpcOptions.trendAcrossRebase,
+    ),
     twoInThreeIncludeBeyondLimits: flag(
       'twoInThreeIncludeBeyondLimits',
       options.twoInThreeIncludeBeyondLimits,
@@ -135,13 +143,21 @@ export function resolveSpcOptions(options: SpcOptions = {}): ResolvedSpcOptions 
       conflictResolutions,
       defaultSpcOptions.conflictResolution,
     ),
-    assuranceInclusive: flag('assuranceInclusive', options.assuranceInclusive, defaultSpcOptions.assuranceInclusive),
+    assuranceInclusive: flag(
+      'assuranceInclusive',
+      options.assuranceInclusive,
+      defaultSpcOptions.assuranceInclusive,
+    ),
     minimumPointsWarning: integerAtLeast(
       'minimumPointsWarning',
       options.minimumPointsWarning ?? defaultSpcOptions.minimumPointsWarning,
       0,
     ),
-    minimumPoints: integerAtLeast('minimumPoints', options.minimumPoints ?? defaultSpcOptions.minimumPoints, 2),
+    minimumPoints: integerAtLeast(
+      'minimumPoints',
+      options.minimumPoints ?? defaultSpcOptions.minimumPoints,
+      2,
+    ),
   };
   return Object.freeze(resolved);
 }

@@ -171,7 +171,11 @@ export function referenceSpecialCauseLabel(kind: SpecialCauseKind, options: Reso
   }
 }
 
-const assuranceSummaryNames = { pass: 'consistent_pass', fail: 'consistent_fail', inconsistent: 'inconsistent' };
+const assuranceSummaryNames = {
+  pass: 'consistent_pass',
+  fail: 'consistent_fail',
+  inconsistent: 'inconsistent',
+};
 
 /**
  * Lays a result out as NHSRplotthedots does: per-point columns sorted by (facet, date), the
@@ -235,14 +239,18 @@ export function toReferenceOutput(spcCase: SpcCase, result: SpcResult): Referenc
       perPoint.outside_limits.push(series.outsideLimits[index]);
       perPoint.relative_to_mean.push(series.relativeToMean[index]);
       perPoint.close_to_limits.push(series.closeToLimits[index]);
-      perPoint.special_cause_type.push(referenceSpecialCauseLabel(series.specialCause[index], result.options));
+      perPoint.special_cause_type.push(
+        referenceSpecialCauseLabel(series.specialCause[index], result.options),
+      );
       perPoint.special_cause_flag.push(series.specialCause[index] !== 'common_cause');
       perPoint.point_type.push(series.pointType[index]);
       perPoint.target.push(series.targets[index]);
       perPoint.trajectory?.push(series.trajectories[index]);
     }
-    if (series.variationIcon !== null) variation.push({ facet, type: 'variation', icon: series.variationIcon });
-    if (series.assuranceIcon !== null) assurance.push({ facet, type: 'assurance', icon: series.assuranceIcon });
+    if (series.variationIcon !== null)
+      variation.push({ facet, type: 'variation', icon: series.variationIcon });
+    if (series.assuranceIcon !== null)
+      assurance.push({ facet, type: 'assurance', icon: series.assuranceIcon });
     series.groups.forEach((group, groupNumber) => {
       const isLast = groupNumber === series.groups.length - 1;
       const row: ReferenceSummaryRow = {

@@ -197,8 +197,25 @@ export function computeSpcColumns(input: SpcColumnsInput, options: ResolvedSpcOp
       markTrendsAcrossRebase(columns, values, columns.seriesGroupOffsets[series], group, options.trendPoints);
       signalled = true;
     }
-    if (signalled) classifyPoints(columns.ruleMask, columns.specialCause, columns.pointType, start, end, direction, options);
-    setIcons(columns, series, end, group - 1, direction, targets === null ? Number.NaN : targets[series], options);
+    if (signalled)
+      classifyPoints(
+        columns.ruleMask,
+        columns.specialCause,
+        columns.pointType,
+        start,
+        end,
+        direction,
+        options,
+      );
+    setIcons(
+      columns,
+      series,
+      end,
+      group - 1,
+      direction,
+      targets === null ? Number.NaN : targets[series],
+      options,
+    );
   }
   columns.seriesGroupOffsets[seriesCount] = group;
   return columns;
@@ -238,7 +255,7 @@ function computeGroup(
   let previous = Number.NaN;
   for (let index = start; index < baselineEnd; index++) {
     const value = values[index];
-    if (value === value) {
+    if (!Number.isNaN(value)) {
       const total = sum + value;
       const rounded = total - sum;
       compensation += sum - (total - rounded) + (value - rounded);
@@ -246,7 +263,7 @@ function computeGroup(
       count++;
     }
     const range = Math.abs(value - previous);
-    if (range === range) {
+    if (!Number.isNaN(range)) {
       const total = rangeSum + range;
       const rounded = total - rangeSum;
       rangeCompensation += rangeSum - (total - rounded) + (range - rounded);
@@ -258,7 +275,7 @@ function computeGroup(
   }
   let valueCount = count;
   for (let index = baselineEnd; index < end; index++) {
-    valueCount += Number(values[index] === values[index]);
+    valueCount += Number(!Number.isNaN(values[index]));
   }
   columns.groupValueCount[group] = valueCount;
 
@@ -329,7 +346,7 @@ function computeGroup(
   previous = Number.NaN;
   for (let index = start; index < end; index++) {
     const value = values[index];
-    if (value !== value) {
+    if (Number.isNaN(value)) {
       runLength = 0;
       runSide = 0;
       sideBefore = 0;
@@ -365,7 +382,12 @@ function computeGroup(
 
     // Two in three: three consecutive values on one side of the mean, at least two of them
     // beyond a 2σ line; those beyond it are flagged. A missing value spoils its windows.
-    if (close + closeBefore + closeTwoBefore >= 2 && side !== 0 && sideBefore === side && sideTwoBefore === side) {
+    if (
+      close + closeBefore + closeTwoBefore >= 2 &&
+      side !== 0 &&
+      sideBefore === side &&
+      sideTwoBefore === side
+    ) {
       signalled = true;
       const bit = side === 1 ? ruleBit.twoInThreeAbove : ruleBit.twoInThreeBelow;
       if (closeTwoBefore === 1) ruleMask[index - 2] |= bit;
@@ -399,12 +421,17 @@ function computeGroup(
  * primitives of engines/stats. Returns `false` when a sum overflowed (values near the largest
  * double), so the caller must use `scaledBaselineStatistics`.
  */
-function baselineStatistics(values: Float64Array, start: number, end: number, options: ResolvedSpcOptions): boolean {
+function baselineStatistics(
+  values: Float64Array,
+  start: number,
+  end: number,
+  options: ResolvedSpcOptions,
+): boolean {
   let centre = mean(values, start, end);
   const rawAverage = averageMovingRange(values, start, end);
   if (centre === Number.POSITIVE_INFINITY || centre === Number.NEGATIVE_INFINITY) return false;
   if (rawAverage === Number.POSITIVE_INFINITY) return false;
-  if (centre !== centre && hasValue(values, start, end)) return false;
+  if (Number.isNaN(centre) && hasValue(values, start, end)) return false;
   let average = rawAverage;
   if (options.screenMovingRanges) {
     const limit = movingRangeScreeningFactor * rawAverage;
@@ -434,10 +461,10 @@ function meanWithoutScreenedPoints(
   let count = 0;
   for (let index = start; index < end; index++) {
     const value = values[index];
-    if (value !== value) continue;
+    if (Number.isNaN(value)) continue;
     if (index > start) {
       const range = Math.abs(value - values[index - 1]);
-      if (range === range && !(inclusive ? range <= limit : range < limit)) continue;
+      if (!Number.isNaN(range) && !(inclusive ? range <= limit : range < limit)) continue;
     }
     const total = sum + value;
     const rounded = total - sum;
@@ -454,7 +481,12 @@ function meanWithoutScreenedPoints(
  * result equals what exact arithmetic would give, up to the largest double (limits beyond it
  * become ±Infinity, which no value can cross).
  */
-function scaledBaselineStatistics(values: Float64Array, start: number, end: number, options: ResolvedSpcOptions): void {
+function scaledBaselineStatistics(
+  values: Float64Array,
+  start: number,
+  end: number,
+  options: ResolvedSpcOptions,
+): void {
   let largest = 0;
   for (let index = start; index < end; index++) {
     const magnitude = Math.abs(values[index]);
@@ -477,12 +509,18 @@ function scaledBaselineStatistics(values: Float64Array, start: number, end: numb
 }
 
 function hasValue(values: Float64Array, start: number, end: number): boolean {
-  for (let index = start; index < end; index++) if (values[index] === values[index]) return true;
+  for (let index = start; index < end; index++) if (!Number.isNaN(values[index])) return true;
   return false;
 }
 
 /** A group with too few values: the median as centre line, no limits, no signals. */
-function computeRunChart(columns: SpcColumns, values: Float64Array, group: number, start: number, end: number): void {
+function computeRunChart(
+  columns: SpcColumns,
+  values: Float64Array,
+  group: number,
+  start: number,
+  end: number,
+): void {
   const centre = median(values.subarray(start, end));
   columns.groupChart[group] = CHART_RUN;
   columns.centreLine[group] = centre;
@@ -503,14 +541,20 @@ function computeRunChart(columns: SpcColumns, values: Float64Array, group: numbe
  * Trend rule on `values[start..end)` alone, for trends that cross rebases (MDC SQL); within a
  * rebase group `computeGroup` runs the same rule in its main pass.
  */
-function markTrends(ruleMask: Uint8Array, values: Float64Array, start: number, end: number, trendPoints: number): void {
+function markTrends(
+  ruleMask: Uint8Array,
+  values: Float64Array,
+  start: number,
+  end: number,
+  trendPoints: number,
+): void {
   let rising = 0;
   let falling = 0;
   let previous = Number.NaN;
   let found = false;
   for (let index = start; index < end; index++) {
     const value = values[index];
-    if (value !== value) {
+    if (Number.isNaN(value)) {
       rising = 0;
       falling = 0;
       previous = value;
@@ -521,7 +565,7 @@ function markTrends(ruleMask: Uint8Array, values: Float64Array, start: number, e
     previous = value;
     if (rising >= trendPoints || falling >= trendPoints) {
       found = true;
-      const run = rising > falling ? rising : falling;
+      const run = Math.max(rising, falling);
       const from = run === trendPoints ? index - trendPoints + 1 : index;
       for (let back = from; back <= index; back++) ruleMask[back] |= ruleBit.trendIncreasing;
     }
@@ -616,7 +660,7 @@ function setIcons(
 ): void {
   if (columns.groupChart[lastGroup] === CHART_RUN) return;
   columns.variationIcon[series] = variationIconCode(columns.pointType[end - 1], direction);
-  if (target !== target || direction === 0) return;
+  if (Number.isNaN(target) || direction === 0) return;
   const lower = columns.lowerProcessLimit[lastGroup];
   const upper = columns.upperProcessLimit[lastGroup];
   const aboveUpper = options.assuranceInclusive ? target >= upper : target > upper;

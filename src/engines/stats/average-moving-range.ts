@@ -33,7 +33,7 @@ export function averageMovingRange(
   let count = 0;
   for (let index = start + 1; index < end; index++) {
     const range = Math.abs(values[index] - values[index - 1]);
-    if (range !== range) continue;
+    if (Number.isNaN(range)) continue;
     if (screened && !(inclusive ? range <= limit : range < limit)) continue;
     const total = sum + range;
     const rounded = total - sum;

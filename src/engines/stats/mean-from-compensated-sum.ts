@@ -14,17 +14,23 @@ const splitter = 134217729;
  * @param sum compensated sum, main part
  * @param compensation compensated sum, accumulated error
  * @param count number of summed values
- * @returns the mean, `NaN` when `count` is 0, or the plain quotient if the sum overflowed
+ * @returns the mean, `NaN` when `count` is 0, ±`Infinity` if the sum overflowed
  * @example
- * meanFromCompensatedSum(0.6000000000000001, -1.1102230246251565e-16, 3); // => 0.2
+ * meanFromCompensatedSum(0.6000000000000001, -8.326672684688674e-17, 3); // => 0.2
  */
 export function meanFromCompensatedSum(sum: number, compensation: number, count: number): number {
   if (count === 0) return Number.NaN;
+  // An overflowed sum has a NaN compensation (∞ − ∞); report the overflow as ±Infinity.
+  if (!Number.isFinite(sum)) return sum / count;
   const quotient = (sum + compensation) / count;
   if (!Number.isFinite(quotient)) return quotient;
   const product = quotient * count;
-  const scaled = splitter * quotient;
-  const high = scaled - (scaled - quotient);
+  // Split the quotient into two 26-bit halves; above 2⁹⁹⁶ the splitter would overflow, so split
+  // a copy scaled down by 2²⁸ (exact) and scale the high half back.
+  const large = Math.abs(quotient) > 2 ** 996;
+  const reduced = large ? quotient * 2 ** -28 : quotient;
+  const scaled = splitter * reduced;
+  const high = large ? (scaled - (scaled - reduced)) * 2 ** 28 : scaled - (scaled - reduced);
   const low = quotient - high;
   const productError = high * count - product + low * count;
   const remainder = sum - product - productError + compensation;

@@ -22,7 +22,7 @@ export function mean(values: ArrayLike<number>, start = 0, end = values.length):
   let count = 0;
   for (let index = start; index < end; index++) {
     const value = values[index];
-    if (value !== value) continue;
+    if (Number.isNaN(value)) continue;
     const total = sum + value;
     const rounded = total - sum;
     compensation += sum - (total - rounded) + (value - rounded);

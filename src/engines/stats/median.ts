@@ -12,7 +12,7 @@ export function median(values: ArrayLike<number>): number {
   const present: number[] = [];
   for (let index = 0; index < values.length; index++) {
     const value = values[index];
-    if (value === value) present.push(value);
+    if (!Number.isNaN(value)) present.push(value);
   }
   if (present.length === 0) return Number.NaN;
   present.sort((a, b) => a - b);

@@ -23,7 +23,11 @@ export type QuantileMethod = 'linear' | 'weibull' | 'inverted-cdf';
  * quantileSorted([1, 2, 3, 4], 0.5); // => 2.5
  * quantileSorted([1, 2, 3, 4], 0.25, 'inverted-cdf'); // => 1
  */
-export function quantileSorted(sorted: ArrayLike<number>, probability: number, method: QuantileMethod = 'linear'): number {
+export function quantileSorted(
+  sorted: ArrayLike<number>,
+  probability: number,
+  method: QuantileMethod = 'linear',
+): number {
   if (!(probability >= 0 && probability <= 1)) throw new Error(`invalid probability: ${probability}`);
   const count = sorted.length;
   if (count === 0) return Number.NaN;

@@ -17,7 +17,8 @@
  * roundHalfUp(2.554, 2); // => 2.55
  */
 export function roundHalfUp(value: number, decimals: number): number {
-  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 10) throw new Error(`invalid decimals: ${decimals}`);
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 10)
+    throw new Error(`invalid decimals: ${decimals}`);
   if (!Number.isFinite(value)) return value;
   const scale = 10 ** decimals;
   const scaled = value * scale;

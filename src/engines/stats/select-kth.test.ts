@@ -14,11 +14,15 @@ test('selects the k-th smallest value', () => {
 
 test('agrees with sorting, for any data (property)', () => {
   fc.assert(
-    fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 60 }), fc.nat(), (data, pick) => {
-      const k = pick % data.length;
-      const sorted = [...data].sort((a, b) => a - b);
-      assert.equal(selectKth(Float64Array.from(data), k), sorted[k]);
-    }),
+    fc.property(
+      fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 60 }),
+      fc.nat(),
+      (data, pick) => {
+        const k = pick % data.length;
+        const sorted = [...data].sort((a, b) => a - b);
+        assert.equal(selectKth(Float64Array.from(data), k), sorted[k]);
+      },
+    ),
   );
 });
 
@@ -29,7 +33,10 @@ test('type 7 quantile without sorting equals quantileSorted (property)', () => {
       fc.double({ min: 0, max: 1, noNaN: true }),
       (data, probability) => {
         const sorted = Float64Array.from(data).sort();
-        assert.equal(quantileLinearUnsorted(Float64Array.from(data), probability), quantileSorted(sorted, probability));
+        assert.equal(
+          quantileLinearUnsorted(Float64Array.from(data), probability),
+          quantileSorted(sorted, probability),
+        );
       },
     ),
   );

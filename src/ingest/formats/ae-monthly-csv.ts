@@ -39,14 +39,29 @@ export const aeMonthlyCsvFormat: ImportFormat = {
   label: 'NHS England monthly A&E CSV (2024 onwards)',
   publication: 'NHS England: A&E Attendances and Emergency Admissions, monthly CSV',
   hasHeader: true,
-  detect: (header) => headerHasAll(header, ['Period', 'Org Code', 'A&E attendances Type 1', 'A&E attendances Booked Appointments Type 1']),
+  detect: (header) =>
+    headerHasAll(header, [
+      'Period',
+      'Org Code',
+      'A&E attendances Type 1',
+      'A&E attendances Booked Appointments Type 1',
+    ]),
   open(header, context, sink) {
-    const columns = mapColumns(header, { required: REQUIRED, unknownColumns: 'ignore-with-warning' }, context.file, sink);
+    const columns = mapColumns(
+      header,
+      { required: REQUIRED, unknownColumns: 'ignore-with-warning' },
+      context.file,
+      sink,
+    );
     return columns ? createParser(columns, context, sink) : undefined;
   },
 };
 
-function createParser(columns: Record<(typeof REQUIRED)[number], number>, context: ParseContext, sink: IngestSink): RecordParser {
+function createParser(
+  columns: Record<(typeof REQUIRED)[number], number>,
+  context: ParseContext,
+  sink: IngestSink,
+): RecordParser {
   const issue = issueFactory(context.file);
   const readCount = createCountReader(context.file, sink);
   const providerSums = new Map<CountColumn, number>(COUNT_COLUMNS.map((name) => [name, 0]));
@@ -72,18 +87,37 @@ function createParser(columns: Record<(typeof REQUIRED)[number], number>, contex
       const periodText = (cells[columns.Period] ?? '').trim();
       const period = parseSitrepPeriod(periodText);
       if (!period) {
-        sink.issue(issue('BAD_PERIOD', rowNumber, columns.Period, `Period: ${quote(periodText)} is not a period like MSitAE-JUNE-2024`));
+        sink.issue(
+          issue(
+            'BAD_PERIOD',
+            rowNumber,
+            columns.Period,
+            `Period: ${quote(periodText)} is not a period like MSitAE-JUNE-2024`,
+          ),
+        );
         valid = false;
       } else if (!filePeriod) {
         filePeriod = { text: periodText, period, rowNumber };
       } else if (filePeriod.period.start !== period.start) {
         sink.issue(
-          issue('MIXED_PERIODS', rowNumber, columns.Period, `Period: ${quote(periodText)} differs from ${quote(filePeriod.text)} on row ${filePeriod.rowNumber}; a monthly file holds one month`),
+          issue(
+            'MIXED_PERIODS',
+            rowNumber,
+            columns.Period,
+            `Period: ${quote(periodText)} differs from ${quote(filePeriod.text)} on row ${filePeriod.rowNumber}; a monthly file holds one month`,
+          ),
         );
         valid = false;
       }
       if (!isOrganisationCode(orgCode)) {
-        sink.issue(issue('BAD_CODE', rowNumber, columns['Org Code'], `Org Code: ${quote(orgCode)} is not an ODS organisation code`));
+        sink.issue(
+          issue(
+            'BAD_CODE',
+            rowNumber,
+            columns['Org Code'],
+            `Org Code: ${quote(orgCode)} is not an ODS organisation code`,
+          ),
+        );
         valid = false;
       }
       const add = (a: CountColumn, b: CountColumn): number | null => {
@@ -99,9 +133,16 @@ function createParser(columns: Record<(typeof REQUIRED)[number], number>, contex
       const over4Hours = [
         add('Attendances over 4hrs Type 1', 'Attendances over 4hrs Booked Appointments Type 1'),
         add('Attendances over 4hrs Type 2', 'Attendances over 4hrs Booked Appointments Type 2'),
-        add('Attendances over 4hrs Other Department', 'Attendances over 4hrs Booked Appointments Other Department'),
+        add(
+          'Attendances over 4hrs Other Department',
+          'Attendances over 4hrs Booked Appointments Other Department',
+        ),
       ] as [number | null, number | null, number | null];
-      const overColumns = ['Attendances over 4hrs Type 1', 'Attendances over 4hrs Type 2', 'Attendances over 4hrs Other Department'] as const;
+      const overColumns = [
+        'Attendances over 4hrs Type 1',
+        'Attendances over 4hrs Type 2',
+        'Attendances over 4hrs Other Department',
+      ] as const;
       over4Hours.forEach((over, index) => {
         const attended = attendances[index];
         if (over !== null && attended !== null && over > attended) {
@@ -120,7 +161,8 @@ function createParser(columns: Record<(typeof REQUIRED)[number], number>, contex
         validRows = false;
         return;
       }
-      for (const [name, value] of values) providerSums.set(name, (providerSums.get(name) ?? 0) + (value ?? 0));
+      for (const [name, value] of values)
+        providerSums.set(name, (providerSums.get(name) ?? 0) + (value ?? 0));
       const name = titleCaseName(cells[columns['Org name']] ?? '') || orgCode;
       sink.organisation({ code: orgCode, name, kind: providerKind(orgCode), authority: 'fill' });
       const dtaFourToTwelve = values.get('Patients who have waited 4-12 hs from DTA to admission') ?? null;
@@ -138,7 +180,8 @@ function createParser(columns: Record<(typeof REQUIRED)[number], number>, contex
             values.get('Emergency admissions via A&E - Other A&E department') ?? null,
           ],
           emergencyAdmissionsNotViaAe: values.get('Other emergency admissions') ?? null,
-          decisionToAdmitOver4Hours: dtaFourToTwelve === null || dtaTwelvePlus === null ? null : dtaFourToTwelve + dtaTwelvePlus,
+          decisionToAdmitOver4Hours:
+            dtaFourToTwelve === null || dtaTwelvePlus === null ? null : dtaFourToTwelve + dtaTwelvePlus,
           decisionToAdmitOver12Hours: dtaTwelvePlus,
         },
         rowNumber,
@@ -146,7 +189,15 @@ function createParser(columns: Record<(typeof REQUIRED)[number], number>, contex
     },
     finish() {
       if (!total) {
-        sink.issue(issue('TOTAL_MISMATCH', null, null, 'no TOTAL row: the provider rows could not be checked against the England total', 'warning'));
+        sink.issue(
+          issue(
+            'TOTAL_MISMATCH',
+            null,
+            null,
+            'no TOTAL row: the provider rows could not be checked against the England total',
+            'warning',
+          ),
+        );
         return;
       }
       if (!validRows) return; // sums of a file with bad rows would only add noise to the report
@@ -154,7 +205,14 @@ function createParser(columns: Record<(typeof REQUIRED)[number], number>, contex
         const published = total.values.get(name);
         const sum = providerSums.get(name) ?? 0;
         if (published != null && published !== sum) {
-          sink.issue(issue('TOTAL_MISMATCH', total.rowNumber, columns[name], `${name}: the providers add up to ${sum} but the TOTAL row says ${published}`));
+          sink.issue(
+            issue(
+              'TOTAL_MISMATCH',
+              total.rowNumber,
+              columns[name],
+              `${name}: the providers add up to ${sum} but the TOTAL row says ${published}`,
+            ),
+          );
         }
       }
     },

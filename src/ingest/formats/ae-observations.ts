@@ -21,8 +21,21 @@ const DEPARTMENTS = ['type1', 'type2', 'other'] as const;
  * attendances are published but the over-4-hour count is not — the Clinical Review of Standards
  * field-test trusts, May 2019 to May 2023 — the percentage is recorded as `missing`, never zero.
  */
-export function emitAeObservations(sink: IngestSink, orgCode: string, period: Period, counts: AeMonthCounts, rowNumber: number): void {
-  const base = { orgCode, periodStart: period.start, periodEnd: period.end, granularity: period.granularity, note: null, rowNumber };
+export function emitAeObservations(
+  sink: IngestSink,
+  orgCode: string,
+  period: Period,
+  counts: AeMonthCounts,
+  rowNumber: number,
+): void {
+  const base = {
+    orgCode,
+    periodStart: period.start,
+    periodEnd: period.end,
+    granularity: period.granularity,
+    note: null,
+    rowNumber,
+  };
   const emitCount = (metricId: string, value: number | null) =>
     sink.observation({
       ...base,
@@ -43,12 +56,22 @@ export function emitAeObservations(sink: IngestSink, orgCode: string, period: Pe
         numerator: null,
         denominator: attendances,
         status: 'missing',
-        detail: { reason: attendances === null ? 'attendances not published' : 'over-4-hour count not published' },
+        detail: {
+          reason: attendances === null ? 'attendances not published' : 'over-4-hour count not published',
+        },
       });
       return;
     }
     if (over4Hours > attendances) {
-      sink.observation({ ...base, metricId, value: null, numerator: null, denominator: attendances, status: 'missing', detail: { reason: 'published over-4-hour count exceeds attendances' } });
+      sink.observation({
+        ...base,
+        metricId,
+        value: null,
+        numerator: null,
+        denominator: attendances,
+        status: 'missing',
+        detail: { reason: 'published over-4-hour count exceeds attendances' },
+      });
       return;
     }
     const within = attendances - over4Hours;
@@ -69,7 +92,9 @@ export function emitAeObservations(sink: IngestSink, orgCode: string, period: Pe
     emitFourHour(`ae-4hr-${department}`, counts.attendances[index], counts.over4Hours[index]);
   });
   const totalAttendances = sumOrNull(counts.attendances);
-  const allOver4Hours = counts.attendances.every((attendances, index) => attendances === 0 || counts.over4Hours[index] !== null)
+  const allOver4Hours = counts.attendances.every(
+    (attendances, index) => attendances === 0 || counts.over4Hours[index] !== null,
+  )
     ? counts.over4Hours.reduce<number>((total, value) => total + (value ?? 0), 0)
     : null;
   emitFourHour('ae-4hr-all', totalAttendances, allOver4Hours);

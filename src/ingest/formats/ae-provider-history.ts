@@ -34,12 +34,21 @@ export const aeProviderHistoryFormat: ImportFormat = {
   hasHeader: true,
   detect: (header) => headerHasAll(header, ['period', 'org_code', 'att_type1', 'over4h_type1']),
   open(header, context, sink) {
-    const columns = mapColumns(header, { required: REQUIRED, optional: OPTIONAL, unknownColumns: 'ignore-with-warning' }, context.file, sink);
+    const columns = mapColumns(
+      header,
+      { required: REQUIRED, optional: OPTIONAL, unknownColumns: 'ignore-with-warning' },
+      context.file,
+      sink,
+    );
     return columns ? createParser(columns, context, sink) : undefined;
   },
 };
 
-function createParser(columns: Record<(typeof REQUIRED)[number] | (typeof OPTIONAL)[number], number>, context: ParseContext, sink: IngestSink): RecordParser {
+function createParser(
+  columns: Record<(typeof REQUIRED)[number] | (typeof OPTIONAL)[number], number>,
+  context: ParseContext,
+  sink: IngestSink,
+): RecordParser {
   const issue = issueFactory(context.file);
   const readCount = createCountReader(context.file, sink);
   const latestName = new Map<string, { name: string; period: string }>();
@@ -50,12 +59,26 @@ function createParser(columns: Record<(typeof REQUIRED)[number] | (typeof OPTION
       const match = /^(\d{4})-(\d{2})-01$/.exec(periodText);
       const month = match ? Number(match[2]) : 0;
       if (!match || month < 1 || month > 12) {
-        sink.issue(issue('BAD_PERIOD', rowNumber, columns.period, `period: ${quote(periodText)} is not the first day of a month (YYYY-MM-01)`));
+        sink.issue(
+          issue(
+            'BAD_PERIOD',
+            rowNumber,
+            columns.period,
+            `period: ${quote(periodText)} is not the first day of a month (YYYY-MM-01)`,
+          ),
+        );
         valid = false;
       }
       const orgCode = (cells[columns.org_code] ?? '').trim().toUpperCase();
       if (!isOrganisationCode(orgCode)) {
-        sink.issue(issue('BAD_CODE', rowNumber, columns.org_code, `org_code: ${quote(orgCode)} is not an ODS organisation code`));
+        sink.issue(
+          issue(
+            'BAD_CODE',
+            rowNumber,
+            columns.org_code,
+            `org_code: ${quote(orgCode)} is not an ODS organisation code`,
+          ),
+        );
         valid = false;
       }
       const values: Record<string, number | null> = {};
@@ -87,7 +110,8 @@ function createParser(columns: Record<(typeof REQUIRED)[number] | (typeof OPTION
       const period = monthPeriod(Number(match[1]), month);
       const name = cleanText(cells[columns.org_name] ?? '');
       const seen = latestName.get(orgCode);
-      if (!seen || seen.period <= period.start) latestName.set(orgCode, { name: name || orgCode, period: period.start });
+      if (!seen || seen.period <= period.start)
+        latestName.set(orgCode, { name: name || orgCode, period: period.start });
       emitAeObservations(
         sink,
         orgCode,
@@ -95,7 +119,11 @@ function createParser(columns: Record<(typeof REQUIRED)[number] | (typeof OPTION
         {
           attendances: [values.att_type1, values.att_type2, values.att_type3],
           over4Hours: [values.over4h_type1, values.over4h_type2, values.over4h_type3],
-          emergencyAdmissions: [values.emerg_adm_via_type1, values.emerg_adm_via_type2, values.emerg_adm_via_type3_4],
+          emergencyAdmissions: [
+            values.emerg_adm_via_type1,
+            values.emerg_adm_via_type2,
+            values.emerg_adm_via_type3_4,
+          ],
           emergencyAdmissionsNotViaAe: values.emerg_adm_other,
           decisionToAdmitOver4Hours: values.dta_over_4h,
           decisionToAdmitOver12Hours: values.dta_over_12h,

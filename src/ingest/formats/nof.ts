@@ -1,10 +1,9 @@
 import type { Direction, MetricDefinition } from '../../domain/metric.ts';
+import { NOF_PUBLICATION } from '../../domain/metric-catalogue.ts';
 import { type Period, parseFinancialQuarter } from '../../domain/period.ts';
-import { cleanText, issueFactory, isPublishedGap, parseNumberCell, quote } from '../cells.ts';
+import { cleanText, isPublishedGap, issueFactory, parseNumberCell, quote } from '../cells.ts';
 import { headerHasAll, mapColumns } from '../header.ts';
 import type { ImportFormat, IngestSink, ParseContext, RecordParser } from '../types.ts';
-
-import { NOF_PUBLICATION } from '../../domain/metric-catalogue.ts';
 
 const DATA_REQUIRED = [
   'Quarter',
@@ -26,17 +25,40 @@ const DATA_REQUIRED = [
   'Rank',
 ] as const;
 
-function readQuarter(text: string, rowNumber: number, column: number, file: string, sink: IngestSink): Period | undefined {
+function readQuarter(
+  text: string,
+  rowNumber: number,
+  column: number,
+  file: string,
+  sink: IngestSink,
+): Period | undefined {
   const period = parseFinancialQuarter(text);
-  if (!period) sink.issue(issueFactory(file)('BAD_PERIOD', rowNumber, column, `Quarter: ${quote(text)} is not a quarter like "Q1 2025/26"`));
+  if (!period)
+    sink.issue(
+      issueFactory(file)(
+        'BAD_PERIOD',
+        rowNumber,
+        column,
+        `Quarter: ${quote(text)} is not a quarter like "Q1 2025/26"`,
+      ),
+    );
   return period;
 }
 
-function readOptionalNumber(text: string, rowNumber: number, column: number, name: string, file: string, sink: IngestSink): number | null | undefined {
+function readOptionalNumber(
+  text: string,
+  rowNumber: number,
+  column: number,
+  name: string,
+  file: string,
+  sink: IngestSink,
+): number | null | undefined {
   if (isPublishedGap(text)) return null;
   const value = parseNumberCell(text);
   if (value === null || Number.isNaN(value)) {
-    sink.issue(issueFactory(file)('NOT_A_NUMBER', rowNumber, column, `${name}: ${quote(text)} is not a number`));
+    sink.issue(
+      issueFactory(file)('NOT_A_NUMBER', rowNumber, column, `${name}: ${quote(text)} is not a number`),
+    );
     return undefined;
   }
   return value;
@@ -56,7 +78,12 @@ export const nofDataFormat: ImportFormat = {
   hasHeader: true,
   detect: (header) => headerHasAll(header, ['Quarter', 'Trust_code', 'Metric_ID', 'Value']),
   open(header, context, sink) {
-    const columns = mapColumns(header, { required: DATA_REQUIRED, unknownColumns: 'ignore-with-warning' }, context.file, sink);
+    const columns = mapColumns(
+      header,
+      { required: DATA_REQUIRED, unknownColumns: 'ignore-with-warning' },
+      context.file,
+      sink,
+    );
     return columns ? createDataParser(columns, context, sink) : undefined;
   },
 };
@@ -68,7 +95,11 @@ interface MetricSeen {
   valueAtWorstRank: { rank: number; value: number } | undefined;
 }
 
-function createDataParser(columns: Record<(typeof DATA_REQUIRED)[number], number>, context: ParseContext, sink: IngestSink): RecordParser {
+function createDataParser(
+  columns: Record<(typeof DATA_REQUIRED)[number], number>,
+  context: ParseContext,
+  sink: IngestSink,
+): RecordParser {
   const issue = issueFactory(context.file);
   const metrics = new Map<string, MetricSeen>();
   const cell = (cells: readonly string[], name: (typeof DATA_REQUIRED)[number]) => cells[columns[name]] ?? '';
@@ -79,17 +110,38 @@ function createDataParser(columns: Record<(typeof DATA_REQUIRED)[number], number
       if (!period) valid = false;
       const orgCode = cell(cells, 'Trust_code').trim().toUpperCase();
       if (!/^[A-Z0-9]{3,6}$/.test(orgCode)) {
-        sink.issue(issue('BAD_CODE', rowNumber, columns.Trust_code, `Trust_code: ${quote(orgCode)} is not an ODS code`));
+        sink.issue(
+          issue(
+            'BAD_CODE',
+            rowNumber,
+            columns.Trust_code,
+            `Trust_code: ${quote(orgCode)} is not an ODS code`,
+          ),
+        );
         valid = false;
       }
       const metricId = cell(cells, 'Metric_ID').trim().toUpperCase();
       if (!/^OF\d{4}$/.test(metricId)) {
-        sink.issue(issue('UNKNOWN_METRIC', rowNumber, columns.Metric_ID, `Metric_ID: ${quote(metricId)} is not an Oversight Framework metric id (OF followed by four digits)`));
+        sink.issue(
+          issue(
+            'UNKNOWN_METRIC',
+            rowNumber,
+            columns.Metric_ID,
+            `Metric_ID: ${quote(metricId)} is not an Oversight Framework metric id (OF followed by four digits)`,
+          ),
+        );
         valid = false;
       }
       const numbers: Record<string, number | null> = {};
       for (const name of ['Value', 'Median_value', 'Lower_quartile', 'Upper_quartile', 'Rank'] as const) {
-        const value = readOptionalNumber(cell(cells, name), rowNumber, columns[name], name, context.file, sink);
+        const value = readOptionalNumber(
+          cell(cells, name),
+          rowNumber,
+          columns[name],
+          name,
+          context.file,
+          sink,
+        );
         if (value === undefined) valid = false;
         else numbers[name] = value;
       }
@@ -129,9 +181,14 @@ function createDataParser(columns: Record<(typeof DATA_REQUIRED)[number], number
       const rank = numbers.Rank;
       if (value !== null && rank !== null) {
         if (!seen.valueAtBestRank || rank < seen.valueAtBestRank.rank) seen.valueAtBestRank = { rank, value };
-        if (!seen.valueAtWorstRank || rank > seen.valueAtWorstRank.rank) seen.valueAtWorstRank = { rank, value };
+        if (!seen.valueAtWorstRank || rank > seen.valueAtWorstRank.rank)
+          seen.valueAtWorstRank = { rank, value };
       }
-      const detail: Record<string, unknown> = { units, reportingDate: cleanText(cell(cells, 'Reporting_date')), region: cleanText(cell(cells, 'Region')) };
+      const detail: Record<string, unknown> = {
+        units,
+        reportingDate: cleanText(cell(cells, 'Reporting_date')),
+        region: cleanText(cell(cells, 'Region')),
+      };
       if (numbers.Median_value !== null) detail.median = numbers.Median_value;
       if (numbers.Lower_quartile !== null) detail.lowerQuartile = numbers.Lower_quartile;
       if (numbers.Upper_quartile !== null) detail.upperQuartile = numbers.Upper_quartile;
@@ -204,9 +261,15 @@ export const nofLeagueFormat: ImportFormat = {
   label: 'NHS Oversight Framework league table',
   publication: NOF_PUBLICATION,
   hasHeader: true,
-  detect: (header) => headerHasAll(header, ['Quarter', 'Trust_code', 'Average_score', 'Likely_range_of_rank']),
+  detect: (header) =>
+    headerHasAll(header, ['Quarter', 'Trust_code', 'Average_score', 'Likely_range_of_rank']),
   open(header, context, sink) {
-    const columns = mapColumns(header, { required: LEAGUE_REQUIRED, unknownColumns: 'ignore-with-warning' }, context.file, sink);
+    const columns = mapColumns(
+      header,
+      { required: LEAGUE_REQUIRED, unknownColumns: 'ignore-with-warning' },
+      context.file,
+      sink,
+    );
     if (!columns) return undefined;
     const issue = issueFactory(context.file);
     return {
@@ -217,7 +280,14 @@ export const nofLeagueFormat: ImportFormat = {
         if (!period) valid = false;
         const orgCode = cell('Trust_code').trim().toUpperCase();
         if (!/^[A-Z0-9]{3,6}$/.test(orgCode)) {
-          sink.issue(issue('BAD_CODE', rowNumber, columns.Trust_code, `Trust_code: ${quote(orgCode)} is not an ODS code`));
+          sink.issue(
+            issue(
+              'BAD_CODE',
+              rowNumber,
+              columns.Trust_code,
+              `Trust_code: ${quote(orgCode)} is not an ODS code`,
+            ),
+          );
           valid = false;
         }
         const numbers: Record<string, number | null> = {};
@@ -235,7 +305,14 @@ export const nofLeagueFormat: ImportFormat = {
           }
           const range = parseLikelyRange(text);
           if (!range) {
-            sink.issue(issue('NOT_A_NUMBER', rowNumber, columns[name], `${name}: ${quote(text)} is not a range like "1.2 to 1.89"`));
+            sink.issue(
+              issue(
+                'NOT_A_NUMBER',
+                rowNumber,
+                columns[name],
+                `${name}: ${quote(text)} is not a range like "1.2 to 1.89"`,
+              ),
+            );
             valid = false;
           } else ranges[name] = range;
         }
@@ -244,7 +321,14 @@ export const nofLeagueFormat: ImportFormat = {
         if (deficitText === 'yes') deficit = 1;
         else if (deficitText === 'no') deficit = 0;
         else if (!isPublishedGap(deficitText)) {
-          sink.issue(issue('NOT_A_NUMBER', rowNumber, columns.Trust_in_financial_deficit, `Trust_in_financial_deficit: ${quote(cell('Trust_in_financial_deficit'))} is neither Yes nor No`));
+          sink.issue(
+            issue(
+              'NOT_A_NUMBER',
+              rowNumber,
+              columns.Trust_in_financial_deficit,
+              `Trust_in_financial_deficit: ${quote(cell('Trust_in_financial_deficit'))} is neither Yes nor No`,
+            ),
+          );
           valid = false;
         }
         if (!valid || !period) return;

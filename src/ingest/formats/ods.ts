@@ -32,7 +32,12 @@ function parseOdsDate(text: string): string | null | undefined {
 }
 
 function emitRegion(sink: IngestSink, code: string, name?: string): void {
-  sink.organisation({ code, name: name ?? nhsEnglandRegions[code] ?? `Region ${code}`, kind: 'region', authority: name || nhsEnglandRegions[code] ? 'replace' : 'fill' });
+  sink.organisation({
+    code,
+    name: name ?? nhsEnglandRegions[code] ?? `Region ${code}`,
+    kind: 'region',
+    authority: name || nhsEnglandRegions[code] ? 'replace' : 'fill',
+  });
 }
 
 /**
@@ -45,7 +50,11 @@ export const odsTrustsFormat: ImportFormat = {
   label: 'ODS NHS Trusts extract (etr.csv)',
   publication: 'NHS England Organisation Data Service: NHS Trusts (etr)',
   hasHeader: false,
-  detect: (first) => first.length >= 12 && /^[A-Z0-9]{3,6}$/.test(first[0] ?? '') && /^[A-Z]\d{2}$/.test(first[2] ?? '') && /^(\d{8})?$/.test(first[10] ?? ''),
+  detect: (first) =>
+    first.length >= 12 &&
+    /^[A-Z0-9]{3,6}$/.test(first[0] ?? '') &&
+    /^[A-Z]\d{2}$/.test(first[2] ?? '') &&
+    /^(\d{8})?$/.test(first[10] ?? ''),
   open(_first, context, sink) {
     return createOdsParser(context, sink);
   },
@@ -56,7 +65,14 @@ function createOdsParser(context: ParseContext, sink: IngestSink): RecordParser 
   return {
     row(cells, rowNumber) {
       if (cells.length < 12) {
-        sink.issue(issue('WRONG_COLUMN_COUNT', rowNumber, null, `expected the 27 columns of an ODS extract, found ${cells.length}`));
+        sink.issue(
+          issue(
+            'WRONG_COLUMN_COUNT',
+            rowNumber,
+            null,
+            `expected the 27 columns of an ODS extract, found ${cells.length}`,
+          ),
+        );
         return;
       }
       let valid = true;
@@ -75,11 +91,15 @@ function createOdsParser(context: ParseContext, sink: IngestSink): RecordParser 
       const openedOn = parseOdsDate(cells[10]);
       const closedOn = parseOdsDate(cells[11]);
       if (openedOn === undefined) {
-        sink.issue(issue('BAD_DATE', rowNumber, 10, `open date ${quote(cells[10])} is not a date (YYYYMMDD)`));
+        sink.issue(
+          issue('BAD_DATE', rowNumber, 10, `open date ${quote(cells[10])} is not a date (YYYYMMDD)`),
+        );
         valid = false;
       }
       if (closedOn === undefined) {
-        sink.issue(issue('BAD_DATE', rowNumber, 11, `close date ${quote(cells[11])} is not a date (YYYYMMDD)`));
+        sink.issue(
+          issue('BAD_DATE', rowNumber, 11, `close date ${quote(cells[11])} is not a date (YYYYMMDD)`),
+        );
         valid = false;
       }
       if (!valid || openedOn === undefined || closedOn === undefined) return;
@@ -94,11 +114,23 @@ function createOdsParser(context: ParseContext, sink: IngestSink): RecordParser 
       });
       if (/^[A-Z]\d{2}$/.test(regionCode)) {
         emitRegion(sink, regionCode);
-        sink.membership({ memberCode: code, parentCode: regionCode, relation: 'region', validFrom: latest(REGIONS_ESTABLISHED, openedOn), validTo: closedOn });
+        sink.membership({
+          memberCode: code,
+          parentCode: regionCode,
+          relation: 'region',
+          validFrom: latest(REGIONS_ESTABLISHED, openedOn),
+          validTo: closedOn,
+        });
       }
       if (/^Q[A-Z0-9]{2}$/.test(icbCode)) {
         sink.organisation({ code: icbCode, name: `ICB ${icbCode}`, kind: 'icb', authority: 'fill' });
-        sink.membership({ memberCode: code, parentCode: icbCode, relation: 'icb_ods', validFrom: latest(ICB_ESTABLISHED, openedOn), validTo: closedOn });
+        sink.membership({
+          memberCode: code,
+          parentCode: icbCode,
+          relation: 'icb_ods',
+          validFrom: latest(ICB_ESTABLISHED, openedOn),
+          validTo: closedOn,
+        });
       }
     },
     finish() {},
@@ -129,23 +161,51 @@ export const trustLookupFormat: ImportFormat = {
   hasHeader: true,
   detect: (header) => headerHasAll(header, ['org_code', 'nhse_region_code', 'icb_code_ods_hlhg']),
   open(header, context, sink) {
-    const columns = mapColumns(header, { required: LOOKUP_REQUIRED, optional: LOOKUP_OPTIONAL }, context.file, sink);
+    const columns = mapColumns(
+      header,
+      { required: LOOKUP_REQUIRED, optional: LOOKUP_OPTIONAL },
+      context.file,
+      sink,
+    );
     if (!columns) return undefined;
     const issue = issueFactory(context.file);
     const icbCodeByName = new Map<string, string>();
-    const performanceMappings: { code: string; icbCode: string; icbName: string; validFrom: string; validTo: string | null; rowNumber: number }[] = [];
+    const performanceMappings: {
+      code: string;
+      icbCode: string;
+      icbName: string;
+      validFrom: string;
+      validTo: string | null;
+      rowNumber: number;
+    }[] = [];
     return {
       row(cells, rowNumber) {
         const code = (cells[columns.org_code] ?? '').trim().toUpperCase();
         if (!/^[A-Z0-9]{3,6}$/.test(code)) {
-          sink.issue(issue('BAD_CODE', rowNumber, columns.org_code, `org_code: ${quote(code)} is not an ODS code`));
+          sink.issue(
+            issue('BAD_CODE', rowNumber, columns.org_code, `org_code: ${quote(code)} is not an ODS code`),
+          );
           return;
         }
-        const openedOn = columns.open_date === undefined ? null : parseOdsDate(cells[columns.open_date] ?? '');
-        const closedOn = columns.close_date === undefined ? null : parseOdsDate(cells[columns.close_date] ?? '');
+        const openedOn =
+          columns.open_date === undefined ? null : parseOdsDate(cells[columns.open_date] ?? '');
+        const closedOn =
+          columns.close_date === undefined ? null : parseOdsDate(cells[columns.close_date] ?? '');
         if (openedOn === undefined || closedOn === undefined) {
-          const column = openedOn === undefined ? columns.open_date : columns.close_date;
-          sink.issue(issue('BAD_DATE', rowNumber, column, `${quote(cells[column] ?? '')} is not a date (YYYYMMDD)`));
+          for (const [name, date] of [
+            ['open_date', openedOn],
+            ['close_date', closedOn],
+          ] as const) {
+            if (date === undefined)
+              sink.issue(
+                issue(
+                  'BAD_DATE',
+                  rowNumber,
+                  columns[name],
+                  `${name}: ${quote(cells[columns[name]] ?? '')} is not a date (YYYYMMDD)`,
+                ),
+              );
+          }
           return;
         }
         const regionCode = (cells[columns.nhse_region_code] ?? '').trim().toUpperCase();
@@ -153,18 +213,49 @@ export const trustLookupFormat: ImportFormat = {
         const icbCode = (cells[columns.icb_code_ods_hlhg] ?? '').trim().toUpperCase();
         const icbName = cleanText(cells[columns.icb_name_for_code_if_unambiguous] ?? '');
         const performanceIcbName = cleanText(cells[columns.icb_name_nhse_ae_jun2024] ?? '');
-        sink.organisation({ code, name: titleCaseName(cells[columns.org_name] ?? code), kind: 'trust', openedOn, closedOn, authority: 'fill' });
+        sink.organisation({
+          code,
+          name: titleCaseName(cells[columns.org_name] ?? code),
+          kind: 'trust',
+          openedOn,
+          closedOn,
+          authority: 'fill',
+        });
         if (/^[A-Z]\d{2}$/.test(regionCode)) {
           emitRegion(sink, regionCode, regionName || undefined);
-          sink.membership({ memberCode: code, parentCode: regionCode, relation: 'region', validFrom: latest(REGIONS_ESTABLISHED, openedOn), validTo: closedOn });
+          sink.membership({
+            memberCode: code,
+            parentCode: regionCode,
+            relation: 'region',
+            validFrom: latest(REGIONS_ESTABLISHED, openedOn),
+            validTo: closedOn,
+          });
         }
         if (/^Q[A-Z0-9]{2}$/.test(icbCode)) {
-          sink.organisation({ code: icbCode, name: icbName || `ICB ${icbCode}`, kind: 'icb', authority: icbName ? 'replace' : 'fill' });
+          sink.organisation({
+            code: icbCode,
+            name: icbName || `ICB ${icbCode}`,
+            kind: 'icb',
+            authority: icbName ? 'replace' : 'fill',
+          });
           if (icbName) icbCodeByName.set(icbName.toLowerCase(), icbCode);
-          sink.membership({ memberCode: code, parentCode: icbCode, relation: 'icb_ods', validFrom: latest(ICB_ESTABLISHED, openedOn), validTo: closedOn });
+          sink.membership({
+            memberCode: code,
+            parentCode: icbCode,
+            relation: 'icb_ods',
+            validFrom: latest(ICB_ESTABLISHED, openedOn),
+            validTo: closedOn,
+          });
         }
         if (performanceIcbName) {
-          performanceMappings.push({ code, icbCode, icbName: performanceIcbName, validFrom: latest(ICB_ESTABLISHED, openedOn), validTo: closedOn, rowNumber });
+          performanceMappings.push({
+            code,
+            icbCode,
+            icbName: performanceIcbName,
+            validFrom: latest(ICB_ESTABLISHED, openedOn),
+            validTo: closedOn,
+            rowNumber,
+          });
         }
       },
       finish() {
@@ -188,11 +279,23 @@ export const trustLookupFormat: ImportFormat = {
           const icbCode = icbCodeByName.get(mapping.icbName.toLowerCase());
           if (!icbCode) {
             sink.issue(
-              issue('BAD_CODE', mapping.rowNumber, columns.icb_name_nhse_ae_jun2024, `no ICB code is known for ${quote(mapping.icbName)}; the performance mapping for this trust was not recorded`, 'warning'),
+              issue(
+                'BAD_CODE',
+                mapping.rowNumber,
+                columns.icb_name_nhse_ae_jun2024,
+                `no ICB code is known for ${quote(mapping.icbName)}; the performance mapping for this trust was not recorded`,
+                'warning',
+              ),
             );
             continue;
           }
-          sink.membership({ memberCode: mapping.code, parentCode: icbCode, relation: 'icb_nhse', validFrom: mapping.validFrom, validTo: mapping.validTo });
+          sink.membership({
+            memberCode: mapping.code,
+            parentCode: icbCode,
+            relation: 'icb_nhse',
+            validFrom: mapping.validFrom,
+            validTo: mapping.validTo,
+          });
         }
       },
     };

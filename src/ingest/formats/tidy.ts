@@ -1,4 +1,4 @@
-import { observationStatuses, type ObservationStatus } from '../../domain/metric.ts';
+import { type ObservationStatus, observationStatuses } from '../../domain/metric.ts';
 import { parseTidyPeriod } from '../../domain/period.ts';
 import { cleanText, issueFactory, parseNumberCell, quote } from '../cells.ts';
 import { headerHasAll, mapColumns } from '../header.ts';
@@ -26,27 +26,52 @@ export const tidyFormat: ImportFormat = {
   label: 'Tend tidy template',
   publication: 'Tend tidy template',
   hasHeader: true,
-  detect: (header) => headerHasAll(header, ['org_code', 'metric_id']) || headerHasAll(header, ['metric_id', 'period']),
+  detect: (header) =>
+    headerHasAll(header, ['org_code', 'metric_id']) || headerHasAll(header, ['metric_id', 'period']),
   open(header, context, sink) {
-    const columns = mapColumns<Column>(header, { required: REQUIRED, optional: OPTIONAL }, context.file, sink);
+    const columns = mapColumns<Column>(
+      header,
+      { required: REQUIRED, optional: OPTIONAL },
+      context.file,
+      sink,
+    );
     return columns ? createTidyParser(columns, header.length, context, sink) : undefined;
   },
 };
 
-function createTidyParser(columns: Record<Column, number>, headerLength: number, context: ParseContext, sink: IngestSink): RecordParser {
+function createTidyParser(
+  columns: Record<Column, number>,
+  headerLength: number,
+  context: ParseContext,
+  sink: IngestSink,
+): RecordParser {
   const issue = issueFactory(context.file);
-  const text = (cells: readonly string[], column: Column): string => (columns[column] === undefined ? '' : (cells[columns[column]] ?? ''));
+  const text = (cells: readonly string[], column: Column): string =>
+    columns[column] === undefined ? '' : (cells[columns[column]] ?? '');
 
-  const readCount = (cells: readonly string[], rowNumber: number, column: 'numerator' | 'denominator'): number | null | undefined => {
+  const readCount = (
+    cells: readonly string[],
+    rowNumber: number,
+    column: 'numerator' | 'denominator',
+  ): number | null | undefined => {
     const raw = text(cells, column);
     const value = parseNumberCell(raw);
     if (value === null) return null;
     if (Number.isNaN(value)) {
-      sink.issue(issue('NOT_A_NUMBER', rowNumber, columns[column], `${column}: ${quote(raw)} is not a number`));
+      sink.issue(
+        issue('NOT_A_NUMBER', rowNumber, columns[column], `${column}: ${quote(raw)} is not a number`),
+      );
       return undefined;
     }
     if (value < 0) {
-      sink.issue(issue('NEGATIVE_COUNT', rowNumber, columns[column], `${column}: ${quote(raw)} is negative; counts cannot be below zero`));
+      sink.issue(
+        issue(
+          'NEGATIVE_COUNT',
+          rowNumber,
+          columns[column],
+          `${column}: ${quote(raw)} is negative; counts cannot be below zero`,
+        ),
+      );
       return undefined;
     }
     return value;
@@ -59,13 +84,27 @@ function createTidyParser(columns: Record<Column, number>, headerLength: number,
       const extra = cells.findIndex((cell, index) => index >= headerLength && cell.trim() !== '');
       if (extra !== -1) {
         sink.issue(
-          issue('WRONG_COLUMN_COUNT', rowNumber, extra, `${quote(cells[extra])} is beyond the ${headerLength} columns of the header; put text containing commas in quotes`),
+          issue(
+            'WRONG_COLUMN_COUNT',
+            rowNumber,
+            extra,
+            `${quote(cells[extra])} is beyond the ${headerLength} columns of the header; put text containing commas in quotes`,
+          ),
         );
         valid = false;
       }
       const orgCode = text(cells, 'org_code').trim().toUpperCase();
       if (!/^[A-Z0-9]{3,9}$/.test(orgCode)) {
-        sink.issue(issue('BAD_CODE', rowNumber, columns.org_code, orgCode === '' ? 'org_code is empty' : `org_code: ${quote(text(cells, 'org_code'))} is not an organisation code`));
+        sink.issue(
+          issue(
+            'BAD_CODE',
+            rowNumber,
+            columns.org_code,
+            orgCode === ''
+              ? 'org_code is empty'
+              : `org_code: ${quote(text(cells, 'org_code'))} is not an organisation code`,
+          ),
+        );
         valid = false;
       }
       const metricId = text(cells, 'metric_id').trim();
@@ -73,47 +112,87 @@ function createTidyParser(columns: Record<Column, number>, headerLength: number,
         sink.issue(issue('UNKNOWN_METRIC', rowNumber, columns.metric_id, 'metric_id is empty'));
         valid = false;
       } else if (!context.knownMetricIds.has(metricId)) {
-        sink.issue(issue('UNKNOWN_METRIC', rowNumber, columns.metric_id, `metric_id: ${quote(metricId)} is not in the catalogue; list metrics with \`tend metrics\``));
+        sink.issue(
+          issue(
+            'UNKNOWN_METRIC',
+            rowNumber,
+            columns.metric_id,
+            `metric_id: ${quote(metricId)} is not in the catalogue; list metrics with \`tend metrics\``,
+          ),
+        );
         valid = false;
       }
       const periodText = text(cells, 'period');
       const period = parseTidyPeriod(periodText);
       if (!period) {
-        sink.issue(issue('BAD_PERIOD', rowNumber, columns.period, `period: ${quote(periodText)} is not a month (YYYY-MM) or a day (YYYY-MM-DD)`));
+        sink.issue(
+          issue(
+            'BAD_PERIOD',
+            rowNumber,
+            columns.period,
+            `period: ${quote(periodText)} is not a month (YYYY-MM) or a day (YYYY-MM-DD)`,
+          ),
+        );
         valid = false;
       }
       const valueText = text(cells, 'value');
       const value = parseNumberCell(valueText);
       if (value !== null && !Number.isFinite(value)) {
-        sink.issue(issue('NOT_A_NUMBER', rowNumber, columns.value, `value: ${quote(valueText)} is not a number`));
+        sink.issue(
+          issue('NOT_A_NUMBER', rowNumber, columns.value, `value: ${quote(valueText)} is not a number`),
+        );
         valid = false;
       }
       const numerator = readCount(cells, rowNumber, 'numerator');
       const denominator = readCount(cells, rowNumber, 'denominator');
       if (numerator === undefined || denominator === undefined) valid = false;
       if (numerator != null && denominator != null && numerator > denominator) {
-        sink.issue(issue('NUMERATOR_ABOVE_DENOMINATOR', rowNumber, columns.numerator, `numerator ${numerator} is more than denominator ${denominator}`));
+        sink.issue(
+          issue(
+            'NUMERATOR_ABOVE_DENOMINATOR',
+            rowNumber,
+            columns.numerator,
+            `numerator ${numerator} is more than denominator ${denominator}`,
+          ),
+        );
         valid = false;
       }
       const statusText = text(cells, 'status').trim().toLowerCase().replaceAll(' ', '_');
       let status: ObservationStatus = value === null ? 'missing' : 'reported';
       if (statusText !== '') {
         if (!observationStatuses.includes(statusText as ObservationStatus)) {
-          sink.issue(issue('NOT_A_NUMBER', rowNumber, columns.status, `status: ${quote(text(cells, 'status'))} is not one of ${observationStatuses.join(', ')}`));
+          sink.issue(
+            issue(
+              'NOT_A_NUMBER',
+              rowNumber,
+              columns.status,
+              `status: ${quote(text(cells, 'status'))} is not one of ${observationStatuses.join(', ')}`,
+            ),
+          );
           valid = false;
         } else {
           status = statusText as ObservationStatus;
           if (status === 'reported' && value === null) {
-            sink.issue(issue('MISSING_VALUE', rowNumber, columns.value, 'value is empty but status says reported'));
+            sink.issue(
+              issue('MISSING_VALUE', rowNumber, columns.value, 'value is empty but status says reported'),
+            );
             valid = false;
           }
           if (status !== 'reported' && value !== null) {
-            sink.issue(issue('MISSING_VALUE', rowNumber, columns.value, `value ${quote(valueText)} given but status says ${status}; leave the value empty`));
+            sink.issue(
+              issue(
+                'MISSING_VALUE',
+                rowNumber,
+                columns.value,
+                `value ${quote(valueText)} given but status says ${status}; leave the value empty`,
+              ),
+            );
             valid = false;
           }
         }
       }
-      if (!valid || !period || value === undefined || numerator === undefined || denominator === undefined) return;
+      if (!valid || !period || value === undefined || numerator === undefined || denominator === undefined)
+        return;
       const note = text(cells, 'note');
       sink.observation({
         orgCode,

@@ -23,16 +23,33 @@ export function sniffFile(file: string, head: Buffer): { kind: FileKind } | { is
   if (head.length === 0) return { issue: issue('EMPTY_FILE', null, null, 'the file is empty') };
   if (head.subarray(0, 4).equals(XLSX_MAGIC)) return { kind: 'xlsx' };
   if (head.subarray(0, 4).equals(OLD_EXCEL_MAGIC)) {
-    return { issue: issue('BINARY_FILE', null, null, 'this is an Excel 97–2003 workbook (.xls); save it as .xlsx or CSV (UTF-8) and import that') };
+    return {
+      issue: issue(
+        'BINARY_FILE',
+        null,
+        null,
+        'this is an Excel 97–2003 workbook (.xls); save it as .xlsx or CSV (UTF-8) and import that',
+      ),
+    };
   }
   // Cut at a line break so a multi-byte character split at the end of the sample is not mistaken for bad UTF-8.
   const lastBreak = head.lastIndexOf(0x0a);
   const sample = head.length >= 65536 && lastBreak > 0 ? head.subarray(0, lastBreak) : head;
-  if (sample.includes(0)) return { issue: issue('BINARY_FILE', null, null, 'the file is binary, not CSV text or an .xlsx workbook') };
+  if (sample.includes(0))
+    return {
+      issue: issue('BINARY_FILE', null, null, 'the file is binary, not CSV text or an .xlsx workbook'),
+    };
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(sample);
   } catch {
-    return { issue: issue('BINARY_FILE', null, null, 'the file is not UTF-8 text; save it as "CSV UTF-8" and import it again') };
+    return {
+      issue: issue(
+        'BINARY_FILE',
+        null,
+        null,
+        'the file is not UTF-8 text; save it as "CSV UTF-8" and import it again',
+      ),
+    };
   }
   return { kind: 'csv' };
 }
@@ -43,19 +60,24 @@ export function sniffFile(file: string, head: Buffer): { kind: FileKind } | { is
  * spreadsheet writes for cleared rows), are skipped but still counted, so row numbers stay those a
  * spreadsheet shows even after a quoted field spanning lines. A malformed quote stops the read with an issue.
  */
-export async function* readCsvRecords(chunks: AsyncIterable<Buffer | string>, file: string, onIssue: (issue: IngestIssue) => void): AsyncGenerator<FileRecord> {
-  type Item = { record: string[]; info: { records: number; empty_lines: number } };
-  // Records parsed but not yet read: an error destroys the stream and drops what it buffered, so they are kept here too.
-  const unread: Item[] = [];
+export async function* readCsvRecords(
+  chunks: AsyncIterable<Buffer | string>,
+  file: string,
+  onIssue: (issue: IngestIssue) => void,
+): AsyncGenerator<FileRecord> {
+  // A spreadsheet shows each record on one row and each blank line as an empty row.
+  const spreadsheetRow = (info: { records: number; empty_lines: number }) => info.records + info.empty_lines;
+  // Records as parsed, with their rows, in order; the stream yields the same records. An error destroys
+  // the stream and drops what it buffered, so what was parsed before the error is still read from here.
+  const unread: FileRecord[] = [];
   const parser = parse({
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
-    info: true,
     trim: false,
-    on_record: (item: Item) => {
-      unread.push(item);
-      return item;
+    on_record: (cells, info) => {
+      unread.push({ cells, rowNumber: spreadsheetRow(info) });
+      return cells;
     },
   });
   // Resolves when the parser can take more input, or when it has stopped (an error destroys it and no 'drain' follows).
@@ -80,24 +102,32 @@ export async function* readCsvRecords(chunks: AsyncIterable<Buffer | string>, fi
       parser.destroy(error as Error);
     }
   })();
-  // A spreadsheet shows each record on one row and each blank line as an empty row.
-  const spreadsheetRow = (info: Item['info']) => info.records + info.empty_lines;
-  const toRecord = (item: Item): FileRecord | undefined =>
-    item.record.every((cell) => cell.trim() === '') ? undefined : { cells: item.record, rowNumber: spreadsheetRow(item.info) };
+  const isBlank = (record: FileRecord) => record.cells.every((cell) => cell.trim() === '');
   try {
-    for await (const item of parser as AsyncIterable<Item>) {
-      unread.shift();
-      const record = toRecord(item);
-      if (record) yield record;
+    for await (const _cells of parser as AsyncIterable<string[]>) {
+      const record = unread.shift();
+      if (record && !isBlank(record)) yield record;
     }
   } catch (error) {
-    for (const item of unread.splice(0)) {
-      const record = toRecord(item);
-      if (record) yield record;
-    }
-    const csvError = error as Error & { code?: string; records?: number; empty_lines?: number; index?: number };
-    const row = csvError.records === undefined ? null : spreadsheetRow({ records: csvError.records + 1, empty_lines: csvError.empty_lines ?? 0 });
-    onIssue(issueFactory(file)('UNREADABLE_CSV', row, csvError.index ?? null, `the CSV could not be read: ${csvProblem(csvError)}`));
+    for (const record of unread.splice(0)) if (!isBlank(record)) yield record;
+    const csvError = error as Error & {
+      code?: string;
+      records?: number;
+      empty_lines?: number;
+      index?: number;
+    };
+    const row =
+      csvError.records === undefined
+        ? null
+        : spreadsheetRow({ records: csvError.records + 1, empty_lines: csvError.empty_lines ?? 0 });
+    onIssue(
+      issueFactory(file)(
+        'UNREADABLE_CSV',
+        row,
+        csvError.index ?? null,
+        `the CSV could not be read: ${csvProblem(csvError)}`,
+      ),
+    );
   }
   await feeding;
 }
@@ -124,7 +154,10 @@ function excelCellText(cell: ExcelJS.Cell): string {
     return /d/i.test(cell.numFmt ?? '') ? iso : iso.slice(0, 7); // a month-formatted date means the month
   }
   if (typeof value === 'object') {
-    if ('result' in value) return value.result === undefined || value.result === null ? '' : String(value.result instanceof Date ? value.result.toISOString().slice(0, 10) : value.result);
+    if ('result' in value)
+      return value.result === undefined || value.result === null
+        ? ''
+        : String(value.result instanceof Date ? value.result.toISOString().slice(0, 10) : value.result);
     if ('richText' in value) return value.richText.map((part) => part.text).join('');
     if ('text' in value) return String(value.text);
     if ('error' in value) return String(value.error);
@@ -133,12 +166,23 @@ function excelCellText(cell: ExcelJS.Cell): string {
 }
 
 /** Reads the first worksheet of an .xlsx workbook as records (the file is read whole: workbooks are small). */
-export async function readXlsxRecords(content: Buffer, file: string, onIssue: (issue: IngestIssue) => void): Promise<FileRecord[]> {
+export async function readXlsxRecords(
+  content: Buffer,
+  file: string,
+  onIssue: (issue: IngestIssue) => void,
+): Promise<FileRecord[]> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(content as unknown as ArrayBuffer);
   } catch (error) {
-    onIssue(issueFactory(file)('BINARY_FILE', null, null, `the workbook could not be opened: ${(error as Error).message}`));
+    onIssue(
+      issueFactory(file)(
+        'BINARY_FILE',
+        null,
+        null,
+        `the workbook could not be opened: ${(error as Error).message}`,
+      ),
+    );
     return [];
   }
   const sheet = workbook.worksheets[0];

@@ -116,11 +116,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       superseded_at timestamptz not null default now(),
       superseded_by_batch integer not null references import_batch(id)
     )`.execute(db);
-  await sql`create index observation_history_key on observation_history (org_code, metric_id, period_start)`.execute(db);
+  await sql`create index observation_history_key on observation_history (org_code, metric_id, period_start)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['observation_history', 'observation', 'import_batch', 'metric', 'membership', 'organisation']) {
+  for (const table of [
+    'observation_history',
+    'observation',
+    'import_batch',
+    'metric',
+    'membership',
+    'organisation',
+  ]) {
     await sql`drop table if exists ${sql.table(table)}`.execute(db);
   }
 }

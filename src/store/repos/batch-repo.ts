@@ -2,7 +2,10 @@ import type { Kysely } from 'kysely';
 import type { IngestIssue } from '../../ingest/types.ts';
 import type { Database, ImportBatchRow, ImportOutcome } from '../tables.ts';
 
-export async function findImportedBatchByHash(db: Kysely<Database>, contentHash: string): Promise<ImportBatchRow | undefined> {
+export async function findImportedBatchByHash(
+  db: Kysely<Database>,
+  contentHash: string,
+): Promise<ImportBatchRow | undefined> {
   return db
     .selectFrom('import_batch')
     .selectAll()
@@ -38,7 +41,11 @@ export async function insertBatch(db: Kysely<Database>, fields: BatchFields): Pr
   return row.id;
 }
 
-export async function updateBatch(db: Kysely<Database>, id: number, fields: Partial<BatchFields>): Promise<void> {
+export async function updateBatch(
+  db: Kysely<Database>,
+  id: number,
+  fields: Partial<BatchFields>,
+): Promise<void> {
   const { issues, ...rest } = fields;
   await db
     .updateTable('import_batch')

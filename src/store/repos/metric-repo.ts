@@ -3,7 +3,10 @@ import type { MetricDefinition } from '../../domain/metric.ts';
 import type { Database, MetricRow } from '../tables.ts';
 
 /** Adds metrics or updates their definition when it changed (built-in definitions are never overwritten by a file). */
-export async function upsertMetrics(db: Kysely<Database>, metrics: readonly MetricDefinition[]): Promise<void> {
+export async function upsertMetrics(
+  db: Kysely<Database>,
+  metrics: readonly MetricDefinition[],
+): Promise<void> {
   if (metrics.length === 0) return;
   await db
     .insertInto('metric')

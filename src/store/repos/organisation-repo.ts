@@ -7,7 +7,11 @@ import type { Database, MembershipRow, OrganisationRow } from '../tables.ts';
  * kind, postcode and dates win), `fill` (only adds unknown codes), `nof` (sets the Oversight Framework
  * trust type and subtype). Nothing is rewritten when it has not changed.
  */
-export async function upsertOrganisations(db: Kysely<Database>, records: readonly OrganisationRecord[], source: string): Promise<void> {
+export async function upsertOrganisations(
+  db: Kysely<Database>,
+  records: readonly OrganisationRecord[],
+  source: string,
+): Promise<void> {
   for (const authority of ['replace', 'fill', 'nof'] as const) {
     const rows = records
       .filter((record) => record.authority === authority)
@@ -69,7 +73,11 @@ export async function upsertOrganisations(db: Kysely<Database>, records: readonl
 }
 
 /** Records memberships; an existing one (same member, relation, parent and start) only has its end date updated. */
-export async function upsertMemberships(db: Kysely<Database>, records: readonly MembershipRecord[], source: string): Promise<void> {
+export async function upsertMemberships(
+  db: Kysely<Database>,
+  records: readonly MembershipRecord[],
+  source: string,
+): Promise<void> {
   for (let start = 0; start < records.length; start += 500) {
     const chunk = records.slice(start, start + 500).map((record) => ({
       member_code: record.memberCode,
@@ -98,7 +106,10 @@ export interface OrganisationFilter {
   limit?: number;
 }
 
-export async function listOrganisations(db: Kysely<Database>, filter: OrganisationFilter = {}): Promise<OrganisationRow[]> {
+export async function listOrganisations(
+  db: Kysely<Database>,
+  filter: OrganisationFilter = {},
+): Promise<OrganisationRow[]> {
   let query = db.selectFrom('organisation').selectAll().orderBy('code');
   if (filter.kind) query = query.where('kind', '=', filter.kind as OrganisationRow['kind']);
   if (filter.search) {
@@ -109,12 +120,18 @@ export async function listOrganisations(db: Kysely<Database>, filter: Organisati
   return query.execute();
 }
 
-export async function findOrganisation(db: Kysely<Database>, code: string): Promise<OrganisationRow | undefined> {
+export async function findOrganisation(
+  db: Kysely<Database>,
+  code: string,
+): Promise<OrganisationRow | undefined> {
   return db.selectFrom('organisation').selectAll().where('code', '=', code.toUpperCase()).executeTakeFirst();
 }
 
 /** Current memberships of an organisation (no end date, or ending in the future), with the parent's name. */
-export async function membershipsOf(db: Kysely<Database>, code: string): Promise<(MembershipRow & { parent_name: string })[]> {
+export async function membershipsOf(
+  db: Kysely<Database>,
+  code: string,
+): Promise<(MembershipRow & { parent_name: string })[]> {
   return db
     .selectFrom('membership')
     .innerJoin('organisation as parent', 'parent.code', 'membership.parent_code')

@@ -24,6 +24,12 @@ export async function createObservationStage(db: Kysely<Database>): Promise<void
     ) on commit drop`.execute(db);
 }
 
+/** Gives the import's transaction enough sort memory to build its indexes and joins without spilling to disk. */
+export async function tuneImportSession(db: Kysely<Database>): Promise<void> {
+  await sql`set local work_mem = '128MB'`.execute(db);
+  await sql`set local maintenance_work_mem = '256MB'`.execute(db);
+}
+
 /** Column buffers for a batch of staged observations: one array per column, sent in one statement. */
 export class StageBuffer {
   rowNumber: number[] = [];
@@ -83,9 +89,25 @@ export interface StagedDuplicate {
   conflicting: boolean;
 }
 
-/** Keys that appear more than once in the stage, with their rows and whether their figures differ. */
+/**
+ * Keys that appear more than once in the stage, with their rows and whether their figures differ.
+ * Fast path: a unique index over the key builds only when there are no repeats (the usual case), and
+ * then serves the merge; if it fails, a plain index is built and the repeats are listed.
+ */
 export async function findStagedDuplicates(db: Kysely<Database>, limit: number): Promise<StagedDuplicate[]> {
-  await sql`create index on stage_observation (org_code, metric_id, granularity, period_start)`.execute(db);
+  try {
+    await sql`savepoint stage_unique`.execute(db);
+    await sql`create unique index stage_observation_key on stage_observation (org_code, metric_id, granularity, period_start)`.execute(
+      db,
+    );
+    await sql`release savepoint stage_unique`.execute(db);
+    return [];
+  } catch {
+    await sql`rollback to savepoint stage_unique`.execute(db);
+  }
+  await sql`create index stage_observation_key on stage_observation (org_code, metric_id, granularity, period_start)`.execute(
+    db,
+  );
   const result = await sql<StagedDuplicate>`
     select org_code, metric_id, period_start::text as period_start,
            array_agg(row_number order by row_number) as rows,
@@ -100,7 +122,10 @@ export async function findStagedDuplicates(db: Kysely<Database>, limit: number):
 }
 
 /** Organisation codes in the stage that the store does not hold, with the first row naming each. */
-export async function findStagedUnknownOrganisations(db: Kysely<Database>, limit: number): Promise<{ org_code: string; first_row: number; row_count: number }[]> {
+export async function findStagedUnknownOrganisations(
+  db: Kysely<Database>,
+  limit: number,
+): Promise<{ org_code: string; first_row: number; row_count: number }[]> {
   const result = await sql<{ org_code: string; first_row: number; row_count: number }>`
     select s.org_code, min(s.row_number) as first_row, count(*)::integer as row_count
     from stage_observation s
@@ -112,7 +137,10 @@ export async function findStagedUnknownOrganisations(db: Kysely<Database>, limit
 }
 
 /** Metric ids in the stage that the catalogue does not hold. */
-export async function findStagedUnknownMetrics(db: Kysely<Database>, limit: number): Promise<{ metric_id: string; first_row: number; row_count: number }[]> {
+export async function findStagedUnknownMetrics(
+  db: Kysely<Database>,
+  limit: number,
+): Promise<{ metric_id: string; first_row: number; row_count: number }[]> {
   const result = await sql<{ metric_id: string; first_row: number; row_count: number }>`
     select s.metric_id, min(s.row_number) as first_row, count(*)::integer as row_count
     from stage_observation s
@@ -142,11 +170,6 @@ export async function mergeStage(
   db: Kysely<Database>,
   provenance: { batchId: number; publication: string; edition: string | null },
 ): Promise<{ inserted: number; updated: number; unchanged: number }> {
-  const counts = await sql<{ total: number; existing: number }>`
-    select count(*)::integer as total,
-           count(o.org_code)::integer as existing
-    from stage_observation s
-    left join observation o using (org_code, metric_id, granularity, period_start)`.execute(db);
   const history = await sql`
     insert into observation_history (org_code, metric_id, period_start, period_end, granularity, value, numerator, denominator,
       status, note, detail, batch_id, publication, edition, recorded_at, superseded_by_batch)
@@ -156,7 +179,8 @@ export async function mergeStage(
     join stage_observation s using (org_code, metric_id, granularity, period_start)
     where ${changed}`.execute(db);
   const updated = Number(history.numAffectedRows ?? 0n);
-  await sql`
+  const written = await sql<{ total: number; inserted: number; rewritten: number }>`
+    with upserted as (
     insert into observation as o (org_code, metric_id, period_start, period_end, granularity, value, numerator, denominator,
       status, note, detail, batch_id, publication, edition)
     select s.org_code, s.metric_id, s.period_start, s.period_end, s.granularity, s.value, s.numerator, s.denominator,
@@ -168,7 +192,14 @@ export async function mergeStage(
       batch_id = excluded.batch_id, publication = excluded.publication, edition = excluded.edition, recorded_at = now()
     where (o.value, o.numerator, o.denominator, o.status, o.note, o.period_end, o.detail)
       is distinct from (excluded.value, excluded.numerator, excluded.denominator, excluded.status, excluded.note, excluded.period_end, excluded.detail)
-  `.execute(db);
-  const { total, existing } = counts.rows[0];
-  return { inserted: total - existing, updated, unchanged: existing - updated };
+    returning (xmax = 0) as inserted)
+    select (select count(*) from stage_observation)::integer as total,
+           count(*) filter (where inserted)::integer as inserted,
+           count(*) filter (where not inserted)::integer as rewritten
+    from upserted`.execute(db);
+  // xmax = 0 marks a freshly inserted row (PostgreSQL's MVCC); conflicting rows that did not change are not returned.
+  const { total, inserted, rewritten } = written.rows[0];
+  if (rewritten !== updated)
+    throw new Error(`merge counted ${rewritten} rewritten rows but moved ${updated} to history`);
+  return { inserted, updated, unchanged: total - inserted - updated };
 }

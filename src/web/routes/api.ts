@@ -10,20 +10,42 @@ import { listOrganisations } from '../../store/repos/organisation-repo.ts';
 export function validate<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
-  throw new AppError('BAD_REQUEST', `The request has ${problems.length} problem(s): ${problems.join('; ')}`, { details: problems });
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`,
+  );
+  throw new AppError('BAD_REQUEST', `The request has ${problems.length} problem(s): ${problems.join('; ')}`, {
+    details: problems,
+  });
 }
 
 const organisationsQuery = z.object({
-  kind: z.enum(['trust', 'icb', 'region', 'country', 'group', 'team', 'independent_provider', 'other_provider']).optional(),
+  kind: z
+    .enum(['trust', 'icb', 'region', 'country', 'group', 'team', 'independent_provider', 'other_provider'])
+    .optional(),
   search: z.string().trim().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
-const codeParams = z.object({ code: z.string().trim().regex(/^[A-Za-z0-9]{2,10}$/, 'must be an ODS code (letters and digits)') });
-const metricParams = z.object({ id: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a metric id') });
+const codeParams = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{2,10}$/, 'must be an ODS code (letters and digits)'),
+});
+const metricParams = z.object({
+  id: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a metric id'),
+});
 const observationsQuery = z.object({
-  org: z.string().trim().regex(/^[A-Za-z0-9]{2,10}$/, 'must be an ODS code'),
-  metric: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a metric id'),
+  org: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{2,10}$/, 'must be an ODS code'),
+  metric: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a metric id'),
   format: z.enum(['json', 'csv']).default('json'),
 });
 
@@ -50,11 +72,42 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
     const query = validate(observationsQuery, request.query);
     const series = await observationSeries(app.store.db, query.org, query.metric);
     if (query.format === 'csv') {
-      const header = ['org_code', 'metric_id', 'period_start', 'period_end', 'granularity', 'value', 'numerator', 'denominator', 'status', 'note', 'publication', 'edition'];
-      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${series.organisation.code}-${series.metric.id}.csv"`);
+      const header = [
+        'org_code',
+        'metric_id',
+        'period_start',
+        'period_end',
+        'granularity',
+        'value',
+        'numerator',
+        'denominator',
+        'status',
+        'note',
+        'publication',
+        'edition',
+      ];
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${series.organisation.code}-${series.metric.id}.csv"`,
+        );
       return toCsv(
         header,
-        series.observations.map((row) => [row.org_code, row.metric_id, row.period_start, row.period_end, row.granularity, row.value, row.numerator, row.denominator, row.status, row.note, row.publication, row.edition]),
+        series.observations.map((row) => [
+          row.org_code,
+          row.metric_id,
+          row.period_start,
+          row.period_end,
+          row.granularity,
+          row.value,
+          row.numerator,
+          row.denominator,
+          row.status,
+          row.note,
+          row.publication,
+          row.edition,
+        ]),
       );
     }
     return {
@@ -62,7 +115,10 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
       metric: series.metric,
       observations: series.observations,
       ...(series.observations.length === 0
-        ? { message: `${series.organisation.code} has no observations of ${series.metric.id}; ${series.organisationsWithMetric} organisation(s) do.`, metricsForOrganisation: series.metricsForOrganisation }
+        ? {
+            message: `${series.organisation.code} has no observations of ${series.metric.id}; ${series.organisationsWithMetric} organisation(s) do.`,
+            metricsForOrganisation: series.metricsForOrganisation,
+          }
         : {}),
     };
   });

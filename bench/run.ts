@@ -1,0 +1,21 @@
+/**
+ * `npm run bench [-- part…]`: Tend's benchmarks. Parts: import, spc, nof (default: all).
+ * Each prints its own table with ratios against a baseline measured in the same run.
+ */
+const parts = process.argv.slice(2);
+const wanted = (part: string) => parts.length === 0 || parts.includes(part);
+
+if (wanted('import')) {
+  const { runImportBench } = await import('./import.ts');
+  await runImportBench({
+    rows: process.env.TEND_BENCH_ROWS ? Number(process.env.TEND_BENCH_ROWS) : undefined,
+  });
+}
+if (wanted('spc')) {
+  const { runSpcBench } = await import('./spc.ts');
+  await runSpcBench();
+}
+if (wanted('nof')) {
+  const { runNofBench } = await import('./nof.ts');
+  await runNofBench();
+}

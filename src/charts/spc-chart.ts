@@ -1,0 +1,377 @@
+import { scaleLinear, scaleUtc } from 'd3-scale';
+import type { PointType } from '../engines/spc/codes.ts';
+import { describeSpc } from '../engines/spc/describe-spc.ts';
+import { formatValue } from '../engines/spc/format-value.ts';
+import { pointTypeLabels } from '../engines/spc/labels.ts';
+import type { SpcSeriesResult } from '../engines/spc/types.ts';
+import { pointColour, spcColours } from './colours.ts';
+import { renderAssuranceIcon, renderVariationIcon } from './spc-icons.ts';
+import { coordinate, escapeMarkup, safeId } from './svg.ts';
+
+/** A note pinned to a date on the chart. */
+export interface SpcAnnotation {
+  readonly date: string;
+  readonly label: string;
+}
+
+/** How to draw an SPC chart. */
+export interface SpcChartOptions {
+  /** Prefix of the element ids (title, description); give each chart on a page its own. Default `spc-chart`. */
+  readonly id?: string;
+  /** Visible title and accessible name. Default: the metric name, with the facet in brackets. */
+  readonly title?: string;
+  /** Name of the measure, used in the title, the y-axis label and the description. */
+  readonly metricName?: string;
+  /** Unit of the values (`%`, `days`, …). */
+  readonly unit?: string;
+  /** Width in pixels. Default 760. */
+  readonly width?: number;
+  /** Height in pixels. Default 400. */
+  readonly height?: number;
+  /** Notes to mark on the chart. */
+  readonly annotations?: readonly SpcAnnotation[];
+}
+
+const margin = { top: 48, right: 112, bottom: 84, left: 76 } as const;
+const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const dayMilliseconds = 86_400_000;
+
+/**
+ * Renders one series of a `computeSpc` result as a Making Data Count chart, in SVG text.
+ *
+ * Points are coloured by type (grey common cause, blue improvement, orange concern, purple
+ * neither) and joined by a grey line; each rebase group has its own mean (solid) and process
+ * limits (dashed), with breaks between groups; the target is a red dashed line and the
+ * trajectory a purple dashed one; annotations are marked by date; the variation and assurance
+ * icons sit beside the plot. The SVG is accessible (`role="img"`, `<title>`, a `<desc>` holding
+ * the plain-English reading from `describeSpc`, labelled axes, a legend in words) and
+ * deterministic: the same input always gives the same text.
+ *
+ * @param series one series of a `computeSpc` result
+ * @param options title, unit, size, annotations
+ * @returns an `<svg>` element as a string
+ */
+export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions = {}): string {
+  const width = options.width ?? 760;
+  const height = options.height ?? 400;
+  if (!(width >= 320)) throw new Error(`invalid width: ${width}`);
+  if (!(height >= 240)) throw new Error(`invalid height: ${height}`);
+  const id = safeId(options.id ?? 'spc-chart');
+  const unit = options.unit;
+  const metricName = options.metricName;
+  const title =
+    options.title ??
+    `${metricName ?? 'Statistical process control chart'}${series.facet !== null ? ` (${series.facet})` : ''}`;
+  const description = chartDescription(series, options);
+
+  const plotLeft = margin.left;
+  const plotRight = width - margin.right;
+  const plotTop = margin.top;
+  const plotBottom = height - margin.bottom;
+
+  const times = series.dates.map(toTime);
+  const annotations = (options.annotations ?? []).filter((note) => Number.isFinite(toTime(note.date)));
+  const first = times.length > 0 ? times[0] : 0;
+  const last = times.length > 0 ? times[times.length - 1] : dayMilliseconds;
+  const x = scaleUtc()
+    .domain(
+      first === last
+        ? [new Date(first - 15 * dayMilliseconds), new Date(last + 15 * dayMilliseconds)]
+        : [new Date(first), new Date(last)],
+    )
+    .range([plotLeft + 10, plotRight - 10]);
+  const y = scaleLinear().domain(valueExtent(series)).nice(6).range([plotBottom, plotTop]);
+
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="spc-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family="Arial, sans-serif">`,
+    `<title id="${id}-title">${escapeMarkup(title)}</title>`,
+    `<desc id="${id}-desc">${escapeMarkup(description)}</desc>`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text class="spc-chart-title" x="${plotLeft}" y="26" font-size="16" font-weight="700" fill="${spcColours.text}">${escapeMarkup(title)}</text>`,
+  );
+
+  // Grid and y axis.
+  const yTicks = y.ticks(6);
+  parts.push('<g class="spc-axis spc-axis-y">');
+  for (const tick of yTicks) {
+    const at = coordinate(y(tick));
+    parts.push(
+      `<line x1="${plotLeft}" x2="${plotRight}" y1="${at}" y2="${at}" stroke="${spcColours.grid}" stroke-width="1"/>`,
+      `<text x="${plotLeft - 8}" y="${at}" dy="0.32em" text-anchor="end" font-size="11" fill="${spcColours.axis}">${escapeMarkup(formatValue(tick, unit))}</text>`,
+    );
+  }
+  const yLabel = `${metricName ?? 'Value'}${unit !== undefined && unit !== '' ? ` (${unit})` : ''}`;
+  const yLabelY = coordinate((plotTop + plotBottom) / 2);
+  parts.push(
+    `<line x1="${plotLeft}" x2="${plotLeft}" y1="${plotTop}" y2="${plotBottom}" stroke="${spcColours.axis}" stroke-width="1"/>`,
+    `<text class="spc-axis-label" transform="translate(16 ${yLabelY}) rotate(-90)" text-anchor="middle" font-size="12" fill="${spcColours.axis}">${escapeMarkup(yLabel)}</text>`,
+    '</g>',
+  );
+
+  // X axis.
+  const xTicks = times.length > 0 ? x.ticks(Math.max(2, Math.floor((plotRight - plotLeft) / 100))) : [];
+  parts.push(
+    '<g class="spc-axis spc-axis-x">',
+    `<line x1="${plotLeft}" x2="${plotRight}" y1="${plotBottom}" y2="${plotBottom}" stroke="${spcColours.axis}" stroke-width="1"/>`,
+  );
+  for (const tick of xTicks) {
+    const at = coordinate(x(tick));
+    parts.push(
+      `<line x1="${at}" x2="${at}" y1="${plotBottom}" y2="${plotBottom + 5}" stroke="${spcColours.axis}" stroke-width="1"/>`,
+      `<text x="${at}" y="${plotBottom + 18}" text-anchor="middle" font-size="11" fill="${spcColours.axis}">${tickLabel(tick)}</text>`,
+    );
+  }
+  parts.push(
+    `<text class="spc-axis-label" x="${coordinate((plotLeft + plotRight) / 2)}" y="${plotBottom + 38}" text-anchor="middle" font-size="12" fill="${spcColours.axis}">Date</text>`,
+    '</g>',
+  );
+
+  // Process limits and centre lines, one set per rebase group.
+  const limitParts: string[] = [];
+  const centreParts: string[] = [];
+  for (const group of series.groups) {
+    const from = x(new Date(times[group.startIndex]));
+    const to = x(new Date(times[group.endIndex - 1]));
+    const [left, right] = from === to ? [from - 6, to + 6] : [from, to];
+    for (const limit of [group.lowerProcessLimit, group.upperProcessLimit]) {
+      if (limit === null || !Number.isFinite(limit)) continue;
+      limitParts.push(horizontalLine(left, right, y(limit), spcColours.limits, '6 4'));
+    }
+    if (group.centreLine !== null)
+      centreParts.push(horizontalLine(left, right, y(group.centreLine), spcColours.mean, null));
+  }
+  parts.push(
+    `<g class="spc-limits">${limitParts.join('')}</g>`,
+    `<g class="spc-centre">${centreParts.join('')}</g>`,
+  );
+
+  // Target: a dashed line over each stretch of points with the same target.
+  const targetParts: string[] = [];
+  let runStart = 0;
+  for (let index = 1; index <= series.targets.length; index++) {
+    if (index < series.targets.length && series.targets[index] === series.targets[runStart]) continue;
+    const target = series.targets[runStart];
+    if (target !== null) {
+      const from = x(new Date(times[runStart]));
+      const to = x(new Date(times[index - 1]));
+      const [left, right] = from === to ? [from - 6, to + 6] : [from, to];
+      targetParts.push(horizontalLine(left, right, y(target), spcColours.target, '8 4'));
+    }
+    runStart = index;
+  }
+  parts.push(`<g class="spc-target">${targetParts.join('')}</g>`);
+
+  // Trajectory: a dashed line through the trajectory values.
+  const trajectoryPath = linePath(series.trajectories, times, x, y, () => false);
+  parts.push(
+    `<g class="spc-trajectory">${trajectoryPath === '' ? '' : `<path d="${trajectoryPath}" fill="none" stroke="${spcColours.trajectory}" stroke-width="1.5" stroke-dasharray="4 3"/>`}</g>`,
+  );
+
+  // Rebases: a dotted rule between the groups.
+  parts.push('<g class="spc-rebases">');
+  for (const group of series.groups) {
+    if (group.index === 0) continue;
+    const at = coordinate(
+      (x(new Date(times[group.startIndex - 1])) + x(new Date(times[group.startIndex]))) / 2,
+    );
+    parts.push(
+      `<line x1="${at}" x2="${at}" y1="${plotTop}" y2="${plotBottom}" stroke="${spcColours.axis}" stroke-width="1" stroke-dasharray="2 3"/>`,
+      `<text x="${at}" y="${plotTop - 6}" text-anchor="middle" font-size="10" fill="${spcColours.axis}">Rebase</text>`,
+    );
+  }
+  parts.push('</g>');
+
+  // Annotations: a numbered marker at the date, with its label.
+  parts.push('<g class="spc-annotations">');
+  annotations.forEach((note, index) => {
+    const at = x(new Date(toTime(note.date)));
+    if (at < plotLeft || at > plotRight) return;
+    const labelY = plotTop + 14 + (index % 3) * 14;
+    const anchor = at > (plotLeft + plotRight) / 2 ? 'end' : 'start';
+    const labelX = anchor === 'end' ? at - 4 : at + 4;
+    parts.push(
+      `<line x1="${coordinate(at)}" x2="${coordinate(at)}" y1="${plotTop}" y2="${plotBottom}" stroke="#005eb8" stroke-width="1" stroke-dasharray="1 2"/>`,
+      `<path d="M${coordinate(at - 4)} ${plotTop}h8l-4 6z" fill="#005eb8"/>`,
+      `<text x="${coordinate(labelX)}" y="${labelY}" text-anchor="${anchor}" font-size="11" fill="#005eb8">${escapeMarkup(note.label)}</text>`,
+    );
+  });
+  parts.push('</g>');
+
+  // Data line, broken at missing values and rebases, then the points.
+  const dataPath = linePath(
+    series.values,
+    times,
+    x,
+    y,
+    (index) => series.groupIndex[index] !== series.groupIndex[index - 1],
+  );
+  parts.push(
+    `<g class="spc-line">${dataPath === '' ? '' : `<path d="${dataPath}" fill="none" stroke="${spcColours.commonCause}" stroke-width="1.5"/>`}</g>`,
+    '<g class="spc-points">',
+  );
+  series.values.forEach((value, index) => {
+    if (value === null) return;
+    parts.push(
+      `<circle cx="${coordinate(x(new Date(times[index])))}" cy="${coordinate(y(value))}" r="4" fill="${pointColour(series.pointType[index])}" data-point-type="${series.pointType[index]}"/>`,
+    );
+  });
+  parts.push('</g>');
+
+  // Icons beside the plot.
+  const iconX = plotRight + 36;
+  parts.push('<g class="spc-icons">');
+  if (series.variationIcon !== null) {
+    parts.push(
+      renderVariationIcon(series.variationIcon, { x: iconX, y: plotTop }),
+      `<text x="${iconX + 20}" y="${plotTop + 54}" text-anchor="middle" font-size="10" fill="${spcColours.axis}">Variation</text>`,
+    );
+  }
+  if (series.assuranceIcon !== null) {
+    parts.push(
+      renderAssuranceIcon(series.assuranceIcon, { x: iconX, y: plotTop + 68 }),
+      `<text x="${iconX + 20}" y="${plotTop + 122}" text-anchor="middle" font-size="10" fill="${spcColours.axis}">Assurance</text>`,
+    );
+  }
+  parts.push('</g>');
+
+  parts.push(legend(series, plotLeft, width - 8, height - 28), '</svg>');
+  return parts.join('');
+}
+
+/** The `<desc>` text: the plain-English reading, then the rebases and annotations in words. */
+function chartDescription(series: SpcSeriesResult, options: SpcChartOptions): string {
+  const sentences = [describeSpc(series, { metricName: options.metricName, unit: options.unit }).text];
+  for (const group of series.groups) {
+    if (group.index === 0) continue;
+    sentences.push(
+      `The limits were recalculated from ${group.startDate}${group.rebaseReason ? ` (${group.rebaseReason})` : ''}.`,
+    );
+  }
+  for (const note of options.annotations ?? []) sentences.push(`Note on ${note.date}: ${note.label}.`);
+  return sentences.join(' ');
+}
+
+function toTime(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+function valueExtent(series: SpcSeriesResult): [number, number] {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  const include = (value: number | null) => {
+    if (value === null || !Number.isFinite(value)) return;
+    if (value < low) low = value;
+    if (value > high) high = value;
+  };
+  for (const value of series.values) include(value);
+  for (const value of series.targets) include(value);
+  for (const value of series.trajectories) include(value);
+  for (const group of series.groups) {
+    include(group.centreLine);
+    include(group.lowerProcessLimit);
+    include(group.upperProcessLimit);
+  }
+  if (low > high) return [0, 1];
+  if (low === high) {
+    const pad = low === 0 ? 1 : Math.abs(low) * 0.1;
+    return [low - pad, high + pad];
+  }
+  return [low, high];
+}
+
+function tickLabel(tick: Date): string {
+  const month = monthNames[tick.getUTCMonth()];
+  const year = tick.getUTCFullYear();
+  return tick.getUTCDate() === 1 ? `${month} ${year}` : `${tick.getUTCDate()} ${month} ${year}`;
+}
+
+function horizontalLine(
+  left: number,
+  right: number,
+  at: number,
+  colour: string,
+  dash: string | null,
+): string {
+  const y = coordinate(at);
+  return `<line x1="${coordinate(left)}" x2="${coordinate(right)}" y1="${y}" y2="${y}" stroke="${colour}" stroke-width="1.5"${dash === null ? '' : ` stroke-dasharray="${dash}"`}/>`;
+}
+
+/** Path through the non-null values, starting a new sub-path after a gap or where `breakBefore` says. */
+function linePath(
+  values: readonly (number | null)[],
+  times: readonly number[],
+  x: (date: Date) => number,
+  y: (value: number) => number,
+  breakBefore: (index: number) => boolean,
+): string {
+  let path = '';
+  let drawing = false;
+  values.forEach((value, index) => {
+    if (value === null) {
+      drawing = false;
+      return;
+    }
+    const command = drawing && !breakBefore(index) ? 'L' : 'M';
+    path += `${command}${coordinate(x(new Date(times[index])))} ${coordinate(y(value))}`;
+    drawing = true;
+  });
+  // A lone point in a sub-path draws nothing; that is intended.
+  return path;
+}
+
+function legend(series: SpcSeriesResult, left: number, right: number, baseline: number): string {
+  const present = new Set<PointType>();
+  series.values.forEach((value, index) => {
+    if (value !== null) present.add(series.pointType[index]);
+  });
+  const items: string[] = [];
+  let at = left;
+  let row = baseline;
+  const add = (swatch: string, label: string) => {
+    const itemWidth = 36 + label.length * 6.2;
+    if (at + itemWidth > right && at > left) {
+      at = left;
+      row += 16;
+    }
+    items.push(
+      `<g transform="translate(${coordinate(at)} ${row})">${swatch}<text x="22" y="0" dy="0.32em" font-size="11" fill="${spcColours.text}">${escapeMarkup(label)}</text></g>`,
+    );
+    at += itemWidth;
+  };
+  for (const type of [
+    'common_cause',
+    'special_cause_improvement',
+    'special_cause_concern',
+    'special_cause_neutral_high',
+    'special_cause_neutral_low',
+  ] as const) {
+    if (present.has(type))
+      add(`<circle cx="8" cy="0" r="4" fill="${pointColour(type)}"/>`, pointTypeLabels[type]);
+  }
+  const isRun = series.groups.some((group) => group.chart === 'run');
+  const isXmr = series.groups.some((group) => group.chart === 'xmr');
+  if (isXmr)
+    add(`<line x1="0" x2="16" y1="0" y2="0" stroke="${spcColours.mean}" stroke-width="1.5"/>`, 'Mean');
+  if (isRun)
+    add(`<line x1="0" x2="16" y1="0" y2="0" stroke="${spcColours.mean}" stroke-width="1.5"/>`, 'Median');
+  if (series.groups.some((group) => group.upperProcessLimit !== null)) {
+    add(
+      `<line x1="0" x2="16" y1="0" y2="0" stroke="${spcColours.limits}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+      'Process limits',
+    );
+  }
+  if (series.targets.some((target) => target !== null)) {
+    add(
+      `<line x1="0" x2="16" y1="0" y2="0" stroke="${spcColours.target}" stroke-width="1.5" stroke-dasharray="8 4"/>`,
+      'Target',
+    );
+  }
+  if (series.trajectories.some((value) => value !== null)) {
+    add(
+      `<line x1="0" x2="16" y1="0" y2="0" stroke="${spcColours.trajectory}" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+      'Trajectory',
+    );
+  }
+  return `<g class="spc-legend">${items.join('')}</g>`;
+}
