@@ -95,13 +95,11 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         : (error as Error).message;
     if (request.url.startsWith('/api/'))
       return reply.status(status).send({ error: { code, message, details: appError?.details ?? [] } });
-    return reply
-      .status(status)
-      .view('pages/error.njk', {
-        pageName: status === 404 ? 'Page not found' : 'Sorry, there is a problem',
-        heading: status === 404 ? 'Page not found' : 'Sorry, there is a problem with the service',
-        message,
-      });
+    return reply.status(status).view('pages/error.njk', {
+      pageName: status === 404 ? 'Page not found' : 'Sorry, there is a problem',
+      heading: status === 404 ? 'Page not found' : 'Sorry, there is a problem with the service',
+      message,
+    });
   });
   app.setNotFoundHandler(async (request, reply) => {
     const message = `Nothing lives at ${request.url}. Try the home page, or the API under /api/v1.`;

@@ -49,7 +49,8 @@ export interface LikelyRange {
  *
  * @param trusts one per trust, in a fixed order (by trust code); not changed
  * @returns one range per trust, in input order; null for a trust with no scores
- * @throws `invalid replicates: <n>` when there are fewer than 2 replicates
+ * @throws `invalid replicates: <n>` when there are fewer than 2 replicates, and
+ *   `invalid league table size: <n>` beyond 65,535 trusts in one league table
  */
 export function likelyRanges(
   trusts: readonly BootstrapTrust[],
@@ -92,6 +93,10 @@ export function likelyRanges(
     groups.set(trusts[index].group, members);
   }
   const groupMembers = [...groups.values()].map((members) => Int32Array.from(members));
+  // Ranking packs (segment, average) and a member's position into one 32-bit key.
+  for (const members of groupMembers) {
+    if (members.length > 0xffff) throw new Error(`invalid league table size: ${members.length}`);
+  }
   const packed = groupMembers.map((members) => new Int32Array(members.length));
 
   // Trust-major storage, so each trust's replicates are contiguous for the percentiles.
