@@ -18,21 +18,28 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { importFile } from '../src/app/import-file.ts';
 import { formatIssue } from '../src/ingest/cells.ts';
 import type { Store } from '../src/store/db.ts';
-import { issueMatches as matches, issueText } from './helpers/issues.ts';
+import { issueText, issueMatches as matches } from './helpers/issues.ts';
 import { repoRoot } from './helpers/paths.ts';
 import { resetStore, storeBackends } from './helpers/store.ts';
 
 const corpusDir = path.join(repoRoot, 'test', 'fixtures', 'bad-input');
 const seedFile = path.join(repoRoot, 'test', 'fixtures', 'seed-etr.csv');
-const expected: Record<string, string[]> = JSON.parse(fs.readFileSync(path.join(corpusDir, 'expected.json'), 'utf8'));
+const expected: Record<string, string[]> = JSON.parse(
+  fs.readFileSync(path.join(corpusDir, 'expected.json'), 'utf8'),
+);
 const notCorpus = new Set(['expected.json', 'README.md']);
 
 const tables = ['organisation', 'membership', 'metric', 'observation', 'observation_history'] as const;
 
-async function tableCounts(store: Store): Promise<Record<(typeof tables)[number] | 'imported_batches', number>> {
+async function tableCounts(
+  store: Store,
+): Promise<Record<(typeof tables)[number] | 'imported_batches', number>> {
   const counts = {} as Record<(typeof tables)[number] | 'imported_batches', number>;
   for (const table of tables) {
-    const row = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     counts[table] = Number(row.count);
   }
   const imported = await store.db
@@ -56,7 +63,11 @@ describe('bad-input corpus', () => {
   beforeEach(async () => {
     await resetStore(store);
     const seeded = await importFile(store.db, seedFile, { displayName: 'seed-etr.csv' });
-    assert.equal(seeded.outcome, 'imported', `the seed did not import: ${seeded.issues.map(formatIssue).join('; ')}`);
+    assert.equal(
+      seeded.outcome,
+      'imported',
+      `the seed did not import: ${seeded.issues.map(formatIssue).join('; ')}`,
+    );
   });
 
   it('has an expectation for every corpus file, and at least 30 files', () => {
@@ -66,7 +77,8 @@ describe('bad-input corpus', () => {
       .sort();
     assert.deepEqual(files, Object.keys(expected).sort());
     assert.ok(files.length >= 30, `only ${files.length} corpus files`);
-    for (const [file, messages] of Object.entries(expected)) assert.ok(messages.length > 0, `${file} expects no message`);
+    for (const [file, messages] of Object.entries(expected))
+      assert.ok(messages.length > 0, `${file} expects no message`);
   });
 
   it('seeds four trusts with their regions and ICBs from the ODS extract', async () => {
@@ -96,9 +108,15 @@ describe('bad-input corpus', () => {
       expectedMessages.forEach((message, index) => {
         assert.ok(matches(message, actual[index]), `issue ${index + 1}: expected ${message}${report}`);
       });
-      assert.equal(result.errorCount, expectedMessages.filter((message) => !/^(\d+(:[A-Z]+)?: )?warning: /.test(message)).length, report);
+      assert.equal(
+        result.errorCount,
+        expectedMessages.filter((message) => !/^(\d+(:[A-Z]+)?: )?warning: /.test(message)).length,
+        report,
+      );
 
-      const errorRows = result.issues.filter((issue) => issue.severity === 'error').map((issue) => issue.row ?? 0);
+      const errorRows = result.issues
+        .filter((issue) => issue.severity === 'error')
+        .map((issue) => issue.row ?? 0);
       assert.deepEqual(
         errorRows,
         [...errorRows].sort((a, b) => a - b),
@@ -120,7 +138,11 @@ describe('bad-input corpus', () => {
       second.issues.map((issue) => issueText(file, issue)),
       first.issues.map((issue) => issueText(file, issue)),
     );
-    const rejected = await store.db.selectFrom('import_batch').where('outcome', '=', 'rejected').selectAll().execute();
+    const rejected = await store.db
+      .selectFrom('import_batch')
+      .where('outcome', '=', 'rejected')
+      .selectAll()
+      .execute();
     assert.equal(rejected.length, 1, 'a refused file is recorded once per distinct content');
   });
 });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAssessCommands } from './commands/assess.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerReadCommands } from './commands/read.ts';
 import { registerServeCommands } from './commands/serve.ts';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerImportCommand(program);
   registerReadCommands(program);
   registerSpcCommand(program);
+  registerAssessCommands(program);
   registerServeCommands(program);
   return program;
 }

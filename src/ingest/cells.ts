@@ -116,8 +116,9 @@ export function titleCaseName(name: string): string {
       if (keep.has(word.toUpperCase())) return word.toUpperCase();
       const lower = word.toLowerCase();
       if (index > 0 && small.has(lower)) return lower;
+      // A letter after an apostrophe starts a name ("O'Neill"), except the possessive 's ("Guy's", "King's").
       return lower.replace(
-        /(^|[-'(&/])([a-z])/g,
+        /(^|[-(&/]|'(?!s\b))([a-z])/g,
         (_match, boundary: string, letter: string) => boundary + letter.toUpperCase(),
       );
     })

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { assessFromStore, explainFromStore, leagueTableColumns } from '../../app/assessment.ts';
 import { metricCoverage, observationSeries, organisationDetail } from '../../app/catalogue.ts';
 import { toCsv } from '../../app/csv.ts';
 import { AppError } from '../../errors.ts';
@@ -49,7 +50,16 @@ const observationsQuery = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-/** The versioned JSON API: organisations, metrics, coverage and observations. */
+const assessmentParams = z.object({
+  framework: z.string().trim().regex(/^[a-z0-9-]{3,40}$/, 'must be a framework id such as nof-2025-26'),
+  quarter: z.string().trim().regex(/^Q[1-4] \d{4}\/\d{2}$/, 'must be a quarter such as "Q4 2025/26" (URL-encoded)'),
+});
+const assessmentQuery = z.object({
+  trustType: z.string().trim().min(1).max(100).optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+/** The versioned JSON API: organisations, metrics, coverage, observations and assessments. */
 export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
   app.get('/organisations', async (request) => {
     const query = validate(organisationsQuery, request.query);
@@ -66,6 +76,22 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
   app.get('/metrics/:id/coverage', async (request) => {
     const { id } = validate(metricParams, request.params);
     return await metricCoverage(app.store.db, id);
+  });
+
+  app.get('/assessments/:framework/:quarter', async (request, reply) => {
+    const params = validate(assessmentParams, request.params);
+    const query = validate(assessmentQuery, request.query);
+    const assessment = await assessFromStore(app.store.db, { ...params, trustType: query.trustType });
+    if (query.format === 'csv') {
+      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${params.framework}-${params.quarter.replace(/[ /]/g, '-')}.csv"`);
+      return toCsv(leagueTableColumns, assessment.trusts.map((row) => leagueTableColumns.map((column) => row[column])));
+    }
+    return { framework: assessment.framework, quarter: assessment.quarter, cutPoints: assessment.cutPoints, trusts: assessment.trusts };
+  });
+
+  app.get('/assessments/:framework/:quarter/:code', async (request) => {
+    const params = validate(assessmentParams.extend(codeParams.shape), request.params);
+    return { explanation: await explainFromStore(app.store.db, { framework: params.framework, quarter: params.quarter, org: params.code }) };
   });
 
   app.get('/observations', async (request, reply) => {
