@@ -134,6 +134,7 @@ export async function runImportBench(options: { rows?: number } = {}): Promise<v
         `${label}: import`,
         backend,
         String(run.result.rows),
+        String(run.result.observations),
         format(run.seconds, 2),
         format(run.result.rows / run.seconds, 0),
         format(run.peakRssMb - run.startRssMb, 0),
@@ -147,5 +148,5 @@ export async function runImportBench(options: { rows?: number } = {}): Promise<v
   console.log(
     '\nImport throughput (memory = peak resident growth during the run; ratio = time against read + parse only)\n',
   );
-  console.log(table(['file', 'store', 'rows', 'seconds', 'rows/s', 'memory MB', 'ratio'], rows));
+  console.log(table(['file', 'store', 'rows', 'observations', 'seconds', 'rows/s', 'memory MB', 'ratio'], rows));
 }

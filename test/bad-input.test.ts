@@ -90,7 +90,7 @@ describe('bad-input corpus', () => {
   });
 
   for (const [file, expectedMessages] of Object.entries(expected)) {
-    it(`refuses ${file}`, async () => {
+    it(`refuses ${file}`, { timeout: 30_000 }, async () => {
       const before = await tableCounts(store);
       const result = await importFile(store.db, path.join(corpusDir, file), { displayName: file });
       const actual = result.issues.map((issue) => issueText(file, issue));

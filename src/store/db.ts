@@ -80,6 +80,8 @@ async function openPglite(dataDir: string): Promise<Store> {
 
 async function openPostgres(databaseUrl: string): Promise<Store> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  // An idle connection can be closed by the server (restart, administrator); the pool replaces it.
+  pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
   try {
     const client = await pool.connect();
     client.release();
