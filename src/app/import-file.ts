@@ -177,8 +177,7 @@ export async function importFile(
       const sink: IngestSink = {
         observation(record: ObservationRecord) {
           result.observations++;
-          if (result.errorCount > 0) return; // the file will be refused: stop staging, keep checking
-          buffer.push(record);
+          buffer.push(record); // staged even when the file will be refused, so the checks below see every row
         },
         organisation(record) {
           const key = `${record.authority}:${record.code}`;
@@ -236,7 +235,8 @@ export async function importFile(
       result.rows = parsed.dataRows;
       result.format = format?.id;
       result.formatLabel = format?.label;
-      if (result.errorCount > 0) throw new ImportRejected();
+      // A file that could not be read, or whose header is wrong, has nothing more to check.
+      if (result.errorCount > 0 && (readFailed || !format || result.observations === 0)) throw new ImportRejected();
       await insertStageRows(trx, buffer);
       buffer = new StageBuffer();
       endPhase('readAndStage');

@@ -20,6 +20,7 @@ export type IngestIssueCode =
   | 'BAD_DATE'
   | 'BAD_CODE'
   | 'MISSING_VALUE'
+  | 'BAD_STATUS'
   | 'UNKNOWN_METRIC'
   | 'UNKNOWN_ORGANISATION'
   | 'CONFLICTING_DUPLICATE'

@@ -163,7 +163,7 @@ function createTidyParser(
         if (!observationStatuses.includes(statusText as ObservationStatus)) {
           sink.issue(
             issue(
-              'NOT_A_NUMBER',
+              'BAD_STATUS',
               rowNumber,
               columns.status,
               `status: ${quote(text(cells, 'status'))} is not one of ${observationStatuses.join(', ')}`,
