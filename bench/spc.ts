@@ -55,7 +55,10 @@ function plainPass(values: Float64Array): number {
 
 /** Type-1 4-hour performance (%) per provider: 100 × (1 − over 4 h / attendances); missing where not reported. */
 function aeSeries(): SpcSeriesInput[] {
-  const rows = parse(readFileSync(aeHistory, 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+  const rows = parse(readFileSync(aeHistory, 'utf8'), { bom: true, columns: true }) as Record<
+    string,
+    string
+  >[];
   const byOrg = new Map<string, { date: string; value: number | null }[]>();
   const hasTypeOne = new Set<string>();
   for (const row of rows) {
@@ -99,7 +102,8 @@ function generatedColumns(seriesCount: number, length: number, seed: number) {
     for (let index = 0; index < length; index++) {
       // Sum of three uniforms: a cheap, roughly normal noise.
       const noise = (random() + random() + random() - 1.5) * spread;
-      const change = index < changeAt ? 0 : kind === 1 ? 2 * spread : kind === 2 ? 0.4 * spread * (index - changeAt) : 0;
+      const change =
+        index < changeAt ? 0 : kind === 1 ? 2 * spread : kind === 2 ? 0.4 * spread * (index - changeAt) : 0;
       values[series * length + index] = level + noise + change;
     }
   }

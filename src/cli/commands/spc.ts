@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { renderSpcChart, type SpcAnnotation } from '../../charts/spc-chart.ts';
+import { escapeMarkup } from '../../charts/svg.ts';
 import { computeSpc } from '../../engines/spc/compute-spc.ts';
 import { describeSpc } from '../../engines/spc/describe-spc.ts';
 import type { ImprovementDirection, SpcOptions } from '../../engines/spc/options.ts';
@@ -463,8 +464,10 @@ function spcSvg(series: readonly SpcSeriesResult[], options: SpcOutputOptions): 
   );
   if (charts.length === 1) return `${charts[0]}\n`;
   const height = 400;
+  const total = Math.max(1, charts.length) * height;
   const stacked = charts
     .map((chart, index) => `<g transform="translate(0 ${index * height})">${chart}</g>`)
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="760" height="${Math.max(1, charts.length) * height}" viewBox="0 0 760 ${Math.max(1, charts.length) * height}">${stacked}</svg>\n`;
+  const title = escapeMarkup(`${options.metricName ?? 'SPC'} charts for ${charts.length} series`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="760" height="${total}" viewBox="0 0 760 ${total}" role="group" aria-label="${title}"><title>${title}</title>${stacked}</svg>\n`;
 }

@@ -114,27 +114,31 @@ export function computeSpc(series: readonly SpcSeriesInput[], options: SpcOption
   return { options: resolved, series: results, warnings, columns };
 }
 
-const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** Checks a `YYYY-MM-DD` calendar date; throws `invalid date: …` otherwise. */
 export function checkDate(date: unknown): string {
-  if (typeof date === 'string') {
-    const match = datePattern.exec(date);
-    if (match !== null) {
-      const year = Number(match[1]);
-      const month = Number(match[2]);
-      const day = Number(match[3]);
-      const parsed = new Date(Date.UTC(year, month - 1, day));
-      if (
-        parsed.getUTCFullYear() === year &&
-        parsed.getUTCMonth() === month - 1 &&
-        parsed.getUTCDate() === day
-      ) {
-        return date;
-      }
-    }
+  if (typeof date === 'string' && date.length === 10 && date.charCodeAt(4) === 45 && date.charCodeAt(7) === 45) {
+    const year = digits(date, 0, 4);
+    const month = digits(date, 5, 7);
+    const day = digits(date, 8, 10);
+    if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)) return date;
   }
   throw new Error(`invalid date: ${JSON.stringify(date)}`);
+}
+
+/** The number written by the decimal digits `text[start..end)`, or −1 if any is not a digit. */
+function digits(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let index = start; index < end; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function optionalNumber(name: string, value: unknown): number | null {
@@ -188,16 +192,16 @@ function prepareSeries(
       trajectory: optionalNumber('trajectory', point.trajectory),
     };
   });
-  rows.sort(compareRows);
+  if (!isSorted(rows)) rows.sort(compareRows);
 
-  const dates = rows.map((row) => row.date);
-  const values = Float64Array.from(rows, (row) => row.value);
-  const firstIndexOfDate = new Map<string, number>();
+  const dates: string[] = new Array(rows.length);
+  const values = new Float64Array(rows.length);
   let duplicates = 0;
-  dates.forEach((date, pointIndex) => {
-    if (firstIndexOfDate.has(date)) duplicates++;
-    else firstIndexOfDate.set(date, pointIndex);
-  });
+  for (let index = 0; index < rows.length; index++) {
+    dates[index] = rows[index].date;
+    values[index] = rows[index].value;
+    if (index > 0 && dates[index] === dates[index - 1]) duplicates++;
+  }
 
   if (rows.length === 0) {
     warnings.push({ code: 'no-data', message: 'There are no points to chart.', facet });
@@ -232,8 +236,8 @@ function prepareSeries(
     const date = checkDate(rebase.date);
     if (typeof rebase.reason !== 'string') throw new Error(`invalid rebase reason: ${String(rebase.reason)}`);
     const reason = rebase.reason.trim();
-    const pointIndex = firstIndexOfDate.get(date);
-    if (pointIndex === undefined) {
+    const pointIndex = firstIndexOf(dates, date);
+    if (pointIndex < 0) {
       warnings.push({
         code: 'rebase-date-not-found',
         message: `The rebase on ${date} matches no point's date and is ignored.`,
@@ -273,6 +277,24 @@ function prepareSeries(
     rebaseReasons,
     warnings,
   };
+}
+
+/** Index of the first of the sorted `dates` equal to `date` (binary search), or −1. */
+function firstIndexOf(dates: readonly string[], date: string): number {
+  let low = 0;
+  let high = dates.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (dates[middle] < date) low = middle + 1;
+    else high = middle;
+  }
+  return low < dates.length && dates[low] === date ? low : -1;
+}
+
+/** Whether the rows are already in `compareRows` order (the usual case), so sorting can be skipped. */
+function isSorted(rows: readonly SortableRow[]): boolean {
+  for (let index = 1; index < rows.length; index++) if (compareRows(rows[index - 1], rows[index]) > 0) return false;
+  return true;
 }
 
 /** Total order on rows so that input order never matters: date, then value (missing last), then target, trajectory. */

@@ -345,19 +345,10 @@ function computeGroup(
   let trendStep = 0;
   previous = Number.NaN;
   for (let index = start; index < end; index++) {
+    // A missing value (NaN) needs no branch: every comparison with NaN is false, so it is on
+    // neither side, inside the limits, and a step of 0 both to and from it, which ends any run,
+    // trend or two-in-three window.
     const value = values[index];
-    if (Number.isNaN(value)) {
-      runLength = 0;
-      runSide = 0;
-      sideBefore = 0;
-      sideTwoBefore = 0;
-      closeBefore = 0;
-      closeTwoBefore = 0;
-      trendSteps = 0;
-      trendStep = 0;
-      previous = value;
-      continue;
-    }
     const above = Number(value > centre);
     const below = Number(value < centre);
     const side = above - below;
