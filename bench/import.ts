@@ -119,6 +119,7 @@ export async function runImportBench(options: { rows?: number } = {}): Promise<v
       `${label}: read + parse only (floor)`,
       '-',
       String(floor.result),
+      '-',
       format(floor.seconds, 2),
       format(floor.result / floor.seconds, 0),
       format(floor.peakRssMb - floor.startRssMb, 0),

@@ -38,14 +38,16 @@ function time(work: () => unknown, runs: number, warmups = 1): Timing {
   return { best: times[0], median: times[Math.floor(times.length / 2)] };
 }
 
-/** The floor: one pass over the values, summing them and their moving ranges. */
+/**
+ * The floor: one pass over the values, summing them and their moving ranges, with no check for
+ * missing values (a NaN just propagates), so it is as fast as reading the numbers allows.
+ */
 function plainPass(values: Float64Array): number {
   let sum = 0;
   let ranges = 0;
   let previous = values[0];
   for (let index = 0; index < values.length; index++) {
     const value = values[index];
-    if (Number.isNaN(value)) continue;
     sum += value;
     ranges += Math.abs(value - previous);
     previous = value;

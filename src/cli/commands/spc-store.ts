@@ -1,11 +1,142 @@
+import type { Command } from 'commander';
+import { toCsv } from '../../app/csv.ts';
+import { improvementDirection, loadSeries, loadSeriesForAll } from '../../app/series.ts';
+import type { ImprovementDirection } from '../../engines/spc/options.ts';
+import type { SpcSeriesResult } from '../../engines/spc/types.ts';
 import { AppError } from '../../errors.ts';
-import type { SpcCommandOptions } from './spc.ts';
+import { configFrom, type GlobalOptions, print, withStore } from '../context.ts';
+import { formatSpcOutput, type SpcCommandOptions, spcForSeries } from './spc.ts';
+
+/** The columns of `tend spc --metric ID --all`: one row per organisation, the scorecard of icons. */
+export const spcScorecardColumns = [
+  'org_code',
+  'org_name',
+  'points',
+  'first_date',
+  'latest_date',
+  'latest_value',
+  'mean',
+  'lower_process_limit',
+  'upper_process_limit',
+  'latest_point_type',
+  'variation_icon',
+  'assurance_icon',
+  'warnings',
+] as const;
+
+/** One scorecard row for a series result. */
+export function scorecardRow(
+  orgCode: string,
+  orgName: string,
+  result: SpcSeriesResult,
+): (string | number | null)[] {
+  const latestGroup = result.groups.at(-1);
+  return [
+    orgCode,
+    orgName,
+    result.summary.valueCount,
+    result.dates[0] ?? null,
+    result.summary.latestDate,
+    result.summary.latestValue,
+    latestGroup?.centreLine ?? null,
+    latestGroup?.lowerProcessLimit ?? null,
+    latestGroup?.upperProcessLimit ?? null,
+    result.summary.latestPointType,
+    result.variationIcon,
+    result.assuranceIcon,
+    result.warnings.map((warning) => warning.code).join(' ') || null,
+  ];
+}
 
 /**
- * `tend spc --org CODE --metric ID` and `tend spc --metric ID --all`: SPC for series held in
- * Tend's store. Not wired yet; the store-backed version will load each series and hand it to
- * `spcForSeries`.
+ * `tend spc --org CODE --metric ID` (one series from the store, as JSON, CSV or SVG) and
+ * `tend spc --metric ID --all` (every organisation's variation and assurance icons: the scorecard).
+ * The improvement direction comes from the metric unless `--direction` is given.
  */
-export async function runStoreSpc(_options: SpcCommandOptions): Promise<void> {
-  throw new AppError('INVALID_ARGUMENT', 'Store-backed SPC is not available yet');
+export async function runStoreSpc(options: SpcCommandOptions, command?: Command): Promise<void> {
+  if (!options.metric)
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      '--org and --all need --metric ID (list metrics with `tend metrics`)',
+    );
+  if (options.all && options.org)
+    throw new AppError('INVALID_ARGUMENT', 'give either --org CODE or --all, not both');
+  if (!options.all && !options.org)
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      'give --org CODE for one organisation, or --all for every organisation with the metric',
+    );
+  const directionGiven = command?.getOptionValueSource('direction') === 'cli';
+  const config = configFrom(command?.optsWithGlobals<GlobalOptions>() ?? {});
+  await withStore(config, async (store) => {
+    if (options.org) {
+      const { organisation, metric, points } = await loadSeries(
+        store.db,
+        options.org,
+        options.metric as string,
+      );
+      if (points.length === 0) {
+        throw new AppError(
+          'NOT_FOUND',
+          `${organisation.code} has no observations of ${metric.id}; see \`tend coverage ${metric.id}\` for who does.`,
+        );
+      }
+      const direction: ImprovementDirection = directionGiven
+        ? options.direction
+        : improvementDirection(metric);
+      const result = spcForSeries(points, {
+        improvementDirection: direction,
+        facet: `${organisation.code} ${organisation.name}`,
+        target: options.target ?? null,
+        rebase: options.rebase,
+      });
+      await print(
+        formatSpcOutput([result], options.format, {
+          metricName: metric.name,
+          unit: options.unit ?? metric.unit,
+          annotations: options.annotate,
+        }),
+      );
+      return;
+    }
+    const { metric, series } = await loadSeriesForAll(store.db, options.metric as string);
+    if (series.size === 0)
+      throw new AppError(
+        'NOT_FOUND',
+        `No organisation has observations of ${metric.id}; see \`tend coverage ${metric.id}\`.`,
+      );
+    const direction: ImprovementDirection = directionGiven ? options.direction : improvementDirection(metric);
+    const rows: (string | number | null)[][] = [];
+    for (const [code, { name, points }] of series) {
+      rows.push(
+        scorecardRow(
+          code,
+          name,
+          spcForSeries(points, {
+            improvementDirection: direction,
+            facet: code,
+            target: options.target ?? null,
+          }),
+        ),
+      );
+    }
+    if (options.format === 'json') {
+      await print(
+        JSON.stringify(
+          {
+            metric: { id: metric.id, name: metric.name, direction },
+            organisations: rows.map((row) =>
+              Object.fromEntries(spcScorecardColumns.map((column, index) => [column, row[index]])),
+            ),
+          },
+          null,
+          2,
+        ),
+      );
+    } else if (options.format === 'csv') {
+      await print(toCsv(spcScorecardColumns, rows));
+    } else {
+      throw new AppError('INVALID_ARGUMENT', '--all gives a scorecard: use --format csv or --format json');
+    }
+  });
 }

@@ -136,7 +136,7 @@ export function registerSpcCommand(program: Command): void {
       const write = output.writeOut ?? ((text: string) => process.stdout.write(text));
       const writeError = output.writeErr ?? ((text: string) => process.stderr.write(text));
       if (options.org !== undefined || options.metric !== undefined || options.all === true) {
-        await runStoreSpc(options);
+        await runStoreSpc(options, command);
         return;
       }
       if (options.case !== undefined && options.case.length > 0) {

@@ -116,7 +116,12 @@ export function computeSpc(series: readonly SpcSeriesInput[], options: SpcOption
 
 /** Checks a `YYYY-MM-DD` calendar date; throws `invalid date: …` otherwise. */
 export function checkDate(date: unknown): string {
-  if (typeof date === 'string' && date.length === 10 && date.charCodeAt(4) === 45 && date.charCodeAt(7) === 45) {
+  if (
+    typeof date === 'string' &&
+    date.length === 10 &&
+    date.charCodeAt(4) === 45 &&
+    date.charCodeAt(7) === 45
+  ) {
     const year = digits(date, 0, 4);
     const month = digits(date, 5, 7);
     const day = digits(date, 8, 10);
@@ -293,7 +298,8 @@ function firstIndexOf(dates: readonly string[], date: string): number {
 
 /** Whether the rows are already in `compareRows` order (the usual case), so sorting can be skipped. */
 function isSorted(rows: readonly SortableRow[]): boolean {
-  for (let index = 1; index < rows.length; index++) if (compareRows(rows[index - 1], rows[index]) > 0) return false;
+  for (let index = 1; index < rows.length; index++)
+    if (compareRows(rows[index - 1], rows[index]) > 0) return false;
   return true;
 }
 

@@ -181,7 +181,8 @@ export function computeSpcColumns(input: SpcColumnsInput, options: ResolvedSpcOp
     columns.seriesGroupOffsets[series] = group;
     if (end === start) continue;
     const direction = directions === null ? defaultDirection : directions[series];
-    let signalled = false;
+    // The first point any rule flagged: classification starts there.
+    let firstFlagged = end;
     let groupStart = start;
     while (groupStart < end) {
       let groupEnd = end;
@@ -189,24 +190,28 @@ export function computeSpcColumns(input: SpcColumnsInput, options: ResolvedSpcOp
         groupEnd = groupStart + 1;
         while (groupEnd < end && rebaseStarts[groupEnd] === 0) groupEnd++;
       }
-      if (computeGroup(columns, values, group, series, groupStart, groupEnd, options)) signalled = true;
+      firstFlagged = Math.min(
+        firstFlagged,
+        computeGroup(columns, values, group, series, groupStart, groupEnd, options),
+      );
       group++;
       groupStart = groupEnd;
     }
     if (options.trendAcrossRebase) {
       markTrendsAcrossRebase(columns, values, columns.seriesGroupOffsets[series], group, options.trendPoints);
-      signalled = true;
+      firstFlagged = start;
     }
-    if (signalled)
+    if (firstFlagged < end) {
       classifyPoints(
         columns.ruleMask,
         columns.specialCause,
         columns.pointType,
-        start,
+        firstFlagged,
         end,
         direction,
         options,
       );
+    }
     setIcons(
       columns,
       series,
@@ -226,7 +231,7 @@ const baselineOut = new Float64Array(2);
 
 /**
  * One rebase group: limits, per-point flags, and the outside-limits, shift, two-in-three and
- * (unless trends cross rebases) trend rules. Returns whether any rule fired.
+ * (unless trends cross rebases) trend rules. Returns the first point a rule flagged, or `end`.
  */
 function computeGroup(
   columns: SpcColumns,
@@ -236,20 +241,21 @@ function computeGroup(
   start: number,
   end: number,
   options: ResolvedSpcOptions,
-): boolean {
+): number {
   columns.groupSeries[group] = series;
   columns.groupStart[group] = start;
   columns.groupEnd[group] = end;
   const baselineEnd = options.fixAfterPoints === null ? end : Math.min(end, start + options.fixAfterPoints);
 
-  // One pass over the baseline for the mean and the average moving range: the same compensated,
-  // correctly rounded sums as `mean` and `averageMovingRange` in engines/stats, fused so that
-  // the values are read once.
+  // One pass over the baseline for the mean and the average moving range. The mean uses the same
+  // compensated, correctly rounded sum as `mean` in engines/stats, because values equal to the
+  // mean break runs and must compare equal exactly as in R. The moving ranges use a plain sum:
+  // their last bit decides nothing in practice (the limits still agree with R to about 1e-15),
+  // and compensating it would cost a tenth of the whole calculation.
   let sum = 0;
   let compensation = 0;
   let count = 0;
   let rangeSum = 0;
-  let rangeCompensation = 0;
   let rangeCount = 0;
   let largestRange = 0;
   let previous = Number.NaN;
@@ -264,10 +270,7 @@ function computeGroup(
     }
     const range = Math.abs(value - previous);
     if (!Number.isNaN(range)) {
-      const total = rangeSum + range;
-      const rounded = total - rangeSum;
-      rangeCompensation += rangeSum - (total - rounded) + (range - rounded);
-      rangeSum = total;
+      rangeSum += range;
       rangeCount++;
       largestRange = Math.max(largestRange, range);
     }
@@ -281,12 +284,12 @@ function computeGroup(
 
   if (valueCount < options.minimumPoints) {
     computeRunChart(columns, values, group, start, end);
-    return false;
+    return end;
   }
 
   if (Number.isFinite(sum) && Number.isFinite(rangeSum)) {
     let centre = meanFromCompensatedSum(sum, compensation, count);
-    const rawAverage = meanFromCompensatedSum(rangeSum, rangeCompensation, rangeCount);
+    const rawAverage = rangeCount === 0 ? Number.NaN : rangeSum / rangeCount;
     let average = rawAverage;
     if (options.screenMovingRanges) {
       const limit = movingRangeScreeningFactor * rawAverage;
@@ -332,8 +335,7 @@ function computeGroup(
   const countBeyondLimits = Number(options.twoInThreeIncludeBeyondLimits);
   const shiftPoints = options.shiftPoints;
   const trendPoints = options.trendAcrossRebase ? Number.POSITIVE_INFINITY : options.trendPoints;
-  let anyOutside = 0;
-  let signalled = false;
+  let firstFlagged = end;
   let trendFound = false;
   let runLength = 0;
   let runSide = 0;
@@ -352,12 +354,20 @@ function computeGroup(
     const above = Number(value > centre);
     const below = Number(value < centre);
     const side = above - below;
-    const outside = Number(value > upper) | Number(value < lower);
-    const close = (Number(value > upperTwo) | Number(value < lowerTwo)) & (countBeyondLimits | (outside ^ 1));
+    let outside = 0;
+    let close = 0;
+    // Most values lie between the 2σ lines, so this branch is well predicted and saves the
+    // other comparisons; a missing value takes it too and gets no flags.
+    if (!(value <= upperTwo && value >= lowerTwo)) {
+      outside = Number(value > upper) | Number(value < lower);
+      close = (Number(value > upperTwo) | Number(value < lowerTwo)) & (countBeyondLimits | (outside ^ 1));
+      if (outside !== 0) {
+        // Outside the limits: bit 1 above the upper limit, bit 2 below the lower one.
+        ruleMask[index] = 1 + below;
+        firstFlagged = Math.min(firstFlagged, index);
+      }
+    }
     pointFlags[index] = above | (below << 1) | (outside << 2) | (close << 3);
-    // Outside the limits: bit 1 above the upper limit, bit 2 below the lower one.
-    ruleMask[index] = outside * (1 + below);
-    anyOutside |= outside;
 
     // Shift: every point of a maximal run of at least `shiftPoints` on one side of the mean;
     // a point on the mean or a missing value ends the run. (x & (0 − bit)) is x when bit is 1
@@ -365,9 +375,9 @@ function computeGroup(
     runLength = ((runLength & (0 - Number(side === runSide))) + 1) & (0 - (above | below));
     runSide = side;
     if (runLength >= shiftPoints) {
-      signalled = true;
       const bit = side === 1 ? ruleBit.shiftAbove : ruleBit.shiftBelow;
       const from = runLength === shiftPoints ? index - shiftPoints + 1 : index;
+      firstFlagged = Math.min(firstFlagged, from);
       for (let back = from; back <= index; back++) ruleMask[back] |= bit;
     }
 
@@ -379,7 +389,7 @@ function computeGroup(
       sideBefore === side &&
       sideTwoBefore === side
     ) {
-      signalled = true;
+      firstFlagged = Math.min(firstFlagged, index - 2);
       const bit = side === 1 ? ruleBit.twoInThreeAbove : ruleBit.twoInThreeBelow;
       if (closeTwoBefore === 1) ruleMask[index - 2] |= bit;
       if (closeBefore === 1) ruleMask[index - 1] |= bit;
@@ -400,11 +410,12 @@ function computeGroup(
     if (trendSteps >= trendPoints - 1) {
       trendFound = true;
       const from = trendSteps === trendPoints - 1 ? index - trendSteps : index;
+      firstFlagged = Math.min(firstFlagged, from);
       for (let back = from; back <= index; back++) ruleMask[back] |= ruleBit.trendIncreasing;
     }
   }
   if (trendFound) labelTrends(ruleMask, values, start, end);
-  return signalled || trendFound || anyOutside === 1;
+  return firstFlagged;
 }
 
 /**
