@@ -149,5 +149,7 @@ export async function runImportBench(options: { rows?: number } = {}): Promise<v
   console.log(
     '\nImport throughput (memory = peak resident growth during the run; ratio = time against read + parse only)\n',
   );
-  console.log(table(['file', 'store', 'rows', 'observations', 'seconds', 'rows/s', 'memory MB', 'ratio'], rows));
+  console.log(
+    table(['file', 'store', 'rows', 'observations', 'seconds', 'rows/s', 'memory MB', 'ratio'], rows),
+  );
 }

@@ -33,14 +33,21 @@ export function requireFramework(id: string): ReturnType<typeof getFramework> {
   try {
     return getFramework(id);
   } catch {
-    throw new AppError('NOT_FOUND', `No framework has the id ${JSON.stringify(id)}. Tend knows nof-2025-26 and nof-2026-27 (provisional).`);
+    throw new AppError(
+      'NOT_FOUND',
+      `No framework has the id ${JSON.stringify(id)}. Tend knows nof-2025-26 and nof-2026-27 (provisional).`,
+    );
   }
 }
 
 /** Parses a quarter label ("Q4 2025/26"), or refuses it with an example. */
 export function requireQuarter(label: string): string {
   const period = parseFinancialQuarter(label);
-  if (!period) throw new AppError('INVALID_ARGUMENT', `invalid quarter: ${JSON.stringify(label)} (write it like "Q4 2025/26")`);
+  if (!period)
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      `invalid quarter: ${JSON.stringify(label)} (write it like "Q4 2025/26")`,
+    );
   return financialQuarterLabel(period.start);
 }
 
@@ -93,7 +100,10 @@ export interface AssessmentRequest {
 }
 
 /** Assesses a quarter from the store: segments, league ranks and likely ranges for every trust held. */
-export async function assessFromStore(db: Kysely<Database>, request: AssessmentRequest): Promise<QuarterAssessment> {
+export async function assessFromStore(
+  db: Kysely<Database>,
+  request: AssessmentRequest,
+): Promise<QuarterAssessment> {
   const framework = requireFramework(request.framework);
   const quarter = requireQuarter(request.quarter);
   const rows = await loadNofRows(db);
@@ -106,26 +116,44 @@ export async function assessFromStore(db: Kysely<Database>, request: AssessmentR
         : `The store holds no Oversight Framework data for ${quarter}; it holds ${held.join(', ')}.`,
     );
   }
-  const options: NofOptions = request.cutPoints ? { cutPoints: [...request.cutPoints] as [number, number, number] } : {};
+  const options: NofOptions = request.cutPoints
+    ? { cutPoints: [...request.cutPoints] as [number, number, number] }
+    : {};
   const assessment = assessQuarter(framework, quarter, rows, options);
   if (!request.trustType) return assessment;
   const wanted = request.trustType.trim().toLowerCase();
   const types = [...new Set(assessment.trusts.map((row) => row.Trust_type))];
   const trusts = assessment.trusts.filter((row) => row.Trust_type.toLowerCase() === wanted);
-  if (trusts.length === 0) throw new AppError('NOT_FOUND', `No trusts of type ${JSON.stringify(request.trustType)} in ${quarter}; types held: ${types.join(', ')}.`);
+  if (trusts.length === 0)
+    throw new AppError(
+      'NOT_FOUND',
+      `No trusts of type ${JSON.stringify(request.trustType)} in ${quarter}; types held: ${types.join(', ')}.`,
+    );
   return { ...assessment, trusts };
 }
 
 /** Explains one organisation's assessment in a quarter: metric pulls, boundaries, what would move it, signal or noise. */
-export async function explainFromStore(db: Kysely<Database>, request: { framework?: string; quarter: string; org: string; cutPoints?: readonly [number, number, number] }): Promise<TrustExplanation> {
+export async function explainFromStore(
+  db: Kysely<Database>,
+  request: {
+    framework?: string;
+    quarter: string;
+    org: string;
+    cutPoints?: readonly [number, number, number];
+  },
+): Promise<TrustExplanation> {
   const organisation = await requireOrganisation(db, request.org);
   const quarter = requireQuarter(request.quarter);
   const framework = requireFramework(request.framework ?? 'nof-2025-26');
   const rows = await loadNofRows(db);
-  const options: NofOptions = request.cutPoints ? { cutPoints: [...request.cutPoints] as [number, number, number] } : {};
+  const options: NofOptions = request.cutPoints
+    ? { cutPoints: [...request.cutPoints] as [number, number, number] }
+    : {};
   const explanation = explainTrust(framework, quarter, rows, organisation.code, options);
   if (!explanation) {
-    const quarters = [...new Set(rows.filter((row) => row.trustCode === organisation.code).map((row) => row.quarter))];
+    const quarters = [
+      ...new Set(rows.filter((row) => row.trustCode === organisation.code).map((row) => row.quarter)),
+    ];
     throw new AppError(
       'NOT_FOUND',
       quarters.length === 0
@@ -139,8 +167,15 @@ export async function explainFromStore(db: Kysely<Database>, request: { framewor
 /** Parses `a,b,c` cut points. */
 export function parseCutPoints(text: string): [number, number, number] {
   const values = text.split(',').map((part) => Number(part.trim()));
-  if (values.length !== 3 || !values.every(Number.isFinite) || !(values[0] < values[1] && values[1] < values[2])) {
-    throw new AppError('INVALID_ARGUMENT', `invalid --cut-points: ${JSON.stringify(text)} (three increasing numbers, e.g. 1.8,2.2,2.6)`);
+  if (
+    values.length !== 3 ||
+    !values.every(Number.isFinite) ||
+    !(values[0] < values[1] && values[1] < values[2])
+  ) {
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      `invalid --cut-points: ${JSON.stringify(text)} (three increasing numbers, e.g. 1.8,2.2,2.6)`,
+    );
   }
   return values as [number, number, number];
 }

@@ -20,3 +20,30 @@ export function csvCell(cell: CsvCell): string {
   const safe = neutraliseFormula(cell);
   return /[",\r\n]/.test(safe) || safe !== safe.trim() ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
+
+/** Columns of an observation export (CLI, API and web downloads). */
+export const observationCsvColumns = [
+  'org_code',
+  'metric_id',
+  'period_start',
+  'period_end',
+  'granularity',
+  'value',
+  'numerator',
+  'denominator',
+  'status',
+  'note',
+  'publication',
+  'edition',
+  'batch_id',
+] as const;
+
+/** Observations as spreadsheet-safe CSV, one row each, in `observationCsvColumns` order. */
+export function observationsCsv(
+  observations: readonly Record<(typeof observationCsvColumns)[number], CsvCell>[],
+): string {
+  return toCsv(
+    observationCsvColumns,
+    observations.map((row) => observationCsvColumns.map((column) => row[column])),
+  );
+}

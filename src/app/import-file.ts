@@ -236,7 +236,8 @@ export async function importFile(
       result.format = format?.id;
       result.formatLabel = format?.label;
       // A file that could not be read, or whose header is wrong, has nothing more to check.
-      if (result.errorCount > 0 && (readFailed || !format || result.observations === 0)) throw new ImportRejected();
+      if (result.errorCount > 0 && (readFailed || !format || result.observations === 0))
+        throw new ImportRejected();
       await insertStageRows(trx, buffer);
       buffer = new StageBuffer();
       endPhase('readAndStage');

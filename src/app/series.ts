@@ -9,7 +9,9 @@ export interface SeriesPoint {
 }
 
 /** The SPC engine's improvement direction for a metric's direction. */
-export function improvementDirection(metric: Pick<MetricRow, 'direction'>): 'increase' | 'decrease' | 'neutral' {
+export function improvementDirection(
+  metric: Pick<MetricRow, 'direction'>,
+): 'increase' | 'decrease' | 'neutral' {
   if (metric.direction === 'higher_is_better') return 'increase';
   if (metric.direction === 'lower_is_better') return 'decrease';
   return 'neutral';
@@ -19,7 +21,11 @@ export function improvementDirection(metric: Pick<MetricRow, 'direction'>): 'inc
  * One organisation's series of a metric, oldest first, at the metric's most common granularity
  * (a series mixes no months with quarters).
  */
-export async function loadSeries(db: Kysely<Database>, orgCode: string, metricId: string): Promise<{ organisation: OrganisationRow; metric: MetricRow; points: SeriesPoint[] }> {
+export async function loadSeries(
+  db: Kysely<Database>,
+  orgCode: string,
+  metricId: string,
+): Promise<{ organisation: OrganisationRow; metric: MetricRow; points: SeriesPoint[] }> {
   const organisation = await requireOrganisation(db, orgCode);
   const metric = await requireMetric(db, metricId);
   const rows = await sql<{ period_start: string; value: number | null; status: string; granularity: string }>`
@@ -28,13 +34,29 @@ export async function loadSeries(db: Kysely<Database>, orgCode: string, metricId
       and granularity = (select granularity from observation where org_code = ${organisation.code} and metric_id = ${metric.id}
                          group by granularity order by count(*) desc limit 1)
     order by period_start`.execute(db);
-  return { organisation, metric, points: rows.rows.map((row) => ({ date: row.period_start, value: row.status === 'reported' ? row.value : null })) };
+  return {
+    organisation,
+    metric,
+    points: rows.rows.map((row) => ({
+      date: row.period_start,
+      value: row.status === 'reported' ? row.value : null,
+    })),
+  };
 }
 
 /** Every organisation's series of a metric, keyed by organisation code (in code order). */
-export async function loadSeriesForAll(db: Kysely<Database>, metricId: string): Promise<{ metric: MetricRow; series: Map<string, { name: string; points: SeriesPoint[] }> }> {
+export async function loadSeriesForAll(
+  db: Kysely<Database>,
+  metricId: string,
+): Promise<{ metric: MetricRow; series: Map<string, { name: string; points: SeriesPoint[] }> }> {
   const metric = await requireMetric(db, metricId);
-  const rows = await sql<{ org_code: string; name: string | null; period_start: string; value: number | null; status: string }>`
+  const rows = await sql<{
+    org_code: string;
+    name: string | null;
+    period_start: string;
+    value: number | null;
+    status: string;
+  }>`
     select o.org_code, org.name, o.period_start::text as period_start, o.value, o.status
     from observation o left join organisation org on org.code = o.org_code
     where o.metric_id = ${metric.id}

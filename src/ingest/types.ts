@@ -1,5 +1,8 @@
 import type { MetricDefinition, ObservationStatus } from '../domain/metric.ts';
+import type { MembershipRelation, OrganisationKind } from '../domain/organisation.ts';
 import type { Granularity } from '../domain/period.ts';
+
+export type { MembershipRelation, OrganisationKind };
 
 /** Stable codes for every problem an importer can report. `docs/IMPORT-ERRORS.md` explains each. */
 export type IngestIssueCode =
@@ -56,16 +59,6 @@ export interface ObservationRecord {
   rowNumber: number;
 }
 
-export type OrganisationKind =
-  | 'trust'
-  | 'icb'
-  | 'region'
-  | 'country'
-  | 'group'
-  | 'team'
-  | 'independent_provider'
-  | 'other_provider';
-
 export interface OrganisationRecord {
   code: string;
   name: string;
@@ -81,8 +74,6 @@ export interface OrganisationRecord {
    */
   authority: 'replace' | 'fill' | 'nof';
 }
-
-export type MembershipRelation = 'icb_ods' | 'icb_nhse' | 'region' | 'group';
 
 export interface MembershipRecord {
   memberCode: string;

@@ -1,16 +1,11 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Direction, MetricDefinition, ObservationStatus } from '../domain/metric.ts';
+import type { MembershipRelation, OrganisationKind } from '../domain/organisation.ts';
+import type { Granularity } from '../domain/period.ts';
+
+export type { Direction, Granularity, MembershipRelation, ObservationStatus, OrganisationKind };
 
 /** Table types for Tend's store. Dates are ISO `YYYY-MM-DD` strings; timestamps are Date objects. */
-
-export type OrganisationKind =
-  | 'trust'
-  | 'icb'
-  | 'region'
-  | 'country'
-  | 'group'
-  | 'team'
-  | 'independent_provider'
-  | 'other_provider';
 
 export interface OrganisationTable {
   code: string;
@@ -26,8 +21,6 @@ export interface OrganisationTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
-export type MembershipRelation = 'icb_ods' | 'icb_nhse' | 'region' | 'group';
-
 export interface MembershipTable {
   id: Generated<number>;
   member_code: string;
@@ -38,24 +31,8 @@ export interface MembershipTable {
   source: string;
 }
 
-export type Direction = 'higher_is_better' | 'lower_is_better' | 'neutral';
-
-export interface MetricTable {
-  id: string;
-  name: string;
-  description: string | null;
-  unit: string;
-  direction: Direction;
-  domain: string | null;
-  subdomain: string | null;
-  source_publication: string | null;
-  numerator_definition: string | null;
-  denominator_definition: string | null;
-  builtin: boolean;
-}
-
-export type ObservationStatus = 'reported' | 'missing' | 'suppressed' | 'not_applicable';
-export type Granularity = 'day' | 'month' | 'quarter' | 'year';
+/** The metric catalogue: exactly the domain's metric definition. */
+export type MetricTable = MetricDefinition;
 
 export interface ObservationColumns {
   org_code: string;

@@ -17,7 +17,14 @@ describe('web app and JSON API', () => {
     store = await storeBackends()[0].open();
     await importFile(store.db, path.join(dataDir, 'ods-trusts-2025', 'etr.csv'));
     await importFile(store.db, path.join(dataDir, 'ods-trusts-2025', 'trust_region_icb_lookup.csv'));
-    await importFile(store.db, path.join(dataDir, 'nhse-nof-2025-26-mh-community', 'nhs-oversight-framework-mental-health-and-community-trust-data.csv'));
+    await importFile(
+      store.db,
+      path.join(
+        dataDir,
+        'nhse-nof-2025-26-mh-community',
+        'nhs-oversight-framework-mental-health-and-community-trust-data.csv',
+      ),
+    );
     await importFile(
       store.db,
       path.join(
@@ -104,10 +111,18 @@ describe('web app and JSON API', () => {
     assert.equal(league.statusCode, 200, league.body);
     const trusts = league.json().trusts;
     assert.equal(trusts.length, 61);
-    assert.deepEqual(Object.keys(trusts[0]).filter((key) => /^[A-Z]/.test(key)).slice(0, 4), ['Quarter', 'Region', 'Trust_type', 'Trust_subtype']);
+    assert.deepEqual(
+      Object.keys(trusts[0])
+        .filter((key) => /^[A-Z]/.test(key))
+        .slice(0, 4),
+      ['Quarter', 'Region', 'Trust_type', 'Trust_subtype'],
+    );
     assert.equal(trusts.find((row: { Trust_code: string }) => row.Trust_code === 'RYY').Rank, 1);
     const csv = await app.inject('/api/v1/assessments/nof-2025-26/Q4%202025%2F26?format=csv');
-    assert.match(csv.body, /^Quarter,Trust_code,Trust_name,Trust_type,Average_score,Likely_range_of_average_score,Segment,Unadjusted_segment,Trust_in_financial_deficit,Rank,Likely_range_of_rank\r\n/);
+    assert.match(
+      csv.body,
+      /^Quarter,Trust_code,Trust_name,Trust_type,Average_score,Likely_range_of_average_score,Segment,Unadjusted_segment,Trust_in_financial_deficit,Rank,Likely_range_of_rank\r\n/,
+    );
     const one = await app.inject('/api/v1/assessments/nof-2025-26/Q4%202025%2F26/RYY');
     assert.equal(one.statusCode, 200);
     assert.ok(one.json().explanation.sentences.length > 3);

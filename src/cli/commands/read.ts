@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { metricCoverage, observationSeries } from '../../app/catalogue.ts';
-import { toCsv } from '../../app/csv.ts';
+import { observationsCsv, toCsv } from '../../app/csv.ts';
 import { storeStatus } from '../../app/status.ts';
 import { periodLabel } from '../../domain/period.ts';
 import { AppError } from '../../errors.ts';
@@ -145,37 +145,7 @@ export function registerReadCommands(program: Command): void {
       await withStore(config, async (store) => {
         const series = await observationSeries(store.db, options.org, options.metric);
         if (options.format === 'json') return print(JSON.stringify(series.observations, null, 2));
-        const header = [
-          'org_code',
-          'metric_id',
-          'period_start',
-          'period_end',
-          'granularity',
-          'value',
-          'numerator',
-          'denominator',
-          'status',
-          'note',
-          'publication',
-          'edition',
-          'batch_id',
-        ];
-        const cells = series.observations.map((row) => [
-          row.org_code,
-          row.metric_id,
-          row.period_start,
-          row.period_end,
-          row.granularity,
-          row.value,
-          row.numerator,
-          row.denominator,
-          row.status,
-          row.note,
-          row.publication,
-          row.edition,
-          row.batch_id,
-        ]);
-        if (options.format === 'csv') return print(toCsv(header, cells));
+        if (options.format === 'csv') return print(observationsCsv(series.observations));
         if (series.observations.length === 0) {
           const held = series.metricsForOrganisation
             .map((row) => `  ${row.id} (${row.observations})`)

@@ -95,7 +95,10 @@ export function registerServeCommands(program: Command): void {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const demoDir = globals.dataDir ?? path.join(process.cwd(), '.tend', 'demo');
       // The demo keeps its terminal readable: request logs only when LOG_LEVEL asks for them.
-      const config = { ...configFrom({ ...globals, ...options, dataDir: demoDir, databaseUrl: undefined }), ...(process.env.LOG_LEVEL ? {} : { logLevel: 'warn' as const }) };
+      const config = {
+        ...configFrom({ ...globals, ...options, dataDir: demoDir, databaseUrl: undefined }),
+        ...(process.env.LOG_LEVEL ? {} : { logLevel: 'warn' as const }),
+      };
       if (config.dataDir !== 'memory://') fs.rmSync(config.dataDir, { recursive: true, force: true });
       process.stderr.write(`Creating a fresh embedded database in ${config.dataDir}…\n`);
       const store = await openStore({ ...config, databaseUrl: undefined });

@@ -2,7 +2,7 @@ import { averageMovingRange } from '../stats/average-moving-range.ts';
 import { mean } from '../stats/mean.ts';
 import { meanFromCompensatedSum } from '../stats/mean-from-compensated-sum.ts';
 import { median } from '../stats/median.ts';
-import { highSideBits, lowSideBits, noIcon, ruleBit } from './codes.ts';
+import { highSideBits, lowSideBits, noIcon, ruleBit, specialCauseKinds } from './codes.ts';
 import { directionSign, movingRangeScreeningFactor, type ResolvedSpcOptions } from './options.ts';
 
 /**
@@ -82,6 +82,7 @@ const ASSURANCE_PASS = 0;
 const ASSURANCE_FAIL = 1;
 const ASSURANCE_INCONSISTENT = 2;
 const CHART_RUN = 1;
+const specialCauseKindCount = specialCauseKinds.length;
 
 /**
  * XmR ("plot the dots") charts for many series at once: process limits, special-cause rules,
@@ -174,13 +175,17 @@ export function computeSpcColumns(input: SpcColumnsInput, options: ResolvedSpcOp
   };
 
   const defaultDirection = directionSign(options.improvementDirection);
+  // Lookup tables, per direction (index direction + 1): rule mask → special-cause kind, and
+  // kind → point type. Classification is then two loads per point, without a branch.
+  const kindTables = [-1, 0, 1].map((direction) => specialCauseTable(direction, options));
+  const typeTables = [-1, 0, 1].map((direction) => pointTypeTable(direction));
   let group = 0;
   for (let series = 0; series < seriesCount; series++) {
     const start = seriesOffsets[series];
     const end = seriesOffsets[series + 1];
     columns.seriesGroupOffsets[series] = group;
     if (end === start) continue;
-    const direction = directions === null ? defaultDirection : directions[series];
+    const direction = Math.sign(directions === null ? defaultDirection : directions[series]);
     // The first point any rule flagged: classification starts there.
     let firstFlagged = end;
     let groupStart = start;
@@ -202,15 +207,7 @@ export function computeSpcColumns(input: SpcColumnsInput, options: ResolvedSpcOp
       firstFlagged = start;
     }
     if (firstFlagged < end) {
-      classifyPoints(
-        columns.ruleMask,
-        columns.specialCause,
-        columns.pointType,
-        firstFlagged,
-        end,
-        direction,
-        options,
-      );
+      classifyPoints(columns, firstFlagged, end, kindTables[direction + 1], typeTables[direction + 1]);
     }
     setIcons(
       columns,
@@ -336,6 +333,7 @@ function computeGroup(
   const shiftPoints = options.shiftPoints;
   const trendPoints = options.trendAcrossRebase ? Number.POSITIVE_INFINITY : options.trendPoints;
   let firstFlagged = end;
+  let anyOutside = 0;
   let trendFound = false;
   let runLength = 0;
   let runSide = 0;
@@ -354,19 +352,11 @@ function computeGroup(
     const above = Number(value > centre);
     const below = Number(value < centre);
     const side = above - below;
-    let outside = 0;
-    let close = 0;
-    // Most values lie between the 2σ lines, so this branch is well predicted and saves the
-    // other comparisons; a missing value takes it too and gets no flags.
-    if (!(value <= upperTwo && value >= lowerTwo)) {
-      outside = Number(value > upper) | Number(value < lower);
-      close = (Number(value > upperTwo) | Number(value < lowerTwo)) & (countBeyondLimits | (outside ^ 1));
-      if (outside !== 0) {
-        // Outside the limits: bit 1 above the upper limit, bit 2 below the lower one.
-        ruleMask[index] = 1 + below;
-        firstFlagged = Math.min(firstFlagged, index);
-      }
-    }
+    const outside = Number(value > upper) | Number(value < lower);
+    const close = (Number(value > upperTwo) | Number(value < lowerTwo)) & (countBeyondLimits | (outside ^ 1));
+    // Outside the limits: bit 1 above the upper limit, bit 2 below the lower one.
+    ruleMask[index] = outside * (1 + below);
+    anyOutside |= outside;
     pointFlags[index] = above | (below << 1) | (outside << 2) | (close << 3);
 
     // Shift: every point of a maximal run of at least `shiftPoints` on one side of the mean;
@@ -415,7 +405,7 @@ function computeGroup(
     }
   }
   if (trendFound) labelTrends(ruleMask, values, start, end);
-  return firstFlagged;
+  return anyOutside === 1 ? start : firstFlagged;
 }
 
 /**
@@ -615,35 +605,52 @@ function markTrendsAcrossRebase(
   }
 }
 
-/** Resolves each point's rule mask into one special-cause kind and a point type. */
+/** Resolves each point's rule mask into one special-cause kind and a point type, by table. */
 function classifyPoints(
-  ruleMask: Uint8Array,
-  specialCause: Uint8Array,
-  pointType: Uint8Array,
+  columns: SpcColumns,
   start: number,
   end: number,
-  direction: number,
-  options: ResolvedSpcOptions,
+  kindTable: Uint8Array,
+  typeTable: Uint8Array,
 ): void {
-  const byPrecedence = options.conflictResolution === 'precedence';
-  const preferImprovement = options.conflictResolution === 'improvement';
+  const { ruleMask, specialCause, pointType } = columns;
   for (let index = start; index < end; index++) {
-    let mask = ruleMask[index];
-    if (mask === 0) continue;
-    if (!byPrecedence) {
-      const high = mask & highSideBits;
-      const low = mask & lowSideBits;
-      if (high !== 0 && low !== 0) {
-        if (direction === 0) mask = high;
-        else if (preferImprovement) mask = direction > 0 ? high : low;
-        else mask = direction > 0 ? low : high;
-      }
-    }
-    const kind = 32 - Math.clz32(mask & -mask);
+    const kind = kindTable[ruleMask[index]];
     specialCause[index] = kind;
-    const side = (kind & 1) === 1 ? 1 : -1;
-    pointType[index] = direction === 0 ? (side > 0 ? 3 : 4) : side * direction > 0 ? 1 : 2;
+    pointType[index] = typeTable[kind];
   }
+}
+
+/**
+ * The special-cause kind for every rule mask, for one improvement direction. With
+ * `precedence` (NHSRplotthedots) the first rule in precedence order wins; with `improvement` or
+ * `concern` (MDC) a point flagged on both sides keeps only that side's rules (for a neutral
+ * measure, the high side), then the first of those wins.
+ */
+function specialCauseTable(direction: number, options: ResolvedSpcOptions): Uint8Array {
+  const table = new Uint8Array(256);
+  for (let mask = 1; mask < 256; mask++) {
+    let kept = mask;
+    const high = mask & highSideBits;
+    const low = mask & lowSideBits;
+    if (options.conflictResolution !== 'precedence' && high !== 0 && low !== 0) {
+      if (direction === 0) kept = high;
+      else if (options.conflictResolution === 'improvement') kept = direction > 0 ? high : low;
+      else kept = direction > 0 ? low : high;
+    }
+    table[mask] = 32 - Math.clz32(kept & -kept);
+  }
+  return table;
+}
+
+/** The point type of each special-cause kind for one direction: high-side kinds are odd. */
+function pointTypeTable(direction: number): Uint8Array {
+  const table = new Uint8Array(specialCauseKindCount);
+  for (let kind = 1; kind < specialCauseKindCount; kind++) {
+    const side = (kind & 1) === 1 ? 1 : -1;
+    table[kind] = direction === 0 ? (side > 0 ? 3 : 4) : side * direction > 0 ? 1 : 2;
+  }
+  return table;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { assessFromStore, explainFromStore, leagueTableColumns } from '../../app/assessment.ts';
 import { metricCoverage, observationSeries, organisationDetail } from '../../app/catalogue.ts';
-import { toCsv } from '../../app/csv.ts';
+import { observationsCsv, toCsv } from '../../app/csv.ts';
 import { AppError } from '../../errors.ts';
 import { listMetrics } from '../../store/repos/metric-repo.ts';
 import { listOrganisations } from '../../store/repos/organisation-repo.ts';
@@ -51,8 +51,14 @@ const observationsQuery = z.object({
 });
 
 const assessmentParams = z.object({
-  framework: z.string().trim().regex(/^[a-z0-9-]{3,40}$/, 'must be a framework id such as nof-2025-26'),
-  quarter: z.string().trim().regex(/^Q[1-4] \d{4}\/\d{2}$/, 'must be a quarter such as "Q4 2025/26" (URL-encoded)'),
+  framework: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]{3,40}$/, 'must be a framework id such as nof-2025-26'),
+  quarter: z
+    .string()
+    .trim()
+    .regex(/^Q[1-4] \d{4}\/\d{2}$/, 'must be a quarter such as "Q4 2025/26" (URL-encoded)'),
 });
 const assessmentQuery = z.object({
   trustType: z.string().trim().min(1).max(100).optional(),
@@ -83,58 +89,47 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
     const query = validate(assessmentQuery, request.query);
     const assessment = await assessFromStore(app.store.db, { ...params, trustType: query.trustType });
     if (query.format === 'csv') {
-      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${params.framework}-${params.quarter.replace(/[ /]/g, '-')}.csv"`);
-      return toCsv(leagueTableColumns, assessment.trusts.map((row) => leagueTableColumns.map((column) => row[column])));
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${params.framework}-${params.quarter.replace(/[ /]/g, '-')}.csv"`,
+        );
+      return toCsv(
+        leagueTableColumns,
+        assessment.trusts.map((row) => leagueTableColumns.map((column) => row[column])),
+      );
     }
-    return { framework: assessment.framework, quarter: assessment.quarter, cutPoints: assessment.cutPoints, trusts: assessment.trusts };
+    return {
+      framework: assessment.framework,
+      quarter: assessment.quarter,
+      cutPoints: assessment.cutPoints,
+      trusts: assessment.trusts,
+    };
   });
 
   app.get('/assessments/:framework/:quarter/:code', async (request) => {
     const params = validate(assessmentParams.extend(codeParams.shape), request.params);
-    return { explanation: await explainFromStore(app.store.db, { framework: params.framework, quarter: params.quarter, org: params.code }) };
+    return {
+      explanation: await explainFromStore(app.store.db, {
+        framework: params.framework,
+        quarter: params.quarter,
+        org: params.code,
+      }),
+    };
   });
 
   app.get('/observations', async (request, reply) => {
     const query = validate(observationsQuery, request.query);
     const series = await observationSeries(app.store.db, query.org, query.metric);
     if (query.format === 'csv') {
-      const header = [
-        'org_code',
-        'metric_id',
-        'period_start',
-        'period_end',
-        'granularity',
-        'value',
-        'numerator',
-        'denominator',
-        'status',
-        'note',
-        'publication',
-        'edition',
-      ];
       reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header(
           'content-disposition',
           `attachment; filename="${series.organisation.code}-${series.metric.id}.csv"`,
         );
-      return toCsv(
-        header,
-        series.observations.map((row) => [
-          row.org_code,
-          row.metric_id,
-          row.period_start,
-          row.period_end,
-          row.granularity,
-          row.value,
-          row.numerator,
-          row.denominator,
-          row.status,
-          row.note,
-          row.publication,
-          row.edition,
-        ]),
-      );
+      return observationsCsv(series.observations);
     }
     return {
       organisation: { code: series.organisation.code, name: series.organisation.name },
