@@ -25,17 +25,44 @@ interface Timing {
   readonly median: number;
 }
 
-/** Runs `work` `runs` times after `warmups` unmeasured runs; milliseconds, best and median. */
-function time(work: () => unknown, runs: number, warmups = 1): Timing {
+/**
+ * Runs `work` `runs` times after `warmups` unmeasured runs; milliseconds per call, best and
+ * median. Each sample times `repeat` calls, so that short calls are not lost in the timer's grain.
+ */
+function time(work: () => unknown, runs: number, warmups = 1, repeat = 1): Timing {
   for (let index = 0; index < warmups; index++) work();
   const times: number[] = [];
   for (let index = 0; index < runs; index++) {
     const started = performance.now();
-    work();
-    times.push(performance.now() - started);
+    for (let call = 0; call < repeat; call++) work();
+    times.push((performance.now() - started) / repeat);
   }
   times.sort((a, b) => a - b);
   return { best: times[0], median: times[Math.floor(times.length / 2)] };
+}
+
+/**
+ * Times a baseline and a workload alternately, `runs` rounds after one warm-up each, so that
+ * both see the same state of the machine; milliseconds, best and median.
+ */
+function timePair(baseline: () => unknown, work: () => unknown, runs: number): [Timing, Timing] {
+  baseline();
+  work();
+  const baselineTimes: number[] = [];
+  const workTimes: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    let started = performance.now();
+    baseline();
+    baselineTimes.push(performance.now() - started);
+    started = performance.now();
+    work();
+    workTimes.push(performance.now() - started);
+  }
+  const summary = (times: number[]): Timing => {
+    times.sort((a, b) => a - b);
+    return { best: times[0], median: times[Math.floor(times.length / 2)] };
+  };
+  return [summary(baselineTimes), summary(workTimes)];
 }
 
 /**
@@ -90,8 +117,12 @@ function toColumns(series: readonly SpcSeriesInput[]): { values: Float64Array; s
   return { values, seriesOffsets };
 }
 
-/** `seriesCount` series of `length` points: noisy processes, a third with a shift or a drift part-way. */
-function generatedColumns(seriesCount: number, length: number, seed: number) {
+/**
+ * `seriesCount` series of `length` points: noisy processes, a third with a step change and a
+ * third with a drift part-way (so most series signal somewhere), or, with `noiseOnly`, common-cause
+ * noise alone.
+ */
+function generatedColumns(seriesCount: number, length: number, seed: number, noiseOnly = false) {
   const random = seededRandom(seed);
   const values = new Float64Array(seriesCount * length);
   const seriesOffsets = new Int32Array(seriesCount + 1);
@@ -99,7 +130,7 @@ function generatedColumns(seriesCount: number, length: number, seed: number) {
     seriesOffsets[series] = series * length;
     const level = 50 + random() * 40;
     const spread = 1 + random() * 5;
-    const kind = Math.floor(random() * 3);
+    const kind = noiseOnly ? 0 : Math.floor(random() * 3);
     const changeAt = 12 + Math.floor(random() * (length - 12));
     for (let index = 0; index < length; index++) {
       // Sum of three uniforms: a cheap, roughly normal noise.
@@ -124,8 +155,8 @@ export async function runSpcBench(): Promise<void> {
     rows.push([
       label,
       format(points, 0),
-      format(timing.best, 1),
-      format(timing.median, 1),
+      format(timing.best, 2),
+      format(timing.median, 2),
       rate(points, timing.best),
       `${format(timing.best / floor.best, 1)}×`,
     ]);
@@ -135,9 +166,9 @@ export async function runSpcBench(): Promise<void> {
   const series = aeSeries();
   const ae = toColumns(series);
   const aePoints = ae.values.length;
-  const aeFloor = time(() => plainPass(ae.values), 200, 20);
-  const aeObjects = time(() => computeSpc(series, options), 20, 3);
-  const aeColumns = time(() => computeSpcColumns(ae, options), 200, 20);
+  const aeFloor = time(() => plainPass(ae.values), 20, 2, 1000);
+  const aeObjects = time(() => computeSpc(series, options), 20, 2, 10);
+  const aeColumns = time(() => computeSpcColumns(ae, options), 20, 2, 100);
   add(`A&E type-1 4-hour %, ${series.length} series: plain pass`, aePoints, aeFloor, aeFloor);
   add('  computeSpc (objects, sorting, warnings)', aePoints, aeObjects, aeFloor);
   add('  computeSpcColumns', aePoints, aeColumns, aeFloor);
@@ -147,10 +178,21 @@ export async function runSpcBench(): Promise<void> {
   const length = 36;
   const generated = generatedColumns(seriesCount, length, 20261121);
   const points = generated.values.length;
-  const floor = time(() => plainPass(generated.values), 5, 1);
-  const columns = time(() => computeSpcColumns(generated, options), 5, 1);
+  const [floor, columns] = timePair(
+    () => plainPass(generated.values),
+    () => computeSpcColumns(generated, options),
+    7,
+  );
   add(`${format(seriesCount, 0)} generated series × ${length}: plain pass`, points, floor, floor);
   add('  computeSpcColumns', points, columns, floor);
+  const noise = generatedColumns(seriesCount, length, 20261122, true);
+  const [noiseFloor, noiseColumns] = timePair(
+    () => plainPass(noise.values),
+    () => computeSpcColumns(noise, options),
+    7,
+  );
+  add('  the same, common-cause noise only: plain pass', points, noiseFloor, noiseFloor);
+  add('  computeSpcColumns', points, noiseColumns, noiseFloor);
 
   console.log(`SPC (XmR, NHSRplotthedots defaults), single thread, Node ${process.versions.node}`);
   console.log(
