@@ -8,17 +8,28 @@ import { runTend } from '../../../test/helpers/cli.ts';
 import { dataDir } from '../../../test/helpers/paths.ts';
 
 const monthlyDir = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
-const monthlyFiles = fs.readdirSync(monthlyDir).filter((name) => name.endsWith('.csv')).sort().map((name) => path.join(monthlyDir, name));
+const monthlyFiles = fs
+  .readdirSync(monthlyDir)
+  .filter((name) => name.endsWith('.csv'))
+  .sort()
+  .map((name) => path.join(monthlyDir, name));
 const store = ['--data-dir', path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tend-spc-store-')), 'db')];
 
 /** RJ1's type 1 4-hour percentage per month, read straight from the publication (booked included). */
 function publishedFourHourType1(orgCode: string): number[] {
   return monthlyFiles.map((file) => {
-    const rows = parse(fs.readFileSync(file), { bom: true, columns: true, relax_column_count: true }) as Record<string, string>[];
+    const rows = parse(fs.readFileSync(file), {
+      bom: true,
+      columns: true,
+      relax_column_count: true,
+    }) as Record<string, string>[];
     const row = rows.find((candidate) => candidate['Org Code'].trim() === orgCode);
     assert.ok(row, `${orgCode} in ${file}`);
-    const attendances = Number(row['A&E attendances Type 1']) + Number(row['A&E attendances Booked Appointments Type 1']);
-    const over = Number(row['Attendances over 4hrs Type 1']) + Number(row['Attendances over 4hrs Booked Appointments Type 1']);
+    const attendances =
+      Number(row['A&E attendances Type 1']) + Number(row['A&E attendances Booked Appointments Type 1']);
+    const over =
+      Number(row['Attendances over 4hrs Type 1']) +
+      Number(row['Attendances over 4hrs Booked Appointments Type 1']);
     return (100 * (attendances - over)) / attendances;
   });
 }
@@ -30,20 +41,40 @@ describe('tend spc over the store', () => {
   });
 
   it("charts one organisation's series with the metric's direction", async () => {
-    const result = await runTend([...store, 'spc', '--org', 'RJ1', '--metric', 'ae-4hr-type1', '--format', 'json']);
+    const result = await runTend([
+      ...store,
+      'spc',
+      '--org',
+      'RJ1',
+      '--metric',
+      'ae-4hr-type1',
+      '--format',
+      'json',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const [series] = JSON.parse(result.stdout).series;
     const published = publishedFourHourType1('RJ1');
     assert.equal(series.points.length, 13);
     assert.equal(series.improvementDirection, 'increase');
-    series.points.forEach((point: { value: number }, index: number) => assert.ok(Math.abs(point.value - published[index]) < 1e-9));
+    for (const [index, point] of (series.points as { value: number }[]).entries()) {
+      assert.ok(Math.abs(point.value - published[index]) < 1e-9, `point ${index}`);
+    }
     const mean = published.reduce((sum, value) => sum + value, 0) / published.length;
     assert.ok(Math.abs(series.points[0].centreLine - mean) < 1e-9);
     assert.match(series.description.variation, /A&E 4-hour performance, type 1/);
   });
 
   it('draws it as an accessible SVG', async () => {
-    const result = await runTend([...store, 'spc', '--org', 'RJ1', '--metric', 'ae-4hr-type1', '--format', 'svg']);
+    const result = await runTend([
+      ...store,
+      'spc',
+      '--org',
+      'RJ1',
+      '--metric',
+      'ae-4hr-type1',
+      '--format',
+      'svg',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /<svg[^>]*role="img"/);
     assert.match(result.stdout, /<title[^>]*>/);
@@ -54,12 +85,19 @@ describe('tend spc over the store', () => {
     const result = await runTend([...store, 'spc', '--metric', 'ae-4hr-type1', '--all', '--format', 'csv']);
     assert.equal(result.code, 0, result.stderr);
     const rows = parse(result.stdout, { columns: true }) as Record<string, string>[];
-    const coverage = JSON.parse((await runTend([...store, 'coverage', 'ae-4hr-type1', '--format', 'json'])).stdout);
+    const coverage = JSON.parse(
+      (await runTend([...store, 'coverage', 'ae-4hr-type1', '--format', 'json'])).stdout,
+    );
     assert.equal(rows.length, coverage.organisations.length);
     const rj1 = rows.find((row) => row.org_code === 'RJ1');
     assert.ok(rj1);
     assert.equal(rj1.points, '13');
-    assert.ok(['common_cause', 'improvement_high', 'improvement_low', 'concern_high', 'concern_low'].includes(rj1.variation_icon), rj1.variation_icon);
+    assert.ok(
+      ['common_cause', 'improvement_high', 'improvement_low', 'concern_high', 'concern_low'].includes(
+        rj1.variation_icon,
+      ),
+      rj1.variation_icon,
+    );
   });
 
   it('says what to do when the series is not there', async () => {
