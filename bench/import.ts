@@ -127,8 +127,8 @@ export async function runImportBench(options: { rows?: number } = {}): Promise<v
     ]);
     for (const backend of backends) {
       const store = await freshStore(backend, server?.url);
-      await importFile(store.db, etr);
-      const run = await measure(() => importFile(store.db, file));
+      await importFile(store, etr);
+      const run = await measure(() => importFile(store, file));
       if (run.result.outcome !== 'imported')
         throw new Error(`${file} was not imported on ${backend}: ${run.result.issues[0]?.message}`);
       rows.push([

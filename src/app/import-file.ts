@@ -14,19 +14,21 @@ import type {
   ObservationRecord,
   OrganisationRecord,
 } from '../ingest/types.ts';
+import type { StartCopy, Store } from '../store/db.ts';
 import { findImportedBatchByHash, insertBatch, updateBatch } from '../store/repos/batch-repo.ts';
 import { metricIds, upsertMetrics } from '../store/repos/metric-repo.ts';
 import { upsertMemberships, upsertOrganisations } from '../store/repos/organisation-repo.ts';
 import {
+  copyStageWriter,
   createObservationStage,
   findStagedDuplicates,
   findStagedUnknownMetrics,
   findStagedUnknownOrganisations,
-  insertStageRows,
   mergeStage,
   removeStagedRepeats,
-  StageBuffer,
+  type StageWriter,
   tuneImportSession,
+  unnestStageWriter,
 } from '../store/repos/stage-repo.ts';
 import type { Database } from '../store/tables.ts';
 
@@ -76,11 +78,25 @@ const HEAD_BYTES = 65536;
  * (`file:row:column: message`), and writes all of the file or none of it, in one transaction.
  * A file whose exact content was imported before changes nothing. A revised file replaces changed
  * values and keeps the earlier ones in `observation_history`.
+ *
+ * Given the `Store`, it stages with `COPY` where the backend has it; given a Kysely handle, with
+ * `unnest` statements.
  */
 export async function importFile(
-  db: Kysely<Database>,
+  target: Kysely<Database> | Store,
   filePath: string,
   options: ImportOptions = {},
+): Promise<ImportResult> {
+  if ('session' in target)
+    return target.session((db, startCopy) => importWith(db, startCopy, filePath, options));
+  return importWith(target, undefined, filePath, options);
+}
+
+async function importWith(
+  db: Kysely<Database>,
+  startCopy: StartCopy | undefined,
+  filePath: string,
+  options: ImportOptions,
 ): Promise<ImportResult> {
   const file = options.displayName ?? filePath;
   const clock = options.clock ?? (() => new Date());
@@ -150,7 +166,6 @@ export async function importFile(
   const organisations = new Map<string, OrganisationRecord>();
   const memberships = new Map<string, MembershipRecord>();
   const metrics = new Map<string, MetricDefinition>();
-  let buffer = new StageBuffer();
 
   try {
     await db.transaction().execute(async (trx) => {
@@ -172,12 +187,12 @@ export async function importFile(
         started_at: startedAt,
         finished_at: startedAt,
       });
-      let pendingFlush: Promise<void> = Promise.resolve();
+      const stage: StageWriter = startCopy ? copyStageWriter(startCopy) : unnestStageWriter(trx, batchSize);
       let readFailed = false;
       const sink: IngestSink = {
         observation(record: ObservationRecord) {
           result.observations++;
-          buffer.push(record); // staged even when the file will be refused, so the checks below see every row
+          stage.push(record); // staged even when the file will be refused, so the checks below see every row
         },
         organisation(record) {
           const key = `${record.authority}:${record.code}`;
@@ -220,26 +235,23 @@ export async function importFile(
       const flushing = async function* (source: AsyncIterable<FileRecord> | Iterable<FileRecord>) {
         for await (const record of source) {
           yield record;
-          if (buffer.length >= batchSize) {
-            const full = buffer;
-            buffer = new StageBuffer();
-            await pendingFlush;
-            pendingFlush = insertStageRows(trx, full);
-          }
+          await stage.maybeFlush();
         }
       };
-      const parsed = await parseRecords(flushing(records), { file, knownMetricIds }, sink, (detected) => {
-        format = detected;
-      });
-      await pendingFlush;
+      let parsed: Awaited<ReturnType<typeof parseRecords>>;
+      try {
+        parsed = await parseRecords(flushing(records), { file, knownMetricIds }, sink, (detected) => {
+          format = detected;
+        });
+      } finally {
+        await stage.close(); // a COPY holds the connection: end it before any other statement
+      }
       result.rows = parsed.dataRows;
       result.format = format?.id;
       result.formatLabel = format?.label;
       // A file that could not be read, or whose header is wrong, has nothing more to check.
       if (result.errorCount > 0 && (readFailed || !format || result.observations === 0))
         throw new ImportRejected();
-      await insertStageRows(trx, buffer);
-      buffer = new StageBuffer();
       endPhase('readAndStage');
 
       const source = format?.id ?? 'unknown';

@@ -3,6 +3,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Config } from '../config/config.ts';
 import { builtinMetrics } from '../domain/metric-catalogue.ts';
 import { AppError } from '../errors.ts';
@@ -12,12 +13,26 @@ import type { Database } from './tables.ts';
 
 export type StoreKind = 'pglite' | 'postgres';
 
+/** A `COPY … FROM STDIN` in progress on a session's connection: text lines in, then end. */
+export interface CopyIn {
+  write(text: string): Promise<void>;
+  end(): Promise<void>;
+}
+
+/** Starts a `COPY … FROM STDIN` (text format) on the session's connection. */
+export type StartCopy = (statement: string) => CopyIn;
+
 /** An open store: the Kysely handle plus what it runs on. */
 export interface Store {
   readonly db: Kysely<Database>;
   readonly kind: StoreKind;
   /** Where the data lives, for messages (a folder, `memory://`, or the server with the password hidden). */
   readonly location: string;
+  /**
+   * Runs `work` on one connection, with `COPY FROM STDIN` available where the backend has it (the
+   * PostgreSQL server); bulk imports use it to stage rows.
+   */
+  session<T>(work: (db: Kysely<Database>, startCopy: StartCopy | undefined) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -71,6 +86,7 @@ async function openPglite(dataDir: string): Promise<Store> {
     db,
     kind: 'pglite',
     location: dataDir,
+    session: (work) => work(db, undefined),
     async close() {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
@@ -100,8 +116,55 @@ async function openPostgres(databaseUrl: string): Promise<Store> {
     db,
     kind: 'postgres',
     location: redact(databaseUrl),
+    async session(work) {
+      const client = await pool.connect();
+      // A Kysely bound to this one connection, so a transaction and a COPY share it.
+      const single = new Kysely<Database>({
+        dialect: new PostgresDialect({
+          pool: {
+            connect: async () => ({ query: client.query.bind(client), release: () => {} }),
+            end: async () => {},
+          } as never,
+        }),
+      });
+      try {
+        return await work(single, (statement) => startCopy(client, statement));
+      } finally {
+        client.release();
+      }
+    },
     async close() {
       await db.destroy();
+    },
+  };
+}
+
+function startCopy(client: pg.PoolClient, statement: string): CopyIn {
+  const stream = client.query(copyFrom(statement));
+  let failure: Error | undefined;
+  stream.on('error', (error: Error) => {
+    failure = error;
+  });
+  return {
+    write(text) {
+      if (failure) return Promise.reject(failure);
+      if (stream.write(text)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const onError = (error: Error) => reject(error);
+        stream.once('error', onError);
+        stream.once('drain', () => {
+          stream.off('error', onError);
+          resolve();
+        });
+      });
+    },
+    end() {
+      if (failure) return Promise.reject(failure);
+      return new Promise((resolve, reject) => {
+        stream.once('error', reject);
+        stream.once('finish', () => resolve());
+        stream.end();
+      });
     },
   };
 }

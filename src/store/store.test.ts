@@ -52,8 +52,8 @@ for (const backend of storeBackends()) {
     });
 
     it('keeps both ICB mappings where ODS and NHS England disagree', async () => {
-      assert.equal((await importFile(store.db, etr)).outcome, 'imported');
-      assert.equal((await importFile(store.db, lookup)).outcome, 'imported');
+      assert.equal((await importFile(store, etr)).outcome, 'imported');
+      assert.equal((await importFile(store, lookup)).outcome, 'imported');
       const expectations: [string, string, string][] = [
         // trust, ODS geography ICB, NHS England performance-mapping ICB
         ['RAN', 'QRV', 'QMJ'],
@@ -85,7 +85,7 @@ for (const backend of storeBackends()) {
     });
 
     it('records closed trusts with their close date and ends their memberships', async () => {
-      await importFile(store.db, etr);
+      await importFile(store, etr);
       const closed = await store.db
         .selectFrom('organisation')
         .selectAll()
@@ -99,12 +99,12 @@ for (const backend of storeBackends()) {
     });
 
     it('changes nothing when the same file is imported again', async () => {
-      await importFile(store.db, etr);
+      await importFile(store, etr);
       const tidy = writeFixture(
         'tidy.csv',
         'org_code,metric_id,period,value,numerator,denominator\nRYY,ae-4hr-all,2024-06,95.5,955,1000\nRYY,ae-4hr-all,2024-07,96,960,1000\n',
       );
-      const first = await importFile(store.db, tidy);
+      const first = await importFile(store, tidy);
       assert.equal(first.outcome, 'imported');
       assert.equal(first.inserted, 2);
       const before = await tableCounts(store);
@@ -113,7 +113,7 @@ for (const backend of storeBackends()) {
         .selectAll()
         .orderBy('period_start')
         .execute();
-      const second = await importFile(store.db, tidy);
+      const second = await importFile(store, tidy);
       assert.equal(second.outcome, 'unchanged');
       assert.equal(second.previousBatchId, first.batchId);
       assert.deepEqual(await tableCounts(store), before);
@@ -123,7 +123,7 @@ for (const backend of storeBackends()) {
       );
       // The same rows in a file with different bytes (another line ending) also change no observation.
       const copy = writeFixture('tidy-crlf.csv', fs.readFileSync(tidy, 'utf8').replaceAll('\n', '\r\n'));
-      const third = await importFile(store.db, copy);
+      const third = await importFile(store, copy);
       assert.equal(third.outcome, 'imported');
       assert.equal(third.unchanged, 2);
       assert.deepEqual(
@@ -137,7 +137,7 @@ for (const backend of storeBackends()) {
     });
 
     it('replaces a revised value and keeps the earlier one in history', async () => {
-      await importFile(store.db, etr);
+      await importFile(store, etr);
       const original = await importFile(
         store.db,
         writeFixture(
@@ -171,13 +171,13 @@ for (const backend of storeBackends()) {
     });
 
     it('writes nothing from a file with any error, and records the refusal with its issues', async () => {
-      await importFile(store.db, etr);
+      await importFile(store, etr);
       const before = await tableCounts(store);
       const bad = writeFixture(
         'bad.csv',
         'org_code,metric_id,period,value\nRYY,ae-dta-12hr,2024-06,10\nRYY,ae-dta-12hr,2024-13,12\nZZZ9,ae-dta-12hr,2024-08,3\n',
       );
-      const result = await importFile(store.db, bad);
+      const result = await importFile(store, bad);
       assert.equal(result.outcome, 'rejected');
       assert.deepEqual(await tableCounts(store), before);
       const batch = await store.db
@@ -201,7 +201,7 @@ for (const backend of storeBackends()) {
     });
 
     it('keeps a register name when a publication only fills in organisations', async () => {
-      await importFile(store.db, etr);
+      await importFile(store, etr);
       const name = (
         await store.db
           .selectFrom('organisation')
@@ -209,7 +209,7 @@ for (const backend of storeBackends()) {
           .where('code', '=', 'RYY')
           .executeTakeFirstOrThrow()
       ).name;
-      await importFile(store.db, path.join(dataDir, 'nhse-ae-monthly-csv-2024-25', 'Monthly-AE-2024-06.csv'));
+      await importFile(store, path.join(dataDir, 'nhse-ae-monthly-csv-2024-25', 'Monthly-AE-2024-06.csv'));
       const after = await store.db
         .selectFrom('organisation')
         .selectAll()
@@ -223,7 +223,7 @@ for (const backend of storeBackends()) {
     });
 
     it('sets the NOF trust type from the Oversight Framework file', async () => {
-      await importFile(store.db, etr);
+      await importFile(store, etr);
       const result = await importFile(
         store.db,
         path.join(

@@ -62,6 +62,13 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     decorateReply: false,
     index: false,
   });
+  // nhsuk-frontend's stylesheet asks for its icons under /assets/images/.
+  await app.register(fastifyStatic, {
+    root: path.join(nhsukFrontendRoot, 'dist', 'nhsuk', 'assets', 'images'),
+    prefix: '/assets/images/',
+    decorateReply: false,
+    index: false,
+  });
   await app.register(fastifyStatic, {
     root: path.join(nhsukFrontendRoot, 'dist', 'nhsuk', 'assets'),
     prefix: '/nhsuk-assets/',

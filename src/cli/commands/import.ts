@@ -6,6 +6,7 @@ import { type ImportResult, importFile } from '../../app/import-file.ts';
 import type { Config } from '../../config/config.ts';
 import { AppError } from '../../errors.ts';
 import { formatIssue } from '../../ingest/cells.ts';
+import type { Store } from '../../store/db.ts';
 import type { Database } from '../../store/tables.ts';
 import { configFrom, type GlobalOptions, print, withStore } from '../context.ts';
 
@@ -29,7 +30,7 @@ export function summariseImport(result: ImportResult): string {
  * files on a terminal. Prints every problem as `file:row:column: message`.
  */
 export async function importFiles(
-  db: Kysely<Database>,
+  db: Kysely<Database> | Store,
   files: readonly string[],
   options: { quiet?: boolean; progress?: boolean; log?: (line: string) => void } = {},
 ): Promise<ImportResult[]> {
@@ -76,7 +77,7 @@ export function registerImportCommand(program: Command): void {
         throw new AppError('INVALID_ARGUMENT', `invalid --format: ${options.format} (text or json)`);
       const config: Config = configFrom(command.optsWithGlobals<GlobalOptions>());
       const results = await withStore(config, (store) =>
-        importFiles(store.db, files, { log: options.format === 'json' ? () => {} : undefined }),
+        importFiles(store, files, { log: options.format === 'json' ? () => {} : undefined }),
       );
       if (options.format === 'json') await print(JSON.stringify(results, null, 2));
       const refused = results.filter((result) => result.outcome === 'rejected');

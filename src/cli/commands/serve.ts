@@ -50,7 +50,7 @@ export async function loadDemoData(
   for (const [index, file] of files.entries()) {
     const name = path.relative(projectRoot, file);
     if (!bar) log(`Importing ${name} (${index + 1} of ${files.length})`);
-    const result = await importFile(store.db, file, {
+    const result = await importFile(store, file, {
       displayName: name,
       onProgress: bar
         ? (bytesRead) => bar.update(done + bytesRead, { file: path.basename(file) })

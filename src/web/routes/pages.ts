@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { storeStatus } from '../../app/status.ts';
+import { registerLeagueTablePages } from './league-tables/routes.ts';
+import { registerOrganisationPages } from './organisations/routes.ts';
 
 /** Server-rendered pages on the NHS.UK design system. */
 export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
@@ -7,4 +9,6 @@ export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
     const status = await storeStatus(app.store.db);
     return reply.view('pages/home.njk', { status });
   });
+  await app.register(registerOrganisationPages);
+  await app.register(registerLeagueTablePages);
 }

@@ -1,0 +1,81 @@
+import { type Kysely, sql } from 'kysely';
+import { financialQuarterLabel } from '../domain/period.ts';
+import type { QuarterAssessment, TrustExplanation } from '../engines/nof/index.ts';
+import type { Database } from '../store/tables.ts';
+import { type AssessmentRequest, assessFromStore, explainFromStore } from './assessment.ts';
+
+/**
+ * In-process memo of assessments and explanations. An assessment runs a 4,000-replicate bootstrap
+ * (about half a second), so pages reuse results while the data are unchanged: each entry is keyed by
+ * its request and the store's latest import batch id, so any import makes the old entries stale.
+ * Entries are held per database handle, a few dozen at most.
+ */
+const maxEntries = 64;
+const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/** The id of the store's latest import batch (0 when nothing has been imported): the data's version. */
+export async function latestBatchId(db: Kysely<Database>): Promise<number> {
+  const result = await sql<{ id: number | null }>`select max(id)::integer as id from import_batch`.execute(
+    db,
+  );
+  return result.rows[0]?.id ?? 0;
+}
+
+async function memo<T>(db: Kysely<Database>, key: string, compute: () => Promise<T>): Promise<T> {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
+  const fullKey = `${await latestBatchId(db)}|${key}`;
+  const held = cache.get(fullKey);
+  if (held) {
+    cache.delete(fullKey);
+    cache.set(fullKey, held);
+    return held as Promise<T>;
+  }
+  const pending = compute();
+  cache.set(fullKey, pending);
+  pending.catch(() => cache.delete(fullKey));
+  while (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+  return pending;
+}
+
+/** `assessFromStore`, remembered while the store's data are unchanged. */
+export function cachedAssessment(
+  db: Kysely<Database>,
+  request: AssessmentRequest,
+): Promise<QuarterAssessment> {
+  const key = JSON.stringify([
+    'assess',
+    request.framework,
+    request.quarter,
+    request.trustType ?? null,
+    request.cutPoints ?? null,
+  ]);
+  return memo(db, key, () => assessFromStore(db, request));
+}
+
+/** `explainFromStore`, remembered while the store's data are unchanged. */
+export function cachedExplanation(
+  db: Kysely<Database>,
+  request: { framework?: string; quarter: string; org: string },
+): Promise<TrustExplanation> {
+  const key = JSON.stringify([
+    'explain',
+    request.framework ?? 'nof-2025-26',
+    request.quarter,
+    request.org.toUpperCase(),
+  ]);
+  return memo(db, key, () => explainFromStore(db, request));
+}
+
+/** The quarters of Oversight Framework data the store holds, latest first (labels like "Q4 2025/26"). */
+export async function nofQuarters(db: Kysely<Database>, orgCode?: string): Promise<string[]> {
+  const result = await sql<{ period_start: string }>`
+    select distinct period_start::text as period_start from observation
+    where metric_id like 'OF%' and granularity = 'quarter'
+      ${orgCode ? sql`and org_code = ${orgCode.toUpperCase()}` : sql``}
+    order by period_start desc`.execute(db);
+  return result.rows.map((row) => financialQuarterLabel(row.period_start));
+}

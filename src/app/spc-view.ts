@@ -1,0 +1,138 @@
+import { type Kysely, sql } from 'kysely';
+import { financialQuarterLabel } from '../domain/period.ts';
+import { computeSpc } from '../engines/spc/compute-spc.ts';
+import { describeSpc, type SpcDescription } from '../engines/spc/describe-spc.ts';
+import { formatValue } from '../engines/spc/format-value.ts';
+import { assuranceIconLabels, variationIconLabels } from '../engines/spc/labels.ts';
+import type { SpcSeriesResult } from '../engines/spc/types.ts';
+import type { Database, MetricRow, OrganisationRow } from '../store/tables.ts';
+import { improvementDirection, loadSeries, type SeriesPoint } from './series.ts';
+
+export type { SpcDescription, SpcSeriesResult };
+
+/** The unit to show beside a metric's values: none for plain counts. */
+export function displayUnit(metric: Pick<MetricRow, 'unit'>): string | undefined {
+  return ['', 'count', 'score', 'segment', 'flag'].includes(metric.unit) ? undefined : metric.unit;
+}
+
+/** A value formatted for reading, with its metric's unit. */
+export function formatMetricValue(value: number | null, metric: Pick<MetricRow, 'unit'>): string {
+  return value === null ? 'No value' : formatValue(value, displayUnit(metric));
+}
+
+const monthNames = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A period in words, by its granularity: "Q4 2025/26" for a quarter, "June 2025" for a month, else the date. */
+export function periodLabel(start: string, granularity: string): string {
+  if (granularity === 'quarter') return financialQuarterLabel(start);
+  if (granularity === 'month') return monthNames.format(new Date(`${start}T00:00:00Z`));
+  return start;
+}
+
+/** The SPC result of one series, with the metric's improvement direction. */
+export function spcOfPoints(
+  points: readonly SeriesPoint[],
+  metric: MetricRow,
+  facet: string,
+): SpcSeriesResult {
+  return computeSpc([{ facet, points, target: null, rebase: [] }], {
+    improvementDirection: improvementDirection(metric),
+  }).series[0];
+}
+
+export interface StoredSpc {
+  organisation: OrganisationRow;
+  metric: MetricRow;
+  points: SeriesPoint[];
+  series: SpcSeriesResult;
+  reading: SpcDescription;
+  unit: string | undefined;
+  variationLabel: string | null;
+  assuranceLabel: string | null;
+}
+
+/** One organisation's series of a metric from the store, charted: SPC result, reading and icon labels. */
+export async function storedSpc(db: Kysely<Database>, orgCode: string, metricId: string): Promise<StoredSpc> {
+  const { organisation, metric, points } = await loadSeries(db, orgCode, metricId);
+  const series = spcOfPoints(points, metric, `${organisation.code} ${organisation.name}`);
+  const unit = displayUnit(metric);
+  return {
+    organisation,
+    metric,
+    points,
+    series,
+    reading: describeSpc(series, { metricName: metric.name, unit }),
+    unit,
+    variationLabel: series.variationIcon ? variationIconLabels[series.variationIcon] : null,
+    assuranceLabel: series.assuranceIcon ? assuranceIconLabels[series.assuranceIcon] : null,
+  };
+}
+
+/** One row of an organisation's scorecard: a metric it holds, its latest value and SPC icons. */
+export interface ScorecardRow {
+  metric: MetricRow;
+  points: number;
+  latestDate: string | null;
+  /** The latest period in words: "Q4 2025/26", "June 2025". */
+  latestPeriod: string | null;
+  latestValue: string;
+  variationIcon: SpcSeriesResult['variationIcon'];
+  variationLabel: string | null;
+  assuranceIcon: SpcSeriesResult['assuranceIcon'];
+  assuranceLabel: string | null;
+}
+
+/** Every metric an organisation holds, in metric id order, with its latest value and SPC icons. */
+export async function organisationScorecard(db: Kysely<Database>, orgCode: string): Promise<ScorecardRow[]> {
+  const code = orgCode.toUpperCase();
+  const rows = await sql<{
+    metric_id: string;
+    period_start: string;
+    granularity: string;
+    value: number | null;
+    status: string;
+  }>`
+    select o.metric_id, o.period_start::text as period_start, o.granularity, o.value, o.status
+    from observation o
+    where o.org_code = ${code}
+      and o.granularity = (select granularity from observation g where g.org_code = ${code} and g.metric_id = o.metric_id
+                           group by granularity order by count(*) desc, granularity limit 1)
+    order by o.metric_id, o.period_start`.execute(db);
+  if (rows.rows.length === 0) return [];
+  const metrics = new Map(
+    (
+      await db
+        .selectFrom('metric')
+        .selectAll()
+        .where('id', 'in', [...new Set(rows.rows.map((row) => row.metric_id))])
+        .execute()
+    ).map((metric) => [metric.id, metric]),
+  );
+  const byMetric = new Map<string, SeriesPoint[]>();
+  const granularities = new Map<string, string>();
+  for (const row of rows.rows) {
+    granularities.set(row.metric_id, row.granularity);
+    const points = byMetric.get(row.metric_id) ?? [];
+    points.push({ date: row.period_start, value: row.status === 'reported' ? row.value : null });
+    byMetric.set(row.metric_id, points);
+  }
+  const scorecard: ScorecardRow[] = [];
+  for (const [metricId, points] of byMetric) {
+    const metric = metrics.get(metricId);
+    if (!metric) continue;
+    const series = spcOfPoints(points, metric, code);
+    const latest = [...points].reverse().find((point) => point.value !== null) ?? null;
+    scorecard.push({
+      metric,
+      points: points.length,
+      latestDate: latest?.date ?? null,
+      latestPeriod: latest ? periodLabel(latest.date, granularities.get(metricId) ?? '') : null,
+      latestValue: formatMetricValue(latest?.value ?? null, metric),
+      variationIcon: series.variationIcon,
+      variationLabel: series.variationIcon ? variationIconLabels[series.variationIcon] : null,
+      assuranceIcon: series.assuranceIcon,
+      assuranceLabel: series.assuranceIcon ? assuranceIconLabels[series.assuranceIcon] : null,
+    });
+  }
+  return scorecard;
+}

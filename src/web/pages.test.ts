@@ -1,0 +1,245 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { dataDir } from '../../test/helpers/paths.ts';
+import { storeBackends } from '../../test/helpers/store.ts';
+import { assessFromStore } from '../app/assessment.ts';
+import { cachedAssessment } from '../app/assessment-cache.ts';
+import { importFile } from '../app/import-file.ts';
+import type { Store } from '../store/db.ts';
+import { buildApp } from './app.ts';
+
+const titleSuffix = ' – Tend – NHS performance, in context';
+const quarter = 'Q4 2025/26';
+
+/** The page's `<title>` text, unescaped. */
+function titleOf(body: string): string {
+  const match = /<title>([^<]*)<\/title>/.exec(body);
+  assert.ok(match, 'the page has a title');
+  return match[1].replace(/&ldquo;|&#8220;/g, '“').replace(/&rdquo;|&#8221;/g, '”');
+}
+
+/** Checks what every page must be: an HTML page with no inline scripts and no style attributes. */
+function assertSafePage(body: string): void {
+  assert.match(body, /^<!DOCTYPE html>/);
+  assert.doesNotMatch(body, /<script(?![^>]*\ssrc=)[^>]*>/, 'no inline <script>');
+  assert.doesNotMatch(body, /\sstyle=/, 'no style= attributes');
+}
+
+describe('web pages', () => {
+  let store: Store;
+  let app: FastifyInstance;
+  before(async () => {
+    store = await storeBackends()[0].open();
+    const nof = path.join(dataDir, 'nhse-nof-2025-26-mh-community');
+    const ae = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
+    const files = [
+      path.join(dataDir, 'ods-trusts-2025', 'etr.csv'),
+      path.join(dataDir, 'ods-trusts-2025', 'trust_region_icb_lookup.csv'),
+      path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-data.csv'),
+      path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv'),
+      ...fs
+        .readdirSync(ae)
+        .filter((name) => name.endsWith('.csv'))
+        .sort()
+        .map((name) => path.join(ae, name)),
+    ];
+    for (const file of files) assert.equal((await importFile(store.db, file)).outcome, 'imported', file);
+    app = await buildApp({ store, config: { logLevel: 'silent' } });
+  });
+  after(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  it('home page has a search form and links to the league tables', async () => {
+    const response = await app.inject('/');
+    assert.equal(response.statusCode, 200);
+    assertSafePage(response.body);
+    assert.equal(titleOf(response.body), 'Tend – NHS performance, in context');
+    assert.match(response.body, /<form action="\/organisations" method="get"/);
+    assert.match(response.body, /name="search"/);
+    assert.match(response.body, /href="\/league-tables"/);
+  });
+
+  it('organisations page lists search results, and escapes the search text', async () => {
+    const response = await app.inject('/organisations?search=Kent%20Community');
+    assert.equal(response.statusCode, 200);
+    assertSafePage(response.body);
+    assert.equal(titleOf(response.body), `Organisations matching “Kent Community”${titleSuffix}`);
+    assert.match(
+      response.body,
+      /<a href="\/organisations\/RYY">Kent Community Health NHS Foundation Trust<\/a>/,
+    );
+    assert.match(response.body, /1 organisation matching/);
+
+    const hostile = await app.inject(
+      `/organisations?search=${encodeURIComponent('<script>alert(1)</script>')}`,
+    );
+    assert.equal(hostile.statusCode, 200);
+    assertSafePage(hostile.body);
+    assert.doesNotMatch(hostile.body, /<script>alert/);
+    assert.match(hostile.body, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    assert.match(
+      hostile.body,
+      /No organisation&#39;s name or code contains|No organisation's name or code contains/,
+    );
+
+    const all = await app.inject('/organisations');
+    assert.equal(all.statusCode, 200);
+    assert.equal(titleOf(all.body), `Organisations${titleSuffix}`);
+    assert.match(all.body, /href="\/organisations\/RJ1"/);
+  });
+
+  it('organisation page shows the assessment, its explanation and a scorecard', async () => {
+    const response = await app.inject('/organisations/ryy');
+    assert.equal(response.statusCode, 200);
+    const body = response.body;
+    assertSafePage(body);
+    assert.equal(titleOf(body), `Kent Community Health NHS Foundation Trust${titleSuffix}`);
+    assert.match(body, /NHS Kent And Medway Integrated Care Board \(QKS\)/);
+    assert.match(body, /South East \(Y59\)/);
+    assert.match(body, /id="nof-segment">Segment 1</);
+    assert.match(body, /Segment before the financial override<\/dt><dd[^>]*>Segment 1/);
+    assert.match(body, /1\.53 \(likely range 1\.20 to 1\.91/);
+    assert.match(body, /1 of 61 \(likely range 1 to 11\)/);
+    assert.match(body, /The trust is not in financial deficit, so the financial override does not apply\./);
+    assert.match(body, /It ranks 1st of 61 mental health and community trusts/);
+    assert.match(body, /href="\/league-tables\/mental-health-and-community-trust\?quarter=Q4%202025%2F26"/);
+    assert.match(body, /<a href="\/organisations\/RYY\/metrics\/OF5002">Average metric score<\/a>/);
+    assert.match(body, /Q4 2025\/26/);
+    assert.match(body, /role="img" aria-label="Common-cause variation"/);
+  });
+
+  it('organisation page shows both ICB mappings where they differ, and says when there is no NOF data', async () => {
+    const response = await app.inject('/organisations/RAN');
+    assert.equal(response.statusCode, 200);
+    assertSafePage(response.body);
+    assert.match(
+      response.body,
+      /ICB \(ODS geography\)<\/dt><dd[^>]*>NHS North West London Integrated Care Board \(QRV\)/,
+    );
+    assert.match(
+      response.body,
+      /ICB \(NHS England performance reporting\)<\/dt><dd[^>]*>NHS North Central London Integrated Care Board \(QMJ\)/,
+    );
+    assert.match(
+      response.body,
+      /id="nof-none">Tend holds no NHS Oversight Framework data for Royal National/,
+    );
+    assert.match(response.body, /href="\/organisations\/RAN\/metrics\/ae-attendances-type1"/);
+  });
+
+  it('an unknown organisation is a 404 on the design system page that says what to try', async () => {
+    const response = await app.inject('/organisations/ZZ9');
+    assert.equal(response.statusCode, 404);
+    assertSafePage(response.body);
+    assert.equal(titleOf(response.body), `Page not found${titleSuffix}`);
+    assert.match(
+      response.body,
+      /No organisation has the code &quot;ZZ9&quot;|No organisation has the code "ZZ9"/,
+    );
+    assert.match(response.body, /href="\/organisations\?search=ZZ9"/);
+    assert.match(response.body, /href="\/organisations">browse the list of organisations/);
+
+    const hostile = await app.inject(`/organisations/${encodeURIComponent('<b>x</b>')}`);
+    assert.equal(hostile.statusCode, 404);
+    assert.doesNotMatch(hostile.body, /<b>x<\/b>/);
+    assert.match(hostile.body, /&lt;b&gt;x&lt;\/b&gt;/);
+  });
+
+  it('metric page shows the chart, its reading, icons, data table and a CSV link that answers', async () => {
+    const response = await app.inject('/organisations/RYY/metrics/OF5002');
+    assert.equal(response.statusCode, 200);
+    const body = response.body;
+    assertSafePage(body);
+    assert.equal(
+      titleOf(body),
+      `Average metric score – Kent Community Health NHS Foundation Trust${titleSuffix}`,
+    );
+    assert.match(body, /<svg[^>]*role="img"/);
+    assert.match(body, /id="reading">[^<]*(variation|point)/i);
+    assert.match(body, /<table class="nhsuk-table spc-table">/);
+    const csvHref = /href="([^"]+)" id="csv-download"/.exec(body)?.[1];
+    assert.equal(csvHref, '/api/v1/observations?org=RYY&amp;metric=OF5002&amp;format=csv');
+    const csv = await app.inject(csvHref.replaceAll('&amp;', '&'));
+    assert.equal(csv.statusCode, 200);
+    assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
+
+    const monthly = await app.inject('/organisations/RJ1/metrics/ae-4hr-type1');
+    assert.equal(monthly.statusCode, 200);
+    assertSafePage(monthly.body);
+    assert.match(monthly.body, /aria-label="(Common-cause variation|Special-cause[^"]*)"/);
+
+    const unknown = await app.inject('/organisations/RYY/metrics/no-such-metric');
+    assert.equal(unknown.statusCode, 404);
+    assertSafePage(unknown.body);
+    assert.match(unknown.body, /Page not found/);
+  });
+
+  it('league tables show every trust type for a quarter, ranked as the assessment ranks them', async () => {
+    const expected = await assessFromStore(store.db, { framework: 'nof-2025-26', quarter });
+    const response = await app.inject('/league-tables');
+    assert.equal(response.statusCode, 200);
+    const body = response.body;
+    assertSafePage(body);
+    assert.equal(titleOf(body), `League tables, ${quarter}${titleSuffix}`);
+    assert.match(body, /What league tables do not show/);
+    const rows = [
+      ...body.matchAll(/<tr class="nhsuk-table__row" data-code="([A-Z0-9]+)">\s*<td[^>]*>([^<]*)<\/td>/g),
+    ];
+    assert.equal(rows.length, expected.trusts.length);
+    for (const row of expected.trusts) {
+      const shown = rows.find((match) => match[1] === row.Trust_code);
+      assert.equal(shown?.[2], String(row.Rank ?? 'Not ranked'), row.Trust_code);
+    }
+    assert.match(body, /<svg[^>]*class="tend-interval"[^>]*aria-hidden="true"/);
+    const csvHref = /<a href="([^"]+)" class="tend-csv-link"/.exec(body)?.[1];
+    assert.ok(csvHref);
+    const csv = await app.inject(csvHref.replaceAll('&amp;', '&'));
+    assert.equal(csv.statusCode, 200, csv.body);
+    assert.match(csv.body, /^Quarter,Trust_code,Trust_name/);
+  });
+
+  it('one trust type has its own league table, and any quarter held can be chosen', async () => {
+    const response = await app.inject(
+      '/league-tables/mental-health-and-community-trust?quarter=Q3%202025%2F26',
+    );
+    assert.equal(response.statusCode, 200);
+    assertSafePage(response.body);
+    assert.equal(
+      titleOf(response.body),
+      `Mental health and community trust league table, Q3 2025/26${titleSuffix}`,
+    );
+    assert.match(response.body, /<option value="Q3 2025\/26" selected>/);
+
+    const quarterMissing = await app.inject('/league-tables?quarter=Q1%202019%2F20');
+    assert.equal(quarterMissing.statusCode, 404);
+    assertSafePage(quarterMissing.body);
+    assert.match(quarterMissing.body, /It holds Q4 2025\/26/);
+
+    const typeMissing = await app.inject('/league-tables/%3Cacute%3E');
+    assert.equal(typeMissing.statusCode, 404);
+    assert.doesNotMatch(typeMissing.body, /<acute>/);
+  });
+
+  it('remembers an assessment until the data change', async () => {
+    const request = { framework: 'nof-2025-26', quarter };
+    const first = await cachedAssessment(store.db, request);
+    const second = await cachedAssessment(store.db, request);
+    assert.equal(second, first, 'the same assessment object, not a new bootstrap');
+    const other = await cachedAssessment(store.db, { ...request, quarter: 'Q3 2025/26' });
+    assert.notEqual(other, first);
+    const scratch = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'tend-pages-'));
+    const tidy = path.join(scratch, 'note.csv');
+    fs.writeFileSync(tidy, 'org_code,metric_id,period,value\nRYY,ae-dta-12hr,2024-06,3\n');
+    assert.equal((await importFile(store.db, tidy)).outcome, 'imported');
+    fs.rmSync(scratch, { recursive: true, force: true });
+    const third = await cachedAssessment(store.db, request);
+    assert.notEqual(third, first, 'a new import batch makes a fresh assessment');
+    assert.deepEqual(third.trusts, first.trusts);
+  });
+});

@@ -1,0 +1,125 @@
+import type { Kysely } from 'kysely';
+import { cachedAssessment, nofQuarters } from '../../../app/assessment-cache.ts';
+import type { Database } from '../../../store/tables.ts';
+import { slugify } from '../organisations/present.ts';
+
+/** The framework that assesses a quarter: "Q4 2025/26" → nof-2025-26. */
+export function frameworkForQuarter(quarter: string): string {
+  const match = /^Q[1-4] (\d{4})\/(\d{2})$/.exec(quarter);
+  return match ? `nof-${match[1]}-${match[2]}` : 'nof-2025-26';
+}
+
+/**
+ * The likely range of a rank as a small SVG interval bar: a grey track for the whole table, a blue
+ * bar from the best to the worst likely rank, and a dark dot at the rank. Decorative: the range is
+ * also written beside it in words.
+ */
+export function rankIntervalSvg(rank: number, low: number, high: number, size: number): string {
+  const width = 160;
+  const height = 20;
+  const left = 8;
+  const span = width - 2 * left;
+  const x = (value: number) => (left + (size > 1 ? ((value - 1) / (size - 1)) * span : span / 2)).toFixed(1);
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="tend-interval" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" aria-hidden="true" focusable="false">` +
+    `<line x1="${left}" y1="10" x2="${width - left}" y2="10" stroke="#d8dde0" stroke-width="2"/>` +
+    `<line x1="${x(low)}" y1="10" x2="${x(high)}" y2="10" stroke="#005eb8" stroke-width="8" stroke-linecap="round"/>` +
+    `<circle cx="${x(rank)}" cy="10" r="5" fill="#212b32" stroke="#ffffff" stroke-width="1.5"/>` +
+    '</svg>'
+  );
+}
+
+export interface LeagueTableView {
+  type: string;
+  slug: string;
+  href: string;
+  csvHref: string;
+  rows: {
+    rank: number | null;
+    code: string;
+    name: string;
+    href: string;
+    segment: number | null;
+    average: string;
+    averageRange: string;
+    rankRange: string;
+    intervalSvg: string | null;
+  }[];
+}
+
+/**
+ * The league tables of a quarter, one per trust type (only `slug`'s when given). Returns `null`
+ * when the quarter or the trust type is not held, with the quarters that are.
+ */
+export async function presentLeagueTables(
+  db: Kysely<Database>,
+  request: { quarter?: string; slug?: string },
+): Promise<
+  | {
+      found: true;
+      quarter: string;
+      quarters: string[];
+      tables: LeagueTableView[];
+      allTypes: LeagueTableView[];
+    }
+  | { found: false; quarters: string[]; message: string }
+> {
+  const quarters = await nofQuarters(db);
+  if (quarters.length === 0)
+    return {
+      found: false,
+      quarters,
+      message: 'Tend holds no NHS Oversight Framework data yet, so there are no league tables to show.',
+    };
+  const quarter = request.quarter?.trim() || quarters[0];
+  if (!quarters.includes(quarter))
+    return {
+      found: false,
+      quarters,
+      message: `Tend holds no NHS Oversight Framework data for "${quarter.slice(0, 20)}". It holds ${quarters.join(', ')}.`,
+    };
+  const framework = frameworkForQuarter(quarter);
+  const assessment = await cachedAssessment(db, { framework, quarter });
+  const details = new Map(assessment.details.map((trust) => [trust.code, trust]));
+  const byType = new Map<string, LeagueTableView>();
+  for (const row of assessment.trusts) {
+    let table = byType.get(row.Trust_type);
+    if (!table) {
+      const slug = slugify(row.Trust_type);
+      const quarterQuery = `quarter=${encodeURIComponent(quarter)}`;
+      table = {
+        type: row.Trust_type,
+        slug,
+        href: `/league-tables/${slug}?${quarterQuery}`,
+        csvHref: `/api/v1/assessments/${framework}/${encodeURIComponent(quarter)}?trustType=${encodeURIComponent(row.Trust_type)}&format=csv`,
+        rows: [],
+      };
+      byType.set(row.Trust_type, table);
+    }
+    const detail = details.get(row.Trust_code);
+    const likely = detail?.likelyRange ?? null;
+    table.rows.push({
+      rank: row.Rank,
+      code: row.Trust_code,
+      name: row.Trust_name,
+      href: `/organisations/${encodeURIComponent(row.Trust_code)}`,
+      segment: row.Segment,
+      average: row.Average_score === null ? 'Not scored' : row.Average_score.toFixed(2),
+      averageRange: row.Likely_range_of_average_score ?? '',
+      rankRange: row.Likely_range_of_rank ?? '',
+      intervalSvg:
+        row.Rank !== null && likely
+          ? rankIntervalSvg(row.Rank, likely.rank[0], likely.rank[1], detail?.peerGroupSize ?? row.Rank)
+          : null,
+    });
+  }
+  const allTypes = [...byType.values()];
+  const tables = request.slug ? allTypes.filter((table) => table.slug === request.slug) : allTypes;
+  if (tables.length === 0)
+    return {
+      found: false,
+      quarters,
+      message: `There is no league table called "${(request.slug ?? '').slice(0, 60)}" for ${quarter}. Tend holds ${allTypes.map((table) => table.type.toLowerCase()).join(', ')} league tables.`,
+    };
+  return { found: true, quarter, quarters, tables, allTypes };
+}

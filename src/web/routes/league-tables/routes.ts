@@ -1,0 +1,31 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { presentLeagueTables } from './present.ts';
+
+type LeagueRequest = { Params: { slug?: string }; Querystring: { quarter?: string } };
+
+/** League tables: every trust type for a quarter, or one type. */
+export async function registerLeagueTablePages(app: FastifyInstance): Promise<void> {
+  const show = async (slug: string | undefined, quarter: unknown, reply: FastifyReply) => {
+    const page = await presentLeagueTables(app.store.db, {
+      slug,
+      quarter: typeof quarter === 'string' ? quarter.slice(0, 40) : undefined,
+    });
+    if (!page.found)
+      return reply.status(404).view('pages/league-tables/none.njk', {
+        pageName: 'League table not found',
+        ...page,
+      });
+    const single = slug ? page.tables[0].type : null;
+    return reply.view('pages/league-tables/index.njk', {
+      pageName: single ? `${single} league table, ${page.quarter}` : `League tables, ${page.quarter}`,
+      single,
+      ...page,
+    });
+  };
+  app.get<LeagueRequest>('/league-tables', async (request, reply) =>
+    show(undefined, request.query.quarter, reply),
+  );
+  app.get<LeagueRequest>('/league-tables/:slug', async (request, reply) =>
+    show(request.params.slug, request.query.quarter, reply),
+  );
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { findOrganisation, listOrganisations } from '../../../store/repos/organisation-repo.ts';
+import {
+  kindLabel,
+  odsCodePattern,
+  presentMetricChart,
+  presentOrganisation,
+  searchOrganisations,
+} from './present.ts';
+
+/** The organisation not-found page: says what to try (a search, the list). */
+export function organisationNotFound(reply: FastifyReply, code: string, what = 'organisation') {
+  const shown = code.slice(0, 40);
+  return reply.status(404).view('pages/not-found.njk', {
+    pageName: 'Page not found',
+    heading: 'Page not found',
+    message:
+      what === 'organisation'
+        ? `No organisation has the code "${shown}". Search for it by name or code, or browse the list.`
+        : `Tend holds no ${what} here. Check the metric id, or open the organisation's page for the metrics it holds.`,
+    search: what === 'organisation' ? shown : null,
+  });
+}
+
+/** Organisation pages: the list with search, one organisation, one metric's chart. */
+export async function registerOrganisationPages(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: { search?: string } }>('/organisations', async (request, reply) => {
+    const search = typeof request.query.search === 'string' ? request.query.search.trim().slice(0, 100) : '';
+    const results = search
+      ? await searchOrganisations(app.store.db, search)
+      : await listOrganisations(app.store.db, { kind: 'trust' });
+    return reply.view('pages/organisations/index.njk', {
+      pageName: search ? `Organisations matching “${search}”` : 'Organisations',
+      search,
+      results: results.map((row) => ({ ...row, kindLabel: kindLabel(row.kind) })),
+    });
+  });
+
+  app.get<{ Params: { code: string } }>('/organisations/:code', async (request, reply) => {
+    const page = await presentOrganisation(app.store.db, request.params.code);
+    if (!page) return organisationNotFound(reply, request.params.code);
+    return reply.view('pages/organisations/show.njk', { pageName: page.organisation.name, ...page });
+  });
+
+  app.get<{ Params: { code: string; id: string } }>(
+    '/organisations/:code/metrics/:id',
+    async (request, reply) => {
+      const page = await presentMetricChart(app.store.db, request.params.code, request.params.id);
+      if (!page) {
+        const code = request.params.code;
+        const organisation = odsCodePattern.test(code) && (await findOrganisation(app.store.db, code));
+        return organisationNotFound(
+          reply,
+          request.params.code,
+          organisation ? 'data for this metric' : 'organisation',
+        );
+      }
+      return reply.view('pages/organisations/metric.njk', {
+        pageName: `${page.metric.name} – ${page.organisation.name}`,
+        ...page,
+      });
+    },
+  );
+}
