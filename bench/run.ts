@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- part…]`: Tend's benchmarks. Parts: import, spc, nof (default: all).
+ * `npm run bench [-- part…]`: Tend's benchmarks. Parts: import, spc, nof, web (default: all).
  * Each prints its own table with ratios against a baseline measured in the same run.
  */
 const parts = process.argv.slice(2);
@@ -18,4 +18,8 @@ if (wanted('spc')) {
 if (wanted('nof')) {
   const { runNofBench } = await import('./nof.ts');
   await runNofBench();
+}
+if (wanted('web')) {
+  const { runWebBench } = await import('./web.ts');
+  await runWebBench();
 }

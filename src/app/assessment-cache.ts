@@ -10,7 +10,7 @@ import { type AssessmentRequest, assessFromStore, explainFromStore } from './ass
  * its request and the store's latest import batch id, so any import makes the old entries stale.
  * Entries are held per database handle, a few dozen at most.
  */
-const maxEntries = 64;
+const maxEntries = 512;
 const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 /** The id of the store's latest import batch (0 when nothing has been imported): the data's version. */
@@ -19,6 +19,18 @@ export async function latestBatchId(db: Kysely<Database>): Promise<number> {
     db,
   );
   return result.rows[0]?.id ?? 0;
+}
+
+/**
+ * Remembers `compute()`'s result under `key` until the next import (any page view model or result
+ * that depends only on the stored data).
+ */
+export async function rememberUntilNextImport<T>(
+  db: Kysely<Database>,
+  key: string,
+  compute: () => Promise<T>,
+): Promise<T> {
+  return memo(db, key, compute);
 }
 
 async function memo<T>(db: Kysely<Database>, key: string, compute: () => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
 import view from '@fastify/view';
 import Fastify, { type FastifyInstance } from 'fastify';
 import nunjucks from 'nunjucks';
@@ -12,11 +13,16 @@ import type { Config } from '../config/config.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Store } from '../store/db.ts';
 import { registerApiRoutes } from './routes/api.ts';
+import { registerApiDocsRoutes } from './routes/api-docs.ts';
 import { registerPageRoutes } from './routes/pages.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const nhsukFrontendRoot = path.dirname(require.resolve('nhsuk-frontend/package.json'));
+const { version } = require('../../package.json') as { version: string };
+
+/** Routes the OpenAPI description covers: the JSON API and the health check. */
+const documented = (url: string) => url === '/health' || url.startsWith('/api/v1/');
 
 export interface AppDependencies {
   store: Store;
@@ -117,11 +123,49 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       .view('pages/error.njk', { pageName: 'Page not found', heading: 'Page not found', message });
   });
 
-  app.get('/health', async () => {
-    await dependencies.store.db.selectFrom('metric').select('id').limit(1).execute();
-    return { status: 'ok', store: dependencies.store.kind };
+  // Registered before any route, so it sees every one; only the JSON API and /health are described.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Tend API',
+        version,
+        description:
+          'NHS performance data: organisations, metrics, observations and Oversight Framework assessments. Errors come back as {"error": {"code", "message", "details"}}.',
+      },
+      tags: [{ name: 'api', description: 'The versioned JSON API' }],
+    },
+    transform: ({ schema, url }) => {
+      if (!documented(url)) return { schema: { ...schema, hide: true }, url };
+      const { docResponses, ...rest } = (schema ?? {}) as Record<string, unknown> & {
+        docResponses?: Record<string, unknown>;
+      };
+      return { schema: docResponses ? { ...rest, response: docResponses } : rest, url };
+    },
   });
+
+  app.get(
+    '/health',
+    {
+      schema: {
+        summary: 'Liveness, and which store is in use',
+        tags: ['api'],
+        docResponses: {
+          200: {
+            description: 'The service is up and its store answers',
+            type: 'object',
+            properties: { status: { type: 'string' }, store: { type: 'string' } },
+          },
+        },
+      } as Record<string, unknown>,
+    },
+    async () => {
+      await dependencies.store.db.selectFrom('metric').select('id').limit(1).execute();
+      return { status: 'ok', store: dependencies.store.kind };
+    },
+  );
   await app.register(registerApiRoutes, { prefix: '/api/v1' });
+  await app.register(registerApiDocsRoutes, { prefix: '/api/docs' });
   await app.register(registerPageRoutes);
   return app;
 }

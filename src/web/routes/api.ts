@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { z } from 'zod';
 import { assessFromStore, explainFromStore, leagueTableColumns } from '../../app/assessment.ts';
 import { metricCoverage, observationSeries, organisationDetail } from '../../app/catalogue.ts';
@@ -19,128 +19,269 @@ export function validate<Schema extends z.ZodType>(schema: Schema, input: unknow
   });
 }
 
+/**
+ * A Fastify route schema for the OpenAPI description, generated from the Zod schemas the route
+ * validates with. Zod stays the validator (see `registerApiRoutes`), so errors keep Tend's shape.
+ */
+export function routeSchema(route: {
+  summary: string;
+  description?: string;
+  params?: z.ZodType;
+  querystring?: z.ZodType;
+  /** What a 200 holds. */
+  ok: string;
+  /** When the route answers 404, and why. */
+  notFound?: string;
+}): FastifySchema & {
+  summary: string;
+  description?: string;
+  tags: string[];
+  docResponses: ReturnType<typeof docResponses>;
+} {
+  const json = (schema: z.ZodType) => {
+    const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+    return rest;
+  };
+  return {
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: ['api'],
+    ...(route.params ? { params: json(route.params) } : {}),
+    ...(route.querystring ? { querystring: json(route.querystring) } : {}),
+    docResponses: docResponses(route.ok, route.notFound ? { 404: route.notFound } : {}),
+  };
+}
+
+/**
+ * Response descriptions for the OpenAPI description only: the app's swagger `transform` moves them
+ * to `response`, so Fastify never serialises with them.
+ */
+export function docResponses(ok: string, extra: Record<number, string> = {}): Record<string, object> {
+  const error = (description: string) => ({
+    description,
+    type: 'object',
+    properties: {
+      error: {
+        type: 'object',
+        properties: {
+          code: { type: 'string' },
+          message: { type: 'string' },
+          details: { type: 'array', items: {} },
+        },
+        required: ['code', 'message', 'details'],
+      },
+    },
+  });
+  return {
+    200: { description: ok, type: 'object' },
+    400: error('The request has problems; `details` lists every one'),
+    ...Object.fromEntries(Object.entries(extra).map(([status, description]) => [status, error(description)])),
+  };
+}
+
 const organisationsQuery = z.object({
   kind: z
     .enum(['trust', 'icb', 'region', 'country', 'group', 'team', 'independent_provider', 'other_provider'])
-    .optional(),
-  search: z.string().trim().min(1).max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(5000).optional(),
+    .optional()
+    .describe('Only organisations of this kind'),
+  search: z.string().trim().min(1).max(100).optional().describe('Text the name or ODS code contains'),
+  limit: z.coerce.number().int().min(1).max(5000).optional().describe('At most this many organisations'),
 });
 const codeParams = z.object({
   code: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9]{2,10}$/, 'must be an ODS code (letters and digits)'),
+    .regex(/^[A-Za-z0-9]{2,10}$/, 'must be an ODS code (letters and digits)')
+    .describe('ODS organisation code, e.g. RYY'),
 });
 const metricParams = z.object({
   id: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a metric id'),
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a metric id')
+    .describe('Metric id, e.g. ae-4hr-type1 or OF5002'),
 });
 const observationsQuery = z.object({
   org: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9]{2,10}$/, 'must be an ODS code'),
+    .regex(/^[A-Za-z0-9]{2,10}$/, 'must be an ODS code')
+    .describe('ODS organisation code, e.g. RJ1'),
   metric: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a metric id'),
-  format: z.enum(['json', 'csv']).default('json'),
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a metric id')
+    .describe('Metric id, e.g. ae-4hr-type1'),
+  format: z.enum(['json', 'csv']).default('json').describe('json (default) or csv'),
 });
 
 const assessmentParams = z.object({
   framework: z
     .string()
     .trim()
-    .regex(/^[a-z0-9-]{3,40}$/, 'must be a framework id such as nof-2025-26'),
+    .regex(/^[a-z0-9-]{3,40}$/, 'must be a framework id such as nof-2025-26')
+    .describe('Framework id, e.g. nof-2025-26'),
   quarter: z
     .string()
     .trim()
-    .regex(/^Q[1-4] \d{4}\/\d{2}$/, 'must be a quarter such as "Q4 2025/26" (URL-encoded)'),
+    .regex(/^Q[1-4] \d{4}\/\d{2}$/, 'must be a quarter such as "Q4 2025/26" (URL-encoded)')
+    .describe('Quarter, URL-encoded, e.g. Q4%202025%2F26'),
 });
 const assessmentQuery = z.object({
-  trustType: z.string().trim().min(1).max(100).optional(),
-  format: z.enum(['json', 'csv']).default('json'),
+  trustType: z.string().trim().min(1).max(100).optional().describe('Only trusts of this type'),
+  format: z.enum(['json', 'csv']).default('json').describe('json (default) or csv'),
 });
 
 /** The versioned JSON API: organisations, metrics, coverage, observations and assessments. */
 export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/organisations', async (request) => {
-    const query = validate(organisationsQuery, request.query);
-    return { organisations: await listOrganisations(app.store.db, query) };
-  });
+  // Route schemas describe the API (OpenAPI at /api/docs); Zod validates, through `validate`, so
+  // every problem is listed in Tend's error shape. Fastify's own validation is switched off here.
+  app.setValidatorCompiler(() => () => true);
 
-  app.get('/organisations/:code', async (request) => {
-    const { code } = validate(codeParams, request.params);
-    return { organisation: await organisationDetail(app.store.db, code) };
-  });
-
-  app.get('/metrics', async () => ({ metrics: await listMetrics(app.store.db) }));
-
-  app.get('/metrics/:id/coverage', async (request) => {
-    const { id } = validate(metricParams, request.params);
-    return await metricCoverage(app.store.db, id);
-  });
-
-  app.get('/assessments/:framework/:quarter', async (request, reply) => {
-    const params = validate(assessmentParams, request.params);
-    const query = validate(assessmentQuery, request.query);
-    const assessment = await assessFromStore(app.store.db, { ...params, trustType: query.trustType });
-    if (query.format === 'csv') {
-      reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="${params.framework}-${params.quarter.replace(/[ /]/g, '-')}.csv"`,
-        );
-      return toCsv(
-        leagueTableColumns,
-        assessment.trusts.map((row) => leagueTableColumns.map((column) => row[column])),
-      );
-    }
-    return {
-      framework: assessment.framework,
-      quarter: assessment.quarter,
-      cutPoints: assessment.cutPoints,
-      trusts: assessment.trusts,
-    };
-  });
-
-  app.get('/assessments/:framework/:quarter/:code', async (request) => {
-    const params = validate(assessmentParams.extend(codeParams.shape), request.params);
-    return {
-      explanation: await explainFromStore(app.store.db, {
-        framework: params.framework,
-        quarter: params.quarter,
-        org: params.code,
+  app.get(
+    '/organisations',
+    {
+      schema: routeSchema({
+        summary: 'List organisations',
+        ok: 'The organisations, as `organisations`',
+        querystring: organisationsQuery,
       }),
-    };
-  });
+    },
+    async (request) => {
+      const query = validate(organisationsQuery, request.query);
+      return { organisations: await listOrganisations(app.store.db, query) };
+    },
+  );
 
-  app.get('/observations', async (request, reply) => {
-    const query = validate(observationsQuery, request.query);
-    const series = await observationSeries(app.store.db, query.org, query.metric);
-    if (query.format === 'csv') {
-      reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="${series.organisation.code}-${series.metric.id}.csv"`,
+  app.get(
+    '/organisations/:code',
+    {
+      schema: routeSchema({
+        summary: 'One organisation with its region, ICB (both mappings) and group memberships',
+        params: codeParams,
+        ok: 'The organisation, as `organisation`',
+        notFound: 'No organisation has that code',
+      }),
+    },
+    async (request) => {
+      const { code } = validate(codeParams, request.params);
+      return { organisation: await organisationDetail(app.store.db, code) };
+    },
+  );
+
+  app.get(
+    '/metrics',
+    { schema: routeSchema({ summary: 'The metric catalogue', ok: 'The metrics, as `metrics`' }) },
+    async () => ({ metrics: await listMetrics(app.store.db) }),
+  );
+
+  app.get(
+    '/metrics/:id/coverage',
+    {
+      schema: routeSchema({
+        summary: 'Organisations and periods with data for one metric',
+        params: metricParams,
+        ok: 'Coverage of the metric',
+        notFound: 'No metric has that id',
+      }),
+    },
+    async (request) => {
+      const { id } = validate(metricParams, request.params);
+      return await metricCoverage(app.store.db, id);
+    },
+  );
+
+  app.get(
+    '/assessments/:framework/:quarter',
+    {
+      schema: routeSchema({
+        summary: 'Oversight Framework league table for a quarter',
+        params: assessmentParams,
+        querystring: assessmentQuery,
+        ok: 'The league table (JSON, or CSV with format=csv)',
+        notFound: 'The framework or quarter is not held',
+      }),
+    },
+    async (request, reply) => {
+      const params = validate(assessmentParams, request.params);
+      const query = validate(assessmentQuery, request.query);
+      const assessment = await assessFromStore(app.store.db, { ...params, trustType: query.trustType });
+      if (query.format === 'csv') {
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="${params.framework}-${params.quarter.replace(/[ /]/g, '-')}.csv"`,
+          );
+        return toCsv(
+          leagueTableColumns,
+          assessment.trusts.map((row) => leagueTableColumns.map((column) => row[column])),
         );
-      return observationsCsv(series.observations);
-    }
-    return {
-      organisation: { code: series.organisation.code, name: series.organisation.name },
-      metric: series.metric,
-      observations: series.observations,
-      ...(series.observations.length === 0
-        ? {
-            message: `${series.organisation.code} has no observations of ${series.metric.id}; ${series.organisationsWithMetric} organisation(s) do.`,
-            metricsForOrganisation: series.metricsForOrganisation,
-          }
-        : {}),
-    };
-  });
+      }
+      return {
+        framework: assessment.framework,
+        quarter: assessment.quarter,
+        cutPoints: assessment.cutPoints,
+        trusts: assessment.trusts,
+      };
+    },
+  );
+
+  app.get(
+    '/assessments/:framework/:quarter/:code',
+    {
+      schema: routeSchema({
+        summary: "Why one trust sits where it does in a quarter's league table",
+        params: assessmentParams.extend(codeParams.shape),
+        ok: 'The explanation, as `explanation`',
+        notFound: 'The trust, framework or quarter is not held',
+      }),
+    },
+    async (request) => {
+      const params = validate(assessmentParams.extend(codeParams.shape), request.params);
+      return {
+        explanation: await explainFromStore(app.store.db, {
+          framework: params.framework,
+          quarter: params.quarter,
+          org: params.code,
+        }),
+      };
+    },
+  );
+
+  app.get(
+    '/observations',
+    {
+      schema: routeSchema({
+        summary: "One organisation's series of one metric, with status and provenance",
+        querystring: observationsQuery,
+        ok: 'The series (JSON, or CSV with format=csv)',
+        notFound: 'The organisation or metric is not held',
+      }),
+    },
+    async (request, reply) => {
+      const query = validate(observationsQuery, request.query);
+      const series = await observationSeries(app.store.db, query.org, query.metric);
+      if (query.format === 'csv') {
+        reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="${series.organisation.code}-${series.metric.id}.csv"`,
+          );
+        return observationsCsv(series.observations);
+      }
+      return {
+        organisation: { code: series.organisation.code, name: series.organisation.name },
+        metric: series.metric,
+        observations: series.observations,
+        ...(series.observations.length === 0
+          ? {
+              message: `${series.organisation.code} has no observations of ${series.metric.id}; ${series.organisationsWithMetric} organisation(s) do.`,
+              metricsForOrganisation: series.metricsForOrganisation,
+            }
+          : {}),
+      };
+    },
+  );
 }

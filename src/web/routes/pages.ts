@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { storeStatus } from '../../app/status.ts';
 import { registerLeagueTablePages } from './league-tables/routes.ts';
+import { registerMetricPages } from './metrics/routes.ts';
 import { registerOrganisationPages } from './organisations/routes.ts';
+import { registerSystemPages } from './systems/routes.ts';
 
 /** Server-rendered pages on the NHS.UK design system. */
 export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
@@ -11,4 +13,6 @@ export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
   });
   await app.register(registerOrganisationPages);
   await app.register(registerLeagueTablePages);
+  await app.register(registerMetricPages);
+  await app.register(registerSystemPages);
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { cachedExplanation, nofQuarters } from '../../../app/assessment-cache.ts';
+import { cachedExplanation, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
 import { organisationDetail } from '../../../app/catalogue.ts';
 import { organisationScorecard, storedSpc } from '../../../app/spc-view.ts';
 import { renderIconSvg, renderSpcChart, renderSpcTable } from '../../../charts/index.ts';
@@ -49,7 +49,17 @@ function range(values: readonly [number, number] | null | undefined, format: (va
 }
 
 /** Everything the organisation page shows, or `null` when no organisation has the code. */
-export async function presentOrganisation(db: Kysely<Database>, code: string) {
+/** The organisation page's data, remembered until the next import (it depends only on stored data). */
+export function presentOrganisation(
+  db: Kysely<Database>,
+  code: string,
+): ReturnType<typeof buildOrganisationView> {
+  return rememberUntilNextImport(db, `organisation-page|${code.toUpperCase()}`, () =>
+    buildOrganisationView(db, code),
+  );
+}
+
+async function buildOrganisationView(db: Kysely<Database>, code: string) {
   if (!odsCodePattern.test(code) || !(await findOrganisation(db, code))) return null;
   const organisation = await organisationDetail(db, code);
   const current = organisation.memberships.filter(
@@ -113,7 +123,18 @@ export async function presentOrganisation(db: Kysely<Database>, code: string) {
 }
 
 /** Everything the metric chart page shows, or `null` when the organisation or metric is unknown or has no data. */
-export async function presentMetricChart(db: Kysely<Database>, code: string, metricId: string) {
+/** `buildPresentMetricChart`, remembered until the next import (the page depends only on stored data). */
+export function presentMetricChart(
+  db: Kysely<Database>,
+  code: string,
+  metricId: string,
+): ReturnType<typeof buildPresentMetricChart> {
+  return rememberUntilNextImport(db, `metric-chart|${code.toUpperCase()}|${metricId}`, () =>
+    buildPresentMetricChart(db, code, metricId),
+  );
+}
+
+async function buildPresentMetricChart(db: Kysely<Database>, code: string, metricId: string) {
   if (!odsCodePattern.test(code) || !metricIdPattern.test(metricId)) return null;
   let spc: Awaited<ReturnType<typeof storedSpc>>;
   try {

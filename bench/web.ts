@@ -1,0 +1,181 @@
+/**
+ * Benchmark of Tend's web server: the app over a store loaded with the bundled demo data,
+ * listening on a loopback port, loaded by autocannon with 20 connections for 10 seconds per route.
+ * Measures an organisation page and a league table against `/health` (one tiny query, the floor
+ * of a request through the same stack) measured in the same run, on PGlite and, when a server
+ * answers, PostgreSQL. Ratio = the route's p95 latency over `/health`'s.
+ *
+ * Run with `npm run bench -- web`. `TEND_BENCH_SECONDS` and `TEND_BENCH_CONNECTIONS` shorten or
+ * widen the runs; PostgreSQL is `DATABASE_URL`, else a scratch database on
+ * postgres://postgres@127.0.0.1:5432 (or `TEND_BENCH_ADMIN_URL`), dropped afterwards.
+ */
+import { createRequire } from 'node:module';
+import pg from 'pg';
+import { loadDemoData } from '../src/cli/commands/serve.ts';
+import { openStore, type Store } from '../src/store/db.ts';
+import { buildApp } from '../src/web/app.ts';
+import { format, table } from './support.ts';
+
+/** A latency in ms, or '-' when no request completed in the run. */
+const ms = (value: number) => (Number.isNaN(value) ? '-' : format(value, 2));
+
+/** The part of autocannon's programmatic API used here (it ships no type declarations). */
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+  on(
+    event: 'response',
+    listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void,
+  ): void;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+}) => AutocannonInstance;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const baseline = '/health';
+const routes = ['/organisations/RYY', '/league-tables/mental-health-and-community-trust'];
+
+interface RouteResult {
+  route: string;
+  p50: number;
+  p95: number;
+  p99: number;
+  requestsPerSecond: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** The value at `fraction` of sorted samples (nearest rank). */
+export function percentile(sorted: readonly number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil(fraction * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+async function load(url: string, connections: number, seconds: number): Promise<RouteResult> {
+  const latencies: number[] = [];
+  const instance = autocannon({ url, connections, duration: seconds });
+  instance.on('response', (_client, _status, _bytes, responseTimeMs) => {
+    latencies.push(responseTimeMs);
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return {
+    route: new URL(url).pathname,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    requestsPerSecond: result.requests.average,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+/** Creates a scratch database on the local server; undefined if no server answers. */
+async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  const adminUrl = process.env.TEND_BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `tend_bench_web_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  try {
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+  } catch {
+    await admin.end().catch(() => {});
+    return undefined;
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+async function benchStore(
+  store: Store,
+  options: { connections: number; seconds: number },
+): Promise<RouteResult[]> {
+  await loadDemoData(store, undefined, () => true);
+  // No rate limit: the benchmark is one client asking as fast as it can.
+  const app = await buildApp({
+    store,
+    config: { logLevel: 'silent' },
+    rateLimitPerMinute: Number.MAX_SAFE_INTEGER,
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    // Warm up: JIT, template cache, connection pool, and the assessment the pages reuse.
+    for (const route of [baseline, ...routes]) {
+      const response = await fetch(`${address}${route}`);
+      if (response.status !== 200) throw new Error(`${route} answered ${response.status}`);
+      await load(`${address}${route}`, options.connections, Math.min(2, options.seconds));
+    }
+    const results: RouteResult[] = [];
+    for (const route of [baseline, ...routes]) {
+      process.stderr.write(`  ${route} for ${options.seconds} s…\n`);
+      results.push(await load(`${address}${route}`, options.connections, options.seconds));
+    }
+    return results;
+  } finally {
+    await app.close();
+  }
+}
+
+/** Web server latency and throughput on PGlite and, when a server answers, PostgreSQL. */
+export async function runWebBench(options: { connections?: number; seconds?: number } = {}): Promise<void> {
+  const connections = options.connections ?? Number(process.env.TEND_BENCH_CONNECTIONS ?? 20);
+  const seconds = options.seconds ?? Number(process.env.TEND_BENCH_SECONDS ?? 10);
+  const server = process.env.DATABASE_URL
+    ? { url: process.env.DATABASE_URL, drop: async () => {} }
+    : await scratchDatabase();
+  if (!server)
+    process.stderr.write('No PostgreSQL server answered (set DATABASE_URL); measuring PGlite only.\n');
+
+  const rows: string[][] = [];
+  try {
+    for (const backend of server ? (['pglite', 'postgres'] as const) : (['pglite'] as const)) {
+      process.stderr.write(`Loading the demo data into ${backend}…\n`);
+      const store = await openStore({
+        databaseUrl: backend === 'postgres' ? server?.url : undefined,
+        dataDir: 'memory://',
+      });
+      try {
+        const results = await benchStore(store, { connections, seconds });
+        const floor = results[0].p95;
+        for (const result of results)
+          rows.push([
+            result.route,
+            backend,
+            ms(result.p50),
+            ms(result.p95),
+            ms(result.p99),
+            format(result.requestsPerSecond, 0),
+            String(result.errors),
+            String(result.non2xx),
+            Number.isNaN(result.p95) ? '-' : format(result.p95 / floor, 1),
+          ]);
+      } finally {
+        await store.close();
+      }
+    }
+  } finally {
+    await server?.drop();
+  }
+  console.log(
+    `\nWeb server: ${connections} connections for ${seconds} s per route (latency in ms; ratio = p95 against ${baseline}'s p95 on the same store)\n`,
+  );
+  console.log(
+    table(['route', 'store', 'p50', 'p95', 'p99', 'requests/s', 'errors', 'non-2xx', 'ratio'], rows),
+  );
+}

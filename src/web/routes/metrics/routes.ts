@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import { presentMetric, presentMetricList } from './present.ts';
+
+/** Metric pages: the catalogue by domain, and one metric across organisations. */
+export async function registerMetricPages(app: FastifyInstance): Promise<void> {
+  app.get('/metrics', async (_request, reply) => {
+    const page = await presentMetricList(app.store.db);
+    return reply.view('pages/metrics/index.njk', { pageName: 'Metrics', ...page });
+  });
+
+  app.get<{ Params: { id: string } }>('/metrics/:id', async (request, reply) => {
+    const page = await presentMetric(app.store.db, request.params.id);
+    if (!page)
+      return reply.status(404).view('pages/metrics/not-found.njk', {
+        pageName: 'Page not found',
+        id: request.params.id.slice(0, 64),
+      });
+    return reply.view('pages/metrics/show.njk', { pageName: page.metric.name, ...page });
+  });
+}

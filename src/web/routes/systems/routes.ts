@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import { presentSystem, presentSystemList } from './present.ts';
+
+/** System pages: the list of integrated care boards, and one ICB with its member trusts. */
+export async function registerSystemPages(app: FastifyInstance): Promise<void> {
+  app.get('/systems', async (_request, reply) => {
+    const page = await presentSystemList(app.store.db);
+    return reply.view('pages/systems/index.njk', { pageName: 'Systems', ...page });
+  });
+
+  app.get<{ Params: { code: string } }>('/systems/:code', async (request, reply) => {
+    const page = await presentSystem(app.store.db, request.params.code);
+    if (!page)
+      return reply.status(404).view('pages/systems/not-found.njk', {
+        pageName: 'Page not found',
+        code: request.params.code.slice(0, 40),
+      });
+    return reply.view('pages/systems/show.njk', { pageName: page.icb.name, ...page });
+  });
+}
