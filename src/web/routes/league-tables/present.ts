@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { cachedAssessment, nofQuarters } from '../../../app/assessment-cache.ts';
+import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
 import type { Database } from '../../../store/tables.ts';
 import { slugify } from '../organisations/present.ts';
 
@@ -51,7 +51,15 @@ export interface LeagueTableView {
  * The league tables of a quarter, one per trust type (only `slug`'s when given). Returns `null`
  * when the quarter or the trust type is not held, with the quarters that are.
  */
-export async function presentLeagueTables(
+export function presentLeagueTables(
+  db: Kysely<Database>,
+  request: { quarter?: string; slug?: string },
+): ReturnType<typeof buildLeagueTables> {
+  const key = `league-tables|${request.quarter ?? ''}|${request.slug ?? ''}`;
+  return rememberUntilNextImport(db, key, () => buildLeagueTables(db, request));
+}
+
+async function buildLeagueTables(
   db: Kysely<Database>,
   request: { quarter?: string; slug?: string },
 ): Promise<
