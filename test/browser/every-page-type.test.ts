@@ -54,7 +54,7 @@ test('every other page type passes an axe scan', { skip, timeout: 90_000 }, asyn
     for (const [name, url, heading] of pages) {
       const response = await page.goto(`${address}${url}`);
       assert.equal(response?.status(), 200, url);
-      assert.match(await page.locator('h1').first().innerText(), heading, url);
+      assert.match((await page.locator('h1').first().textContent()) ?? '', heading, url);
       const results = await new AxeBuilder({ page }).analyze();
       const violations = results.violations.map(
         (violation) =>
