@@ -4,12 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { importFile } from '../src/app/import-file.ts';
 import { builtinMetrics } from '../src/domain/metric-catalogue.ts';
 import { openStore, type Store } from '../src/store/db.ts';
 import { upsertMetrics } from '../src/store/repos/metric-repo.ts';
-import { format, measure, seededRandom, table } from './support.ts';
+import { format, measure, scratchDatabase, seededRandom, table } from './support.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const aeHistory = path.join(root, 'data', 'nhse-ae-by-provider-2015-2024', 'ae_by_provider_monthly.csv');
@@ -68,29 +67,6 @@ async function freshStore(kind: 'pglite' | 'postgres', databaseUrl: string | und
   return store;
 }
 
-/** Creates a scratch database on the local server for the benchmark; undefined if no server answers. */
-async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
-  const adminUrl = process.env.TEND_BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `tend_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  try {
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-  } catch {
-    await admin.end().catch(() => {});
-    return undefined;
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
-
 /** Import throughput: the A&E history and generated tidy files, on PGlite and PostgreSQL. */
 export async function runImportBench(options: { rows?: number } = {}): Promise<void> {
   const million = options.rows ?? 1_000_000;
@@ -103,7 +79,7 @@ export async function runImportBench(options: { rows?: number } = {}): Promise<v
 
   const server = process.env.DATABASE_URL
     ? { url: process.env.DATABASE_URL, drop: async () => {} }
-    : await scratchDatabase();
+    : await scratchDatabase('tend_bench');
   const backends: ('pglite' | 'postgres')[] = server ? ['pglite', 'postgres'] : ['pglite'];
   if (!server)
     process.stderr.write('No PostgreSQL server answered (set DATABASE_URL); measuring PGlite only.\n');

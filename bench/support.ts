@@ -1,3 +1,4 @@
+import pg from 'pg';
 /** Small helpers shared by Tend's benchmarks. */
 
 /** Samples resident memory every 20 ms while `work` runs; returns its result, seconds and peak RSS. */
@@ -44,4 +45,32 @@ export function table(header: readonly string[], rows: readonly (readonly string
       .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
       .join('  ');
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Creates a scratch database on the local PostgreSQL server (TEND_BENCH_ADMIN_URL, else
+ * postgres://postgres@127.0.0.1:5432/postgres) for one benchmark run; undefined if no server answers.
+ */
+export async function scratchDatabase(
+  prefix: string,
+): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  const adminUrl = process.env.TEND_BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `${prefix}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  try {
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+  } catch {
+    await admin.end().catch(() => {});
+    return undefined;
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
 }

@@ -10,11 +10,10 @@
  * postgres://postgres@127.0.0.1:5432 (or `TEND_BENCH_ADMIN_URL`), dropped afterwards.
  */
 import { createRequire } from 'node:module';
-import pg from 'pg';
 import { loadDemoData } from '../src/cli/commands/serve.ts';
 import { openStore, type Store } from '../src/store/db.ts';
 import { buildApp } from '../src/web/app.ts';
-import { format, table } from './support.ts';
+import { format, scratchDatabase, table } from './support.ts';
 
 /** A latency in ms, or '-' when no request completed in the run. */
 const ms = (value: number) => (Number.isNaN(value) ? '-' : format(value, 2));
@@ -79,29 +78,6 @@ async function load(url: string, connections: number, seconds: number): Promise<
   };
 }
 
-/** Creates a scratch database on the local server; undefined if no server answers. */
-async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
-  const adminUrl = process.env.TEND_BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `tend_bench_web_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  try {
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-  } catch {
-    await admin.end().catch(() => {});
-    return undefined;
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
-}
-
 async function benchStore(
   store: Store,
   options: { connections: number; seconds: number },
@@ -138,7 +114,7 @@ export async function runWebBench(options: { connections?: number; seconds?: num
   const seconds = options.seconds ?? Number(process.env.TEND_BENCH_SECONDS ?? 10);
   const server = process.env.DATABASE_URL
     ? { url: process.env.DATABASE_URL, drop: async () => {} }
-    : await scratchDatabase();
+    : await scratchDatabase('tend_bench_web');
   if (!server)
     process.stderr.write('No PostgreSQL server answered (set DATABASE_URL); measuring PGlite only.\n');
 
