@@ -4,31 +4,20 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
+import { openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
 import { dataDir } from '../../test/helpers/paths.ts';
-import { storeBackends } from '../../test/helpers/store.ts';
-import { importFile } from '../app/import-file.ts';
 import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
 import { isNewConcern } from './routes/home/present.ts';
 
 const nofDir = path.join(dataDir, 'nhse-nof-2025-26-mh-community');
-const monthlyDir = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
+const _monthlyDir = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
 
 describe('home page', () => {
   let store: Store;
   let app: FastifyInstance;
   before(async () => {
-    store = await storeBackends()[0].open();
-    const files = [
-      path.join(dataDir, 'ods-trusts-2025', 'etr.csv'),
-      path.join(nofDir, 'nhs-oversight-framework-mental-health-and-community-trust-data.csv'),
-      ...fs
-        .readdirSync(monthlyDir)
-        .filter((name) => name.endsWith('.csv'))
-        .sort()
-        .map((name) => path.join(monthlyDir, name)),
-    ];
-    for (const file of files) assert.equal((await importFile(store, file)).outcome, 'imported', file);
+    store = await openLoadedStore(webTestFiles);
     app = await buildApp({ store, config: { logLevel: 'silent' } });
   });
   after(async () => {

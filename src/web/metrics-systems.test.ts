@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { dataDir } from '../../test/helpers/paths.ts';
-import { storeBackends } from '../../test/helpers/store.ts';
-import { importFile } from '../app/import-file.ts';
+import { openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
 import type { Store } from '../store/db.ts';
 import { upsertMetrics } from '../store/repos/metric-repo.ts';
 import { buildApp } from './app.ts';
@@ -30,21 +26,7 @@ describe('metric and system pages', () => {
   let store: Store;
   let app: FastifyInstance;
   before(async () => {
-    store = await storeBackends()[0].open();
-    const nof = path.join(dataDir, 'nhse-nof-2025-26-mh-community');
-    const ae = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
-    const files = [
-      path.join(dataDir, 'ods-trusts-2025', 'etr.csv'),
-      path.join(dataDir, 'ods-trusts-2025', 'trust_region_icb_lookup.csv'),
-      path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-data.csv'),
-      path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv'),
-      ...fs
-        .readdirSync(ae)
-        .filter((name) => name.endsWith('.csv'))
-        .sort()
-        .map((name) => path.join(ae, name)),
-    ];
-    for (const file of files) assert.equal((await importFile(store.db, file)).outcome, 'imported', file);
+    store = await openLoadedStore(webTestFiles);
     // A metric with no observations, whose name needs escaping.
     await upsertMetrics(store.db, [
       {

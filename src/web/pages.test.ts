@@ -4,8 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { dataDir } from '../../test/helpers/paths.ts';
-import { storeBackends } from '../../test/helpers/store.ts';
+import { openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
 import { assessFromStore } from '../app/assessment.ts';
 import { cachedAssessment } from '../app/assessment-cache.ts';
 import { importFile } from '../app/import-file.ts';
@@ -33,21 +32,7 @@ describe('web pages', () => {
   let store: Store;
   let app: FastifyInstance;
   before(async () => {
-    store = await storeBackends()[0].open();
-    const nof = path.join(dataDir, 'nhse-nof-2025-26-mh-community');
-    const ae = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
-    const files = [
-      path.join(dataDir, 'ods-trusts-2025', 'etr.csv'),
-      path.join(dataDir, 'ods-trusts-2025', 'trust_region_icb_lookup.csv'),
-      path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-data.csv'),
-      path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv'),
-      ...fs
-        .readdirSync(ae)
-        .filter((name) => name.endsWith('.csv'))
-        .sort()
-        .map((name) => path.join(ae, name)),
-    ];
-    for (const file of files) assert.equal((await importFile(store.db, file)).outcome, 'imported', file);
+    store = await openLoadedStore(webTestFiles);
     app = await buildApp({ store, config: { logLevel: 'silent' } });
   });
   after(async () => {

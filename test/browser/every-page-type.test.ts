@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
-import { importFile } from '../../src/app/import-file.ts';
-import { openStore } from '../../src/store/db.ts';
 import { buildApp } from '../../src/web/app.ts';
-import { dataDir, repoRoot } from '../helpers/paths.ts';
+import { openLoadedStore, webTestFiles } from '../helpers/loaded-store.ts';
+import { repoRoot } from '../helpers/paths.ts';
 
 /**
  * The page types the walkthrough does not visit — lists, metrics, systems, API documentation —
@@ -30,19 +29,7 @@ const pages: [name: string, url: string, heading: RegExp][] = [
 
 test('every other page type passes an axe scan', { skip, timeout: 90_000 }, async () => {
   mkdirSync(artifacts, { recursive: true });
-  const store = await openStore({ databaseUrl: undefined, dataDir: 'memory://' });
-  const monthly = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
-  const nof = path.join(dataDir, 'nhse-nof-2025-26-mh-community');
-  const files = [
-    path.join(dataDir, 'ods-trusts-2025', 'etr.csv'),
-    path.join(dataDir, 'ods-trusts-2025', 'trust_region_icb_lookup.csv'),
-    path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-data.csv'),
-    ...readdirSync(monthly)
-      .filter((name) => name.endsWith('.csv'))
-      .sort()
-      .map((name) => path.join(monthly, name)),
-  ];
-  for (const file of files) assert.equal((await importFile(store, file)).outcome, 'imported', file);
+  const store = await openLoadedStore(webTestFiles);
   const app = await buildApp({ store, config: { logLevel: 'silent' } });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { importFile } from '../../src/app/import-file.ts';
-import { openStore, type Store } from '../../src/store/db.ts';
+import type { Store } from '../../src/store/db.ts';
 import { buildApp } from '../../src/web/app.ts';
-import { dataDir } from '../helpers/paths.ts';
+import { openLoadedStore, webTestFiles } from '../helpers/loaded-store.ts';
 
 /**
  * Accessibility beyond what axe-core can see: a keyboard-only visitor can skip to the content,
@@ -57,20 +55,7 @@ describe('keyboard-only use and pages without JavaScript', { skip, timeout: 60_0
   let browser: Browser;
   let address: string;
   before(async () => {
-    store = await openStore({ databaseUrl: undefined, dataDir: 'memory://' });
-    const nof = path.join(dataDir, 'nhse-nof-2025-26-mh-community');
-    const ae = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
-    const files = [
-      path.join(dataDir, 'ods-trusts-2025', 'etr.csv'),
-      path.join(dataDir, 'ods-trusts-2025', 'trust_region_icb_lookup.csv'),
-      path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-data.csv'),
-      path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv'),
-      ...readdirSync(ae)
-        .filter((name) => name.endsWith('.csv'))
-        .sort()
-        .map((name) => path.join(ae, name)),
-    ];
-    for (const file of files) assert.equal((await importFile(store.db, file)).outcome, 'imported', file);
+    store = await openLoadedStore(webTestFiles);
     app = await buildApp({ store, config: { logLevel: 'silent' } });
     address = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await chromium.launch({

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Page } from 'playwright-core';
 import { assessFromStore } from '../../src/app/assessment.ts';
-import { importFile } from '../../src/app/import-file.ts';
-import { openStore } from '../../src/store/db.ts';
 import { buildApp } from '../../src/web/app.ts';
-import { dataDir, repoRoot } from '../helpers/paths.ts';
+import { openLoadedStore, webTestFiles } from '../helpers/loaded-store.ts';
+import { repoRoot } from '../helpers/paths.ts';
 
 /**
  * A walk through Tend's pages in a real browser, as a visitor would take it: search from the home
@@ -38,20 +37,7 @@ test('a visitor searches, opens a trust, a chart and the league table', {
   timeout: 90_000,
 }, async () => {
   mkdirSync(artifacts, { recursive: true });
-  const store = await openStore({ databaseUrl: undefined, dataDir: 'memory://' });
-  const nof = path.join(dataDir, 'nhse-nof-2025-26-mh-community');
-  const ae = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
-  const files = [
-    path.join(dataDir, 'ods-trusts-2025', 'etr.csv'),
-    path.join(dataDir, 'ods-trusts-2025', 'trust_region_icb_lookup.csv'),
-    path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-data.csv'),
-    path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv'),
-    ...readdirSync(ae)
-      .filter((name) => name.endsWith('.csv'))
-      .sort()
-      .map((name) => path.join(ae, name)),
-  ];
-  for (const file of files) assert.equal((await importFile(store.db, file)).outcome, 'imported', file);
+  const store = await openLoadedStore(webTestFiles);
   const app = await buildApp({ store, config: { logLevel: 'silent' } });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { importFile } from '../../src/app/import-file.ts';
+import { openStore, type Store } from '../../src/store/db.ts';
+import { dataDir } from './paths.ts';
+
+const nof = path.join(dataDir, 'nhse-nof-2025-26-mh-community');
+const monthly = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
+
+/** The bundled data files, by name, for tests that load part of the demo. */
+export const bundled = {
+  odsTrusts: path.join(dataDir, 'ods-trusts-2025', 'etr.csv'),
+  trustLookup: path.join(dataDir, 'ods-trusts-2025', 'trust_region_icb_lookup.csv'),
+  nofData: path.join(nof, 'nhs-oversight-framework-mental-health-and-community-trust-data.csv'),
+  nofLeagueTable: path.join(
+    nof,
+    'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv',
+  ),
+  aeMonthly: fs
+    .readdirSync(monthly)
+    .filter((name) => name.endsWith('.csv'))
+    .sort()
+    .map((name) => path.join(monthly, name)),
+};
+
+/** What the web tests load: the ODS register and lookup, the NOF files and the 13 monthly A&E CSVs. */
+export const webTestFiles: readonly string[] = [
+  bundled.odsTrusts,
+  bundled.trustLookup,
+  bundled.nofData,
+  bundled.nofLeagueTable,
+  ...bundled.aeMonthly,
+];
+
+/** A fresh in-memory PGlite store with `files` imported, each asserted to import cleanly. */
+export async function openLoadedStore(files: readonly string[]): Promise<Store> {
+  const store = await openStore({ databaseUrl: undefined, dataDir: 'memory://' });
+  for (const file of files) assert.equal((await importFile(store, file)).outcome, 'imported', file);
+  return store;
+}
