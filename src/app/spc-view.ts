@@ -76,6 +76,8 @@ export interface ScorecardRow {
   /** The latest period in words: "Q4 2025/26", "June 2025". */
   latestPeriod: string | null;
   latestValue: string;
+  /** The latest value as a number, for sorting and downloads. */
+  latestNumber: number | null;
   variationIcon: SpcSeriesResult['variationIcon'];
   variationLabel: string | null;
   assuranceIcon: SpcSeriesResult['assuranceIcon'];
@@ -128,6 +130,7 @@ export async function organisationScorecard(db: Kysely<Database>, orgCode: strin
       latestDate: latest?.date ?? null,
       latestPeriod: latest ? periodLabel(latest.date, granularities.get(metricId) ?? '') : null,
       latestValue: formatMetricValue(latest?.value ?? null, metric),
+      latestNumber: latest?.value ?? null,
       variationIcon: series.variationIcon,
       variationLabel: series.variationIcon ? variationIconLabels[series.variationIcon] : null,
       assuranceIcon: series.assuranceIcon,

@@ -5,13 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
+import { downloadTable, tableRows } from '../../test/helpers/page-tables.ts';
 import { dataDir } from '../../test/helpers/paths.ts';
+import { isNewConcern } from '../app/metric-across.ts';
 import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
-import { isNewConcern } from './routes/home/present.ts';
 
 const nofDir = path.join(dataDir, 'nhse-nof-2025-26-mh-community');
-const _monthlyDir = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
 
 describe('home page', () => {
   let store: Store;
@@ -41,31 +41,45 @@ describe('home page', () => {
     const response = await app.inject('/');
     assert.equal(response.statusCode, 200);
     assert.match(response.body, /NHS Oversight Framework, Q4 2025\/26/);
-    const row = /Mental health and community trust<\/a> \(61\)<\/th>([\s\S]*?)<\/tr>/.exec(response.body);
-    assert.ok(row, 'a row for mental health and community trusts');
-    const cells = [...row[1].matchAll(/<td[^>]*>(\d+)<\/td>/g)].map((match) => Number(match[1]));
-    assert.deepEqual(cells, expected);
+    const row = tableRows(response.body, 'segments').find((cells) => cells[0].startsWith('Mental health'));
+    assert.deepEqual(row, ['Mental health and community trust (61)', ...expected.map(String)]);
+    const csv = await downloadTable(app, '/', 'segments');
+    assert.deepEqual(csv, [
+      {
+        'Trust type': 'Mental health and community trust',
+        Trusts: '61',
+        'Segment 1': String(expected[0]),
+        'Segment 2': String(expected[1]),
+        'Segment 3': String(expected[2]),
+        'Segment 4': String(expected[3]),
+      },
+    ]);
   });
 
-  it('lists new special-cause concerns, each linked to its chart', async () => {
+  it('lists new special-cause concerns on every metric, each linked to its chart', async () => {
     const response = await app.inject('/');
     assert.match(response.body, /<h2>New special-cause concerns<\/h2>/);
-    const links = [
-      ...response.body.matchAll(/<li><a href="(\/organisations\/[^"]+\/metrics\/ae-4hr-[a-z0-9]+)">/g),
-    ];
-    assert.ok(links.length > 0, 'the June 2025 data hold at least one new concern');
-    for (const [, href] of links) {
-      const page = await app.inject(href);
-      assert.equal(page.statusCode, 200, href);
-      assert.match(page.body, /special-cause concern/i, href);
+    const concerns = await downloadTable(app, '/', 'new-concerns');
+    assert.equal(concerns.length, tableRows(response.body, 'new-concerns').length);
+    assert.ok(concerns.length > 0, 'the June 2025 data hold at least one new concern');
+    const metrics = new Set(concerns.map((row) => row['Metric id']));
+    assert.ok(
+      [...metrics].some((id) => !id.startsWith('ae-4hr-')),
+      `concerns come from more than the 4-hour metrics: ${[...metrics].join(', ')}`,
+    );
+    for (const row of concerns) {
+      assert.equal(row.Period, 'June 2025', 'only organisations still reporting');
+      const page = await app.inject(`/organisations/${row['ODS code']}/metrics/${row['Metric id']}`);
+      assert.equal(page.statusCode, 200, row['ODS code']);
+      assert.match(page.body, /special-cause concern/i, `${row['ODS code']} ${row['Metric id']}`);
     }
   });
 
   it('calls a concern new only when the point before was not one', () => {
-    assert.equal(isNewConcern(['common_cause', 'common_cause', 'special_cause_concern']), true);
-    assert.equal(isNewConcern(['special_cause_concern', 'special_cause_concern']), false);
-    assert.equal(isNewConcern(['special_cause_concern']), true);
-    assert.equal(isNewConcern(['special_cause_concern', 'common_cause']), false);
-    assert.equal(isNewConcern([]), false);
+    assert.equal(isNewConcern('special_cause_concern', 'common_cause'), true);
+    assert.equal(isNewConcern('special_cause_concern', 'special_cause_concern'), false);
+    assert.equal(isNewConcern('special_cause_concern', null), true);
+    assert.equal(isNewConcern('common_cause', 'special_cause_concern'), false);
+    assert.equal(isNewConcern(null, null), false);
   });
 });

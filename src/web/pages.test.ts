@@ -174,7 +174,7 @@ describe('web pages', () => {
     assert.equal(titleOf(body), `League tables, ${quarter}${titleSuffix}`);
     assert.match(body, /What league tables do not show/);
     const rows = [
-      ...body.matchAll(/<tr class="nhsuk-table__row" data-code="([A-Z0-9]+)">\s*<td[^>]*>([^<]*)<\/td>/g),
+      ...body.matchAll(/<tr class="nhsuk-table__row" data-key="([A-Z0-9]+)">\s*<td[^>]*>([^<]*)<\/td>/g),
     ];
     assert.equal(rows.length, expected.trusts.length);
     for (const row of expected.trusts) {
@@ -182,7 +182,10 @@ describe('web pages', () => {
       assert.equal(shown?.[2], String(row.Rank ?? 'Not ranked'), row.Trust_code);
     }
     assert.match(body, /<svg[^>]*class="tend-interval"[^>]*aria-hidden="true"/);
-    const csvHref = /<a href="([^"]+)" class="tend-csv-link"/.exec(body)?.[1];
+    const csvHref =
+      /<a href="([^"]+)" download>Download the mental health and community trust league table as CSV/.exec(
+        body,
+      )?.[1];
     assert.ok(csvHref);
     const csv = await app.inject(csvHref.replaceAll('&amp;', '&'));
     assert.equal(csv.statusCode, 200, csv.body);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sendPage } from '../render.ts';
 import { presentHome } from './home/present.ts';
 import { registerLeagueTablePages } from './league-tables/routes.ts';
 import { registerMetricPages } from './metrics/routes.ts';
@@ -7,9 +8,9 @@ import { registerSystemPages } from './systems/routes.ts';
 
 /** Server-rendered pages on the NHS.UK design system. */
 export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/', async (_request, reply) => {
-    return reply.view('pages/home.njk', await presentHome(app.store.db));
-  });
+  app.get('/', async (request, reply) =>
+    sendPage(request, reply, 'pages/home.njk', await presentHome(app.store.db)),
+  );
   await app.register(registerOrganisationPages);
   await app.register(registerLeagueTablePages);
   await app.register(registerMetricPages);

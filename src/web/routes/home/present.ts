@@ -1,14 +1,12 @@
 import type { Kysely } from 'kysely';
 import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
-import { loadSeriesForAll } from '../../../app/series.ts';
-import { formatMetricValue, periodLabel, spcOfPoints } from '../../../app/spc-view.ts';
+import { isNewConcern, metricAcrossOrganisations } from '../../../app/metric-across.ts';
+import { formatMetricValue, periodLabel } from '../../../app/spc-view.ts';
 import { storeStatus } from '../../../app/status.ts';
-import { findMetric } from '../../../store/repos/metric-repo.ts';
-import type { Database } from '../../../store/tables.ts';
+import type { Database, MetricRow } from '../../../store/tables.ts';
+import { cell, type DataTable } from '../../data-table.ts';
 import { frameworkForQuarter } from '../league-tables/present.ts';
-
-/** Metrics whose new special-cause concerns the home page lists. */
-export const headlineMetricIds = ['ae-4hr-type1', 'ae-4hr-all'] as const;
+import { slugify } from '../organisations/present.ts';
 
 export interface SegmentCounts {
   trustType: string;
@@ -17,30 +15,93 @@ export interface SegmentCounts {
   total: number;
 }
 
-export interface NewConcern {
-  code: string;
-  name: string;
-  metricId: string;
-  metricName: string;
-  latestValue: string;
-  latestPeriod: string;
-  href: string;
+/** Trusts by segment for each trust type, as a table (each type links to its league table). */
+function segmentTable(quarter: string, segments: readonly SegmentCounts[]): DataTable {
+  return {
+    id: 'segments',
+    caption: `Trusts by segment, ${quarter}`,
+    fileName: `tend-segments-${quarter}`,
+    columns: [
+      { label: 'Trust type' },
+      { label: 'Trusts', numeric: true, csvOnly: true },
+      ...[1, 2, 3, 4].map((segment) => ({ label: `Segment ${segment}`, numeric: true })),
+    ],
+    rows: segments.map((row) => ({
+      key: row.slug,
+      cells: [
+        cell(row.trustType, {
+          href: `/league-tables/${row.slug}?quarter=${encodeURIComponent(quarter)}`,
+          note: `(${row.total})`,
+        }),
+        cell(row.total),
+        ...row.counts.map((count) => cell(count.trusts)),
+      ],
+    })),
+  };
 }
 
-const slugOf = (text: string): string =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-
 /**
- * A concern is new when the latest point is special-cause concern and the point before it was not:
- * the moment a conversation should start, not a verdict.
+ * Every organisation whose latest point, on any metric it still reports, is a new special-cause
+ * concern (see `isNewConcern`), read only from charts with settled limits (13 points or more in
+ * their latest stretch). Ordered by organisation, then metric.
  */
-export function isNewConcern(pointTypes: readonly string[]): boolean {
-  const latest = pointTypes.at(-1);
-  const before = pointTypes.at(-2);
-  return latest === 'special_cause_concern' && before !== 'special_cause_concern';
+async function newConcerns(db: Kysely<Database>): Promise<DataTable> {
+  const metricIds = (
+    await db.selectFrom('observation').select('metric_id').distinct().orderBy('metric_id').execute()
+  ).map((row) => row.metric_id);
+  const rows: {
+    code: string;
+    name: string;
+    metric: MetricRow;
+    value: number;
+    date: string;
+    granularity: string;
+  }[] = [];
+  for (const metricId of metricIds) {
+    const across = await metricAcrossOrganisations(db, metricId);
+    for (const reading of across.organisations) {
+      if (!reading.settledLimits || !reading.latest) continue;
+      // Only organisations still reporting: the latest point is the latest period the store holds.
+      if (reading.latest.date !== across.latestPeriod || reading.points.at(-1)?.date !== across.latestPeriod)
+        continue;
+      if (!isNewConcern(reading.latestPointType, reading.previousPointType)) continue;
+      rows.push({
+        code: reading.code,
+        name: reading.name,
+        metric: across.metric,
+        value: reading.latest.value,
+        date: reading.latest.date,
+        granularity: across.granularity,
+      });
+    }
+  }
+  rows.sort((a, b) => a.name.localeCompare(b.name) || a.metric.name.localeCompare(b.metric.name));
+  return {
+    id: 'new-concerns',
+    caption: 'New special-cause concerns at the latest point',
+    fileName: 'tend-new-concerns',
+    columns: [
+      { label: 'Organisation', sort: 'ascending' },
+      { label: 'ODS code', csvOnly: true },
+      { label: 'Metric', sort: true },
+      { label: 'Metric id', csvOnly: true },
+      { label: 'Latest value', numeric: true },
+      { label: 'Period', sort: true },
+    ],
+    rows: rows.map((row) => ({
+      key: `${row.code}-${row.metric.id}`,
+      cells: [
+        cell(row.name, { href: `/organisations/${encodeURIComponent(row.code)}` }),
+        cell(row.code),
+        cell(row.metric.name, {
+          href: `/organisations/${encodeURIComponent(row.code)}/metrics/${encodeURIComponent(row.metric.id)}`,
+        }),
+        cell(row.metric.id),
+        cell(formatMetricValue(row.value, row.metric), { csv: row.value }),
+        cell(periodLabel(row.date, row.granularity), { sortValue: row.date }),
+      ],
+    })),
+  };
 }
 
 async function buildHome(db: Kysely<Database>) {
@@ -58,39 +119,19 @@ async function buildHome(db: Kysely<Database>) {
     }
     segments = [...byType].map(([trustType, counts]) => ({
       trustType,
-      slug: slugOf(trustType),
+      slug: slugify(trustType),
       counts: [1, 2, 3, 4].map((segment) => ({ segment, trusts: counts.get(segment) ?? 0 })),
       total: [...counts.values()].reduce((sum, value) => sum + value, 0),
     }));
   }
-  const concerns: NewConcern[] = [];
-  for (const metricId of headlineMetricIds) {
-    const metric = await findMetric(db, metricId);
-    if (!metric) continue;
-    const { series } = await loadSeriesForAll(db, metricId);
-    // Only series still reporting: their latest point is the latest month the store holds.
-    let latestMonth = '';
-    for (const entry of series.values()) {
-      const last = entry.points.at(-1)?.date ?? '';
-      if (last > latestMonth) latestMonth = last;
-    }
-    for (const [code, entry] of series) {
-      if (entry.points.at(-1)?.date !== latestMonth) continue;
-      const result = spcOfPoints(entry.points, metric, code);
-      if (!isNewConcern(result.pointType) || result.summary.latestDate !== latestMonth) continue;
-      concerns.push({
-        code,
-        name: entry.name,
-        metricId: metric.id,
-        metricName: metric.name,
-        latestValue: formatMetricValue(result.summary.latestValue, metric),
-        latestPeriod: periodLabel(result.summary.latestDate, 'month'),
-        href: `/organisations/${encodeURIComponent(code)}/metrics/${encodeURIComponent(metric.id)}`,
-      });
-    }
-  }
-  concerns.sort((a, b) => a.name.localeCompare(b.name) || a.metricId.localeCompare(b.metricId));
-  return { status, quarter: quarter ?? null, segments, concerns };
+  const concerns = await newConcerns(db);
+  return {
+    status,
+    quarter: quarter ?? null,
+    segments: quarter && segments.length ? segmentTable(quarter, segments) : null,
+    concerns,
+    concernCount: concerns.rows.length,
+  };
 }
 
 /** The home page's data, remembered until the next import. */

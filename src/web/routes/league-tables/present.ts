@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
 import type { Database } from '../../../store/tables.ts';
+import { cell, type DataTable } from '../../data-table.ts';
 import { slugify } from '../organisations/present.ts';
 
 /** The framework that assesses a quarter: "Q4 2025/26" → nof-2025-26. */
@@ -33,18 +34,70 @@ export interface LeagueTableView {
   type: string;
   slug: string;
   href: string;
-  csvHref: string;
-  rows: {
-    rank: number | null;
-    code: string;
-    name: string;
-    href: string;
-    segment: number | null;
-    average: string;
-    averageRange: string;
-    rankRange: string;
-    intervalSvg: string | null;
-  }[];
+  table: DataTable;
+}
+
+/** One trust's row of a league table, before it is laid out as a table. */
+interface LeagueRow {
+  rank: number | null;
+  code: string;
+  name: string;
+  segment: number | null;
+  average: number | null;
+  averageRange: string;
+  rankRange: string;
+  intervalSvg: string | null;
+}
+
+/** Sort value that puts unranked and unscored trusts after every ranked one, whichever way the column is read. */
+const unranked = 9999;
+
+/**
+ * A league table as a page table: rank, trust, segment, average score and the two likely ranges,
+ * sortable by each; the download is the API's CSV in the published league table's columns.
+ */
+export function leagueDataTable(
+  type: string,
+  slug: string,
+  quarter: string,
+  csvHref: string,
+  rows: readonly LeagueRow[],
+): DataTable {
+  return {
+    id: `league-${slug}`,
+    caption: `${type} league table, ${quarter}`,
+    rowHeaderColumn: 1,
+    fileName: `tend-league-table-${slug}-${quarter}`,
+    csvHref,
+    csvLinkText: `Download the ${type.toLowerCase()} league table as CSV`,
+    columns: [
+      { label: 'Rank', numeric: true, sort: 'ascending' },
+      { label: 'Trust', sort: true },
+      { label: 'ODS code', csvOnly: true },
+      { label: 'Segment', numeric: true, sort: true },
+      { label: 'Average score', numeric: true, sort: true },
+      { label: 'Likely range of average score' },
+      { label: 'Likely range of rank', sort: true },
+    ],
+    rows: rows.map((row) => ({
+      key: row.code,
+      cells: [
+        cell(row.rank ?? 'Not ranked', { sortValue: row.rank ?? unranked, csv: row.rank }),
+        cell(row.name, { href: `/organisations/${encodeURIComponent(row.code)}` }),
+        cell(row.code),
+        cell(row.segment ?? '–', { sortValue: row.segment ?? unranked, csv: row.segment }),
+        cell(row.average === null ? 'Not scored' : row.average.toFixed(2), {
+          sortValue: row.average ?? unranked,
+          csv: row.average,
+        }),
+        cell(row.averageRange),
+        cell(row.rankRange, {
+          svg: row.intervalSvg ?? undefined,
+          sortValue: Number.parseInt(row.rankRange, 10) || unranked,
+        }),
+      ],
+    })),
+  };
 }
 
 /**
@@ -89,30 +142,18 @@ async function buildLeagueTables(
   const framework = frameworkForQuarter(quarter);
   const assessment = await cachedAssessment(db, { framework, quarter });
   const details = new Map(assessment.details.map((trust) => [trust.code, trust]));
-  const byType = new Map<string, LeagueTableView>();
+  const byType = new Map<string, LeagueRow[]>();
   for (const row of assessment.trusts) {
-    let table = byType.get(row.Trust_type);
-    if (!table) {
-      const slug = slugify(row.Trust_type);
-      const quarterQuery = `quarter=${encodeURIComponent(quarter)}`;
-      table = {
-        type: row.Trust_type,
-        slug,
-        href: `/league-tables/${slug}?${quarterQuery}`,
-        csvHref: `/api/v1/assessments/${framework}/${encodeURIComponent(quarter)}?trustType=${encodeURIComponent(row.Trust_type)}&format=csv`,
-        rows: [],
-      };
-      byType.set(row.Trust_type, table);
-    }
+    const rows = byType.get(row.Trust_type) ?? [];
+    byType.set(row.Trust_type, rows);
     const detail = details.get(row.Trust_code);
     const likely = detail?.likelyRange ?? null;
-    table.rows.push({
+    rows.push({
       rank: row.Rank,
       code: row.Trust_code,
       name: row.Trust_name,
-      href: `/organisations/${encodeURIComponent(row.Trust_code)}`,
       segment: row.Segment,
-      average: row.Average_score === null ? 'Not scored' : row.Average_score.toFixed(2),
+      average: row.Average_score,
       averageRange: row.Likely_range_of_average_score ?? '',
       rankRange: row.Likely_range_of_rank ?? '',
       intervalSvg:
@@ -121,7 +162,17 @@ async function buildLeagueTables(
           : null,
     });
   }
-  const allTypes = [...byType.values()];
+  const quarterQuery = `quarter=${encodeURIComponent(quarter)}`;
+  const allTypes: LeagueTableView[] = [...byType].map(([type, rows]) => {
+    const slug = slugify(type);
+    const csvHref = `/api/v1/assessments/${framework}/${encodeURIComponent(quarter)}?trustType=${encodeURIComponent(type)}&format=csv`;
+    return {
+      type,
+      slug,
+      href: `/league-tables/${slug}?${quarterQuery}`,
+      table: leagueDataTable(type, slug, quarter, csvHref, rows),
+    };
+  });
   const tables = request.slug ? allTypes.filter((table) => table.slug === request.slug) : allTypes;
   if (tables.length === 0)
     return {

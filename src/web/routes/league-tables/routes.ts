@@ -1,11 +1,17 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendPage } from '../../render.ts';
 import { presentLeagueTables } from './present.ts';
 
 type LeagueRequest = { Params: { slug?: string }; Querystring: { quarter?: string } };
 
 /** League tables: every trust type for a quarter, or one type. */
 export async function registerLeagueTablePages(app: FastifyInstance): Promise<void> {
-  const show = async (slug: string | undefined, quarter: unknown, reply: FastifyReply) => {
+  const show = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    slug: string | undefined,
+    quarter: unknown,
+  ) => {
     const page = await presentLeagueTables(app.store.db, {
       slug,
       quarter: typeof quarter === 'string' ? quarter.slice(0, 40) : undefined,
@@ -16,16 +22,16 @@ export async function registerLeagueTablePages(app: FastifyInstance): Promise<vo
         ...page,
       });
     const single = slug ? page.tables[0].type : null;
-    return reply.view('pages/league-tables/index.njk', {
+    return sendPage(request, reply, 'pages/league-tables/index.njk', {
       pageName: single ? `${single} league table, ${page.quarter}` : `League tables, ${page.quarter}`,
       single,
       ...page,
     });
   };
   app.get<LeagueRequest>('/league-tables', async (request, reply) =>
-    show(undefined, request.query.quarter, reply),
+    show(request, reply, undefined, request.query.quarter),
   );
   app.get<LeagueRequest>('/league-tables/:slug', async (request, reply) =>
-    show(request.params.slug, request.query.quarter, reply),
+    show(request, reply, request.params.slug, request.query.quarter),
   );
 }

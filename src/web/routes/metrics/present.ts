@@ -1,12 +1,15 @@
-import { type Kysely, sql } from 'kysely';
-import { latestBatchId } from '../../../app/assessment-cache.ts';
+import type { Kysely } from 'kysely';
+import { rememberUntilNextImport } from '../../../app/assessment-cache.ts';
 import { metricCoverage } from '../../../app/catalogue.ts';
 import { type Distribution, distributionOf } from '../../../app/distribution.ts';
-import { loadSeriesForAll } from '../../../app/series.ts';
-import { formatMetricValue, periodLabel, spcOfPoints } from '../../../app/spc-view.ts';
-import { escapeMarkup } from '../../../charts/index.ts';
+import { metricAcrossOrganisations, valuesAt } from '../../../app/metric-across.ts';
+import { formatMetricValue, periodLabel } from '../../../app/spc-view.ts';
+import { escapeMarkup, renderIconSvg } from '../../../charts/index.ts';
+import { variationIconLabels } from '../../../engines/spc/labels.ts';
+import { competitionRanks } from '../../../engines/stats/competition-rank.ts';
 import { findMetric, listMetrics } from '../../../store/repos/metric-repo.ts';
 import type { Database, MetricRow } from '../../../store/tables.ts';
+import { cell, type DataTable } from '../../data-table.ts';
 import { metricIdPattern } from '../organisations/present.ts';
 
 const directionWords: Record<string, string> = {
@@ -37,96 +40,38 @@ export async function presentMetricList(db: Kysely<Database>) {
   );
   return {
     count: [...groups.values()].reduce((total, metrics) => total + metrics.length, 0),
-    domains: domains.map((domain) => ({
+    domains: domains.map((domain, index): { domain: string; headingId: string; table: DataTable } => ({
       domain,
-      metrics: (groups.get(domain) ?? [])
-        .sort((a, b) => a.id.localeCompare(b.id))
-        .map((metric) => ({
-          ...metric,
-          directionText: directionText(metric.direction),
-          href: metricHref(metric.id),
-        })),
+      headingId: `domain-${index + 1}`,
+      table: {
+        id: `metrics-${index + 1}`,
+        caption: `${domain} metrics`,
+        captionHidden: true,
+        fileName: `tend-metrics-${domain}`,
+        columns: [
+          { label: 'Metric', sort: true },
+          { label: 'Id', sort: true },
+          { label: 'Unit', sort: true },
+          { label: 'Direction', sort: true },
+          { label: 'Description', csvOnly: true },
+          { label: 'Source publication', csvOnly: true },
+        ],
+        rows: (groups.get(domain) ?? [])
+          .sort((a, b) => a.id.localeCompare(b.id))
+          .map((metric) => ({
+            key: metric.id,
+            cells: [
+              cell(metric.name, { href: metricHref(metric.id) }),
+              cell(metric.id),
+              cell(metric.unit),
+              cell(directionText(metric.direction)),
+              cell(metric.description ?? ''),
+              cell(metric.source_publication ?? ''),
+            ],
+          })),
+      },
     })),
   };
-}
-
-/** The latest period's spread and the organisations improving by special cause, for one metric. */
-interface MetricAcrossOrganisations {
-  granularity: string;
-  latestPeriod: string | null;
-  latestPeriodLabel: string | null;
-  values: { code: string; name: string; value: number }[];
-  distribution: Distribution | null;
-  improving: { code: string; name: string; latestValue: string; latestPeriod: string; href: string }[];
-  organisationsCharted: number;
-}
-
-/**
- * Every organisation's series of a metric charted: the distribution of the latest period's values,
- * and which organisations' latest point is special-cause improvement. Loading and charting about 200
- * organisations' series takes 150–300 ms on PGlite, so the result is kept per metric until the next import.
- */
-async function acrossOrganisations(
-  db: Kysely<Database>,
-  metricId: string,
-): Promise<MetricAcrossOrganisations> {
-  const { metric, series } = await loadSeriesForAll(db, metricId);
-  const granularity = (
-    await sql<{ granularity: string }>`
-      select granularity from observation where metric_id = ${metric.id}
-      group by granularity order by count(*) desc limit 1`.execute(db)
-  ).rows[0]?.granularity;
-  let latestPeriod: string | null = null;
-  for (const entry of series.values())
-    for (const point of entry.points)
-      if (point.value !== null && (latestPeriod === null || point.date > latestPeriod))
-        latestPeriod = point.date;
-  const values: MetricAcrossOrganisations['values'] = [];
-  const improving: MetricAcrossOrganisations['improving'] = [];
-  for (const [code, entry] of series) {
-    const atLatest = entry.points.find((point) => point.date === latestPeriod);
-    if (atLatest && atLatest.value !== null) values.push({ code, name: entry.name, value: atLatest.value });
-    const result = spcOfPoints(entry.points, metric, code);
-    if (result.summary.latestPointType === 'special_cause_improvement' && result.summary.latestDate) {
-      improving.push({
-        code,
-        name: entry.name,
-        latestValue: formatMetricValue(result.summary.latestValue, metric),
-        latestPeriod: periodLabel(result.summary.latestDate, granularity ?? ''),
-        href: `/organisations/${encodeURIComponent(code)}/metrics/${encodeURIComponent(metric.id)}`,
-      });
-    }
-  }
-  improving.sort((a, b) => a.name.localeCompare(b.name));
-  return {
-    granularity: granularity ?? '',
-    latestPeriod,
-    latestPeriodLabel: latestPeriod ? periodLabel(latestPeriod, granularity ?? '') : null,
-    values,
-    distribution: distributionOf(values.map((row) => row.value)),
-    improving,
-    organisationsCharted: series.size,
-  };
-}
-
-const maxEntries = 32;
-const caches = new WeakMap<object, Map<string, Promise<MetricAcrossOrganisations>>>();
-
-/** `acrossOrganisations`, remembered per metric until the next import. */
-async function cachedAcrossOrganisations(db: Kysely<Database>, metricId: string) {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new Map();
-    caches.set(db, cache);
-  }
-  const key = `${await latestBatchId(db)}|${metricId}`;
-  const held = cache.get(key);
-  if (held) return held;
-  const pending = acrossOrganisations(db, metricId);
-  cache.set(key, pending);
-  pending.catch(() => cache.delete(key));
-  while (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
-  return pending;
 }
 
 /**
@@ -178,8 +123,12 @@ export function renderDotStrip(
   );
 }
 
-/** Everything the metric page shows, or `null` when no metric has the id. */
-export async function presentMetric(db: Kysely<Database>, id: string) {
+/** Everything the metric page shows, or `null` when no metric has the id; remembered until the next import. */
+export function presentMetric(db: Kysely<Database>, id: string): ReturnType<typeof buildMetricPage> {
+  return rememberUntilNextImport(db, `metric-page|${id}`, () => buildMetricPage(db, id));
+}
+
+async function buildMetricPage(db: Kysely<Database>, id: string) {
   if (!metricIdPattern.test(id)) return null;
   const found = await findMetric(db, id);
   if (!found) return null;
@@ -196,31 +145,139 @@ export async function presentMetric(db: Kysely<Database>, id: string) {
     metricsWithData: coverage.metricsWithData.map((row) => ({ ...row, href: metricHref(row.id) })),
   };
   if (coverage.organisations.length === 0)
-    return { ...base, across: null, distribution: null, dotStripSvg: null };
-  const across = await cachedAcrossOrganisations(db, metric.id);
+    return {
+      ...base,
+      across: null,
+      distribution: null,
+      distributionTable: null,
+      valuesTable: null,
+      dotStripSvg: null,
+    };
+  const across = await metricAcrossOrganisations(db, metric.id);
   const label = (date: string | null) => (date ? periodLabel(date, across.granularity) : null);
-  const distribution = across.distribution && {
-    count: across.distribution.count,
-    min: format(across.distribution.min),
-    lowerQuartile: format(across.distribution.lowerQuartile),
-    median: format(across.distribution.median),
-    upperQuartile: format(across.distribution.upperQuartile),
-    max: format(across.distribution.max),
+  const latestPeriodLabel = label(across.latestPeriod);
+  const values = valuesAt(across, across.latestPeriod);
+  const spread = distributionOf(values.map((row) => row.value));
+  const distribution = spread && {
+    count: spread.count,
+    min: format(spread.min),
+    lowerQuartile: format(spread.lowerQuartile),
+    median: format(spread.median),
+    upperQuartile: format(spread.upperQuartile),
+    max: format(spread.max),
   };
   const dotStripSvg =
-    across.distribution &&
-    renderDotStrip(across.values, across.distribution, {
+    spread &&
+    renderDotStrip(values, spread, {
       id: 'distribution-strip',
-      title: `${metric.name}, ${across.latestPeriodLabel}: one dot per organisation`,
-      description: `${across.distribution.count} organisations, from ${distribution?.min} to ${distribution?.max}; lower quartile ${distribution?.lowerQuartile}, median ${distribution?.median}, upper quartile ${distribution?.upperQuartile}.`,
+      title: `${metric.name}, ${latestPeriodLabel}: one dot per organisation`,
+      description: `${spread.count} organisations, from ${distribution?.min} to ${distribution?.max}; lower quartile ${distribution?.lowerQuartile}, median ${distribution?.median}, upper quartile ${distribution?.upperQuartile}.`,
       format,
     });
+  const chartHref = (code: string) =>
+    `/organisations/${encodeURIComponent(code)}/metrics/${encodeURIComponent(metric.id)}`;
+  const improving = across.organisations
+    .filter((reading) => reading.settledLimits && reading.latestPointType === 'special_cause_improvement')
+    .map((reading) => ({
+      code: reading.code,
+      name: reading.name,
+      latestValue: format(reading.latest?.value ?? Number.NaN),
+      latestPeriod: label(reading.latest?.date ?? null) ?? '',
+      href: chartHref(reading.code),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const trialOnly = across.organisations.filter((reading) => !reading.settledLimits).length;
   return {
     ...base,
     firstPeriod: label(base.firstPeriod),
     lastPeriod: label(base.lastPeriod),
-    across,
+    across: {
+      latestPeriodLabel,
+      improving,
+      organisationsCharted: across.organisations.length,
+      trialOnly,
+    },
     distribution,
+    distributionTable: distribution && distributionTable(metric, latestPeriodLabel ?? '', spread),
+    valuesTable: valuesTable(metric, across, latestPeriodLabel ?? '', chartHref),
     dotStripSvg,
+  };
+}
+
+/** The quartiles of the latest period as a one-row table. */
+function distributionTable(metric: MetricRow, periodText: string, spread: Distribution | null): DataTable {
+  const numbers = spread
+    ? [spread.min, spread.lowerQuartile, spread.median, spread.upperQuartile, spread.max]
+    : [];
+  return {
+    id: 'distribution',
+    caption: `${metric.name}: distribution across organisations, ${periodText}`,
+    rowHeaderColumn: null,
+    fileName: `tend-distribution-${metric.id}`,
+    columns: [
+      ...['Lowest', 'Lower quartile', 'Median', 'Upper quartile', 'Highest'].map((label) => ({
+        label,
+        numeric: true,
+      })),
+      { label: 'Organisations', numeric: true },
+    ],
+    rows: spread
+      ? [
+          {
+            cells: [
+              ...numbers.map((value) => cell(formatMetricValue(value, metric), { csv: value })),
+              cell(spread.count),
+            ],
+          },
+        ]
+      : [],
+  };
+}
+
+/**
+ * Every organisation's value for the latest period, ranked (1 is best; ties share a rank), with the
+ * variation its chart shows: the distribution, organisation by organisation.
+ */
+function valuesTable(
+  metric: MetricRow,
+  across: Awaited<ReturnType<typeof metricAcrossOrganisations>>,
+  periodText: string,
+  chartHref: (code: string) => string,
+): DataTable {
+  const values = valuesAt(across, across.latestPeriod);
+  const lowerIsBetter = metric.direction === 'lower_is_better';
+  const ranks = competitionRanks(values, (a, b) => (lowerIsBetter ? a.value - b.value : b.value - a.value));
+  const readings = new Map(across.organisations.map((reading) => [reading.code, reading]));
+  const rows = values
+    .map((row, index) => ({ ...row, rank: ranks[index], reading: readings.get(row.code) }))
+    .sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
+  const rankLabel = metric.direction === 'neutral' ? 'Rank (1 is highest)' : 'Rank (1 is best)';
+  return {
+    id: 'latest-values',
+    caption: `${metric.name}: each organisation's value, ${periodText}`,
+    fileName: `tend-latest-values-${metric.id}`,
+    rowHeaderColumn: 1,
+    columns: [
+      { label: rankLabel, numeric: true, sort: 'ascending' },
+      { label: 'Organisation', sort: true },
+      { label: 'ODS code', csvOnly: true },
+      { label: 'Value', numeric: true, sort: true },
+      { label: 'Variation', sort: true },
+    ],
+    rows: rows.map((row) => {
+      const icon = row.reading?.variationIcon ?? null;
+      return {
+        key: row.code,
+        cells: [
+          cell(row.rank, { sortValue: row.rank }),
+          cell(row.name, { href: chartHref(row.code) }),
+          cell(row.code),
+          cell(formatMetricValue(row.value, metric), { sortValue: row.value, csv: row.value }),
+          icon
+            ? cell(variationIconLabels[icon], { svg: renderIconSvg({ type: 'variation', icon }, 24) })
+            : cell('Too few points to read'),
+        ],
+      };
+    }),
   };
 }

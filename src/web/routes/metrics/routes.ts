@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { sendPage } from '../../render.ts';
 import { presentMetric, presentMetricList } from './present.ts';
 
 /** Metric pages: the catalogue by domain, and one metric across organisations. */
 export async function registerMetricPages(app: FastifyInstance): Promise<void> {
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
     const page = await presentMetricList(app.store.db);
-    return reply.view('pages/metrics/index.njk', { pageName: 'Metrics', ...page });
+    return sendPage(request, reply, 'pages/metrics/index.njk', { pageName: 'Metrics', ...page });
   });
 
   app.get<{ Params: { id: string } }>('/metrics/:id', async (request, reply) => {
@@ -15,6 +16,6 @@ export async function registerMetricPages(app: FastifyInstance): Promise<void> {
         pageName: 'Page not found',
         id: request.params.id.slice(0, 64),
       });
-    return reply.view('pages/metrics/show.njk', { pageName: page.metric.name, ...page });
+    return sendPage(request, reply, 'pages/metrics/show.njk', { pageName: page.metric.name, ...page });
   });
 }

@@ -1,11 +1,18 @@
 import type { Kysely } from 'kysely';
 import { cachedExplanation, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
 import { organisationDetail } from '../../../app/catalogue.ts';
-import { organisationScorecard, storedSpc } from '../../../app/spc-view.ts';
+import {
+  metricAcrossOrganisations,
+  type PeerGroup,
+  type PeerRank,
+  peerRank,
+} from '../../../app/metric-across.ts';
+import { formatMetricValue, organisationScorecard, periodLabel, storedSpc } from '../../../app/spc-view.ts';
 import { renderIconSvg, renderSpcChart, renderSpcTable } from '../../../charts/index.ts';
 import { isAppError } from '../../../errors.ts';
 import { findOrganisation, listOrganisations } from '../../../store/repos/organisation-repo.ts';
 import type { Database, OrganisationRow } from '../../../store/tables.ts';
+import { cell, type DataTable } from '../../data-table.ts';
 
 /** ODS codes are letters and digits; anything else cannot name an organisation. */
 export const odsCodePattern = /^[A-Za-z0-9]{2,10}$/;
@@ -99,16 +106,44 @@ async function buildOrganisationView(db: Kysely<Database>, code: string) {
       nofMessage = error.message;
     }
   }
-  const scorecard = (await organisationScorecard(db, organisation.code)).map((row) => ({
-    ...row,
-    href: `/organisations/${encodeURIComponent(organisation.code)}/metrics/${encodeURIComponent(row.metric.id)}`,
-    variationSvg: row.variationIcon
-      ? renderIconSvg({ type: 'variation', icon: row.variationIcon }, 32)
-      : null,
-    assuranceSvg: row.assuranceIcon
-      ? renderIconSvg({ type: 'assurance', icon: row.assuranceIcon }, 32)
-      : null,
-  }));
+  const scorecardRows = await organisationScorecard(db, organisation.code);
+  const scorecard: DataTable = {
+    id: 'scorecard',
+    caption: `Metrics held for ${organisation.name}`,
+    fileName: `tend-scorecard-${organisation.code}`,
+    columns: [
+      { label: 'Metric', sort: true },
+      { label: 'Metric id', csvOnly: true },
+      { label: 'Latest value', numeric: true, sort: true },
+      { label: 'Period', sort: true },
+      { label: 'Points', numeric: true, sort: true },
+      { label: 'Variation', sort: true },
+      { label: 'Assurance', sort: true },
+    ],
+    rows: scorecardRows.map((row) => ({
+      key: row.metric.id,
+      cells: [
+        cell(row.metric.name, {
+          href: `/organisations/${encodeURIComponent(organisation.code)}/metrics/${encodeURIComponent(row.metric.id)}`,
+          note: `(${row.metric.id})`,
+        }),
+        cell(row.metric.id),
+        cell(row.latestValue, { sortValue: row.latestNumber ?? undefined, csv: row.latestNumber }),
+        cell(row.latestPeriod ?? '', { sortValue: row.latestDate ?? '' }),
+        cell(row.points),
+        row.variationIcon
+          ? cell(row.variationLabel ?? '', {
+              svg: renderIconSvg({ type: 'variation', icon: row.variationIcon }, 32),
+            })
+          : cell('Too few points to read'),
+        row.assuranceIcon
+          ? cell(row.assuranceLabel ?? '', {
+              svg: renderIconSvg({ type: 'assurance', icon: row.assuranceIcon }, 32),
+            })
+          : cell('No target'),
+      ],
+    })),
+  };
   return {
     organisation,
     kind: kindLabel(organisation.kind),
@@ -119,6 +154,7 @@ async function buildOrganisationView(db: Kysely<Database>, code: string) {
     nof,
     nofMessage,
     scorecard,
+    hasScorecard: scorecardRows.length > 0,
   };
 }
 
@@ -145,6 +181,8 @@ async function buildPresentMetricChart(db: Kysely<Database>, code: string, metri
   }
   if (spc.points.length === 0) return null;
   const options = { metricName: spc.metric.name, unit: spc.unit };
+  const across = await metricAcrossOrganisations(db, spc.metric.id);
+  const peers = peerRank(across, spc.organisation.code);
   return {
     organisation: spc.organisation,
     metric: spc.metric,
@@ -164,9 +202,74 @@ async function buildPresentMetricChart(db: Kysely<Database>, code: string, metri
     }),
     tableHtml: renderSpcTable(spc.series, options),
     pointCount: spc.points.length,
+    peerRankText: peers
+      ? peerRankSentence(peers, {
+          format: (value) => formatMetricValue(value, spc.metric),
+          period: periodLabel(peers.period, across.granularity),
+        })
+      : `${spc.organisation.name} has no value of this metric to rank.`,
+    metricHref: `/metrics/${encodeURIComponent(spc.metric.id)}`,
     csvHref: `/api/v1/observations?org=${encodeURIComponent(spc.organisation.code)}&metric=${encodeURIComponent(spc.metric.id)}&format=csv`,
     organisationHref: `/organisations/${encodeURIComponent(spc.organisation.code)}`,
   };
+}
+
+/** A list of organisations as a table: code, name (linked), type. */
+export function organisationsTable(rows: readonly OrganisationRow[], caption: string): DataTable {
+  return {
+    id: 'organisations',
+    caption,
+    captionHidden: true,
+    fileName: 'tend-organisations',
+    rowHeaderColumn: 1,
+    columns: [
+      { label: 'Code', sort: true },
+      { label: 'Name', sort: true },
+      { label: 'Type', sort: true },
+    ],
+    rows: rows.map((row) => ({
+      key: row.code,
+      cells: [
+        cell(row.code),
+        cell(row.name, { href: `/organisations/${encodeURIComponent(row.code)}` }),
+        cell(row.nof_trust_type ? `${kindLabel(row.kind)} (${row.nof_trust_type})` : kindLabel(row.kind)),
+      ],
+    })),
+  };
+}
+
+const kindPlurals: Record<string, string> = {
+  trust: 'NHS trusts',
+  icb: 'integrated care boards',
+  region: 'NHS England regions',
+  country: 'countries',
+  independent_provider: 'independent sector providers',
+  other_provider: 'other providers',
+};
+
+/** Who an organisation's peers are, in words: "mental health and community trusts", "NHS trusts". */
+export function peerGroupText(group: PeerGroup): string {
+  if (group.trustType) return `${group.trustType.toLowerCase()}s`;
+  return (group.kind && kindPlurals[group.kind]) || 'organisations of the same kind';
+}
+
+/** 1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd". */
+export function ordinal(value: number): string {
+  const lastTwo = value % 100;
+  const suffix = lastTwo >= 11 && lastTwo <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' }[value % 10] ?? 'th');
+  return `${value}${suffix}`;
+}
+
+/** An organisation's rank among its peers in a sentence, with their median for scale. */
+export function peerRankSentence(
+  peers: PeerRank,
+  options: { format: (value: number) => string; period: string },
+): string {
+  const group = peerGroupText(peers.peerGroup);
+  if (peers.peerCount === 1)
+    return `Its value for ${options.period}, ${options.format(peers.value)}, is the only one among ${group} that Tend holds, so there is no one to rank it against.`;
+  const order = peers.orderedBy === 'best' ? '1 is the best' : '1 is the highest';
+  return `Its value for ${options.period}, ${options.format(peers.value)}, ranks ${ordinal(peers.rank)} of the ${peers.peerCount} ${group} with a value for that period (${order}; equal values share a rank). Their median is ${options.format(peers.peerMedian)}.`;
 }
 
 /** Organisations whose code or name contains the search text (at most 200), or none without a search. */

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { findOrganisation, listOrganisations } from '../../../store/repos/organisation-repo.ts';
+import { sendPage } from '../../render.ts';
 import {
-  kindLabel,
   odsCodePattern,
+  organisationsTable,
   presentMetricChart,
   presentOrganisation,
   searchOrganisations,
@@ -29,17 +30,21 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
     const results = search
       ? await searchOrganisations(app.store.db, search)
       : await listOrganisations(app.store.db, { kind: 'trust' });
-    return reply.view('pages/organisations/index.njk', {
+    return sendPage(request, reply, 'pages/organisations/index.njk', {
       pageName: search ? `Organisations matching “${search}”` : 'Organisations',
       search,
-      results: results.map((row) => ({ ...row, kindLabel: kindLabel(row.kind) })),
+      resultCount: results.length,
+      results: organisationsTable(results, search ? `Organisations matching “${search}”` : 'NHS trusts'),
     });
   });
 
   app.get<{ Params: { code: string } }>('/organisations/:code', async (request, reply) => {
     const page = await presentOrganisation(app.store.db, request.params.code);
     if (!page) return organisationNotFound(reply, request.params.code);
-    return reply.view('pages/organisations/show.njk', { pageName: page.organisation.name, ...page });
+    return sendPage(request, reply, 'pages/organisations/show.njk', {
+      pageName: page.organisation.name,
+      ...page,
+    });
   });
 
   app.get<{ Params: { code: string; id: string } }>(
@@ -55,7 +60,7 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
           organisation ? 'data for this metric' : 'organisation',
         );
       }
-      return reply.view('pages/organisations/metric.njk', {
+      return sendPage(request, reply, 'pages/organisations/metric.njk', {
         pageName: `${page.metric.name} – ${page.organisation.name}`,
         ...page,
       });

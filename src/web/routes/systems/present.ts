@@ -4,6 +4,8 @@ import { organisationScorecard } from '../../../app/spc-view.ts';
 import { listSystems, type SystemMember, systemMembers } from '../../../app/systems.ts';
 import { renderIconSvg } from '../../../charts/index.ts';
 import type { Database } from '../../../store/tables.ts';
+import { cell, type DataTable } from '../../data-table.ts';
+import { frameworkForQuarter } from '../league-tables/present.ts';
 import { kindLabel, odsCodePattern } from '../organisations/present.ts';
 
 /** The metrics a system page shows for each member, where the member holds them. */
@@ -17,7 +19,28 @@ export function systemHref(code: string): string {
 /** Every ICB with its member counts. */
 export async function presentSystemList(db: Kysely<Database>) {
   const systems = await listSystems(db);
-  return { systems: systems.map((row) => ({ ...row, href: systemHref(row.code) })) };
+  const table: DataTable = {
+    id: 'systems',
+    caption: 'Integrated care boards and their member counts',
+    captionHidden: true,
+    fileName: 'tend-systems',
+    columns: [
+      { label: 'Integrated care board', sort: true },
+      { label: 'Code', sort: true },
+      { label: 'Members (NHS England)', numeric: true, sort: true },
+      { label: 'Members (ODS geography)', numeric: true, sort: true },
+    ],
+    rows: systems.map((row) => ({
+      key: row.code,
+      cells: [
+        cell(row.name, { href: systemHref(row.code) }),
+        cell(row.code),
+        cell(row.nhseMembers),
+        cell(row.odsMembers),
+      ],
+    })),
+  };
+  return { systemCount: systems.length, systems: table };
 }
 
 function mappingText(member: SystemMember): string {
@@ -36,7 +59,9 @@ async function buildPresentSystem(db: Kysely<Database>, code: string) {
   const system = await systemMembers(db, code);
   if (!system) return null;
   const quarter = (await nofQuarters(db))[0] ?? null;
-  const assessment = quarter ? await cachedAssessment(db, { framework: 'nof-2025-26', quarter }) : null;
+  const assessment = quarter
+    ? await cachedAssessment(db, { framework: frameworkForQuarter(quarter), quarter })
+    : null;
   const members = [];
   for (const member of system.members) {
     const nof = assessment?.details.find((row) => row.code === member.code) ?? null;
@@ -59,6 +84,7 @@ async function buildPresentSystem(db: Kysely<Database>, code: string) {
           ? {
               held: true,
               value: row.latestValue,
+              number: row.latestNumber,
               period: row.latestPeriod,
               href: `${href}/metrics/${encodeURIComponent(id)}`,
               variationLabel: row.variationLabel,
@@ -75,6 +101,56 @@ async function buildPresentSystem(db: Kysely<Database>, code: string) {
     const name = (await db.selectFrom('metric').select('name').where('id', '=', id).executeTakeFirst())?.name;
     metricNames.set(id, name ?? id);
   }
+  const keyMetrics = systemKeyMetrics.map((id) => ({ id, name: metricNames.get(id) ?? id }));
+  const membersTable: DataTable = {
+    id: 'members',
+    caption: `Members of ${system.icb.name}: NHS Oversight Framework${quarter ? ` (${quarter})` : ''} and key metrics`,
+    fileName: `tend-system-${system.icb.code}`,
+    columns: [
+      { label: 'Organisation', sort: true },
+      { label: 'ODS code', csvOnly: true },
+      { label: 'Mapping', sort: true },
+      { label: 'Segment', numeric: true, sort: true },
+      { label: 'Rank', sort: true },
+      ...keyMetrics.flatMap((metric) => [
+        { label: metric.name, hint: metric.id, sort: true },
+        { label: `${metric.name} period`, hint: metric.id, csvOnly: true },
+        { label: `${metric.name} variation`, hint: metric.id, csvOnly: true },
+      ]),
+    ],
+    rows: members.map((member) => ({
+      key: member.code,
+      cells: [
+        cell(member.name, { href: member.href, note: `(${member.code})` }),
+        cell(member.code),
+        cell(member.mapping),
+        member.nof?.segment
+          ? cell(`Segment ${member.nof.segment}`, { sortValue: member.nof.segment, csv: member.nof.segment })
+          : cell('Not held', { sortValue: 99, csv: null }),
+        member.nof?.rank
+          ? cell(`${member.nof.rank} of ${member.nof.peerGroupSize}`, {
+              sortValue: member.nof.rank,
+              csv: member.nof.rank,
+            })
+          : cell('Not held', { sortValue: 9999, csv: null }),
+        ...member.metrics.flatMap((metric) =>
+          metric.held
+            ? [
+                cell(metric.value ?? '', {
+                  href: metric.href,
+                  note: metric.period ?? undefined,
+                  svg: metric.variationSvg ?? undefined,
+                  sortValue: metric.number ?? undefined,
+                  csv: metric.number,
+                }),
+                cell(metric.period ?? ''),
+                cell(metric.variationLabel ?? ''),
+              ]
+            : [cell('Not held', { csv: null }), cell(''), cell('')],
+        ),
+      ],
+    })),
+  };
   const nhse = members.filter((member) => member.inNhse);
   const ods = members.filter((member) => member.inOds);
   return {
@@ -85,6 +161,6 @@ async function buildPresentSystem(db: Kysely<Database>, code: string) {
     odsCount: ods.length,
     odsOnly: members.filter((member) => member.inOds && !member.inNhse),
     nhseOnly: members.filter((member) => member.inNhse && !member.inOds),
-    keyMetrics: systemKeyMetrics.map((id) => ({ id, name: metricNames.get(id) ?? id })),
+    membersTable,
   };
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { sendPage } from '../../render.ts';
 import { presentSystem, presentSystemList } from './present.ts';
 
 /** System pages: the list of integrated care boards, and one ICB with its member trusts. */
 export async function registerSystemPages(app: FastifyInstance): Promise<void> {
-  app.get('/systems', async (_request, reply) => {
+  app.get('/systems', async (request, reply) => {
     const page = await presentSystemList(app.store.db);
-    return reply.view('pages/systems/index.njk', { pageName: 'Systems', ...page });
+    return sendPage(request, reply, 'pages/systems/index.njk', { pageName: 'Systems', ...page });
   });
 
   app.get<{ Params: { code: string } }>('/systems/:code', async (request, reply) => {
@@ -15,6 +16,6 @@ export async function registerSystemPages(app: FastifyInstance): Promise<void> {
         pageName: 'Page not found',
         code: request.params.code.slice(0, 40),
       });
-    return reply.view('pages/systems/show.njk', { pageName: page.icb.name, ...page });
+    return sendPage(request, reply, 'pages/systems/show.njk', { pageName: page.icb.name, ...page });
   });
 }

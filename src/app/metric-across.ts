@@ -1,0 +1,162 @@
+import type { Kysely } from 'kysely';
+import type { PointType, VariationIcon } from '../engines/spc/codes.ts';
+import { competitionRanks } from '../engines/stats/competition-rank.ts';
+import { median } from '../engines/stats/median.ts';
+import type { Database, MetricRow } from '../store/tables.ts';
+import { rememberUntilNextImport } from './assessment-cache.ts';
+import { loadSeriesForAll, type SeriesPoint } from './series.ts';
+import { spcOfPoints } from './spc-view.ts';
+
+/** One organisation's series of a metric, charted, as the across-organisation views need it. */
+export interface OrganisationReading {
+  code: string;
+  name: string;
+  kind: string | null;
+  trustType: string | null;
+  points: readonly SeriesPoint[];
+  /** The latest point with a value, if any. */
+  latest: { date: string; value: number } | null;
+  /** The SPC point type of the latest point (with or without a value). */
+  latestPointType: PointType | null;
+  /** The point type of the point before the latest. */
+  previousPointType: PointType | null;
+  variationIcon: VariationIcon | null;
+  /**
+   * Whether the chart's latest limits rest on enough points to act on: an XmR chart whose latest
+   * rebase group has at least the engine's `minimumPointsWarning` (13) rows. Shorter series have
+   * trial limits; their signals are shown on their charts but not listed across organisations.
+   */
+  settledLimits: boolean;
+}
+
+/** A metric charted for every organisation that reports it. */
+export interface MetricAcrossOrganisations {
+  metric: MetricRow;
+  /** The granularity the series are at (the metric's most common): "month", "quarter"… */
+  granularity: string;
+  /** The latest period any organisation has a value for. */
+  latestPeriod: string | null;
+  /** Every organisation's reading, in code order. */
+  organisations: OrganisationReading[];
+}
+
+/**
+ * A concern is new when the latest point is special-cause concern and the point before it was not:
+ * the moment a conversation should start, not a verdict.
+ */
+export function isNewConcern(latest: PointType | null, previous: PointType | null): boolean {
+  return latest === 'special_cause_concern' && previous !== 'special_cause_concern';
+}
+
+/** Every organisation's series of a metric, charted with the metric's improvement direction. */
+async function chartAcrossOrganisations(
+  db: Kysely<Database>,
+  metricId: string,
+): Promise<MetricAcrossOrganisations> {
+  const { metric, granularity, series } = await loadSeriesForAll(db, metricId);
+  let latestPeriod: string | null = null;
+  const organisations: OrganisationReading[] = [];
+  for (const [code, entry] of series) {
+    const result = spcOfPoints(entry.points, metric, code);
+    let latest: OrganisationReading['latest'] = null;
+    for (let index = entry.points.length - 1; index >= 0 && latest === null; index--) {
+      const point = entry.points[index];
+      if (point.value !== null) latest = { date: point.date, value: point.value };
+    }
+    if (latest && (latestPeriod === null || latest.date > latestPeriod)) latestPeriod = latest.date;
+    const lastGroup = result.groups.at(-1);
+    organisations.push({
+      code,
+      name: entry.name,
+      kind: entry.kind,
+      trustType: entry.trustType,
+      points: entry.points,
+      latest,
+      latestPointType: result.pointType.at(-1) ?? null,
+      previousPointType: result.pointType.at(-2) ?? null,
+      variationIcon: result.variationIcon,
+      settledLimits: lastGroup !== undefined && lastGroup.chart === 'xmr' && !lastGroup.shortGroupWarning,
+    });
+  }
+  return { metric, granularity: granularity ?? '', latestPeriod, organisations };
+}
+
+/**
+ * A metric charted for every organisation that reports it, remembered per metric until the next
+ * import. Loading and charting about 200 organisations' series takes 100–300 ms on PGlite.
+ */
+export function metricAcrossOrganisations(
+  db: Kysely<Database>,
+  metricId: string,
+): Promise<MetricAcrossOrganisations> {
+  return rememberUntilNextImport(db, `metric-across|${metricId}`, () =>
+    chartAcrossOrganisations(db, metricId),
+  );
+}
+
+/** Each organisation's value for one period, for those that have one. */
+export function valuesAt(
+  across: MetricAcrossOrganisations,
+  period: string | null,
+): { code: string; name: string; value: number }[] {
+  if (period === null) return [];
+  const values = [];
+  for (const reading of across.organisations) {
+    const point = reading.points.find((candidate) => candidate.date === period);
+    if (point && point.value !== null)
+      values.push({ code: reading.code, name: reading.name, value: point.value });
+  }
+  return values;
+}
+
+/** Who an organisation is compared with: trusts of its NHS Oversight Framework type, else its kind. */
+export interface PeerGroup {
+  kind: string | null;
+  trustType: string | null;
+}
+
+/** An organisation's place among its peers on one metric, in its latest reported period. */
+export interface PeerRank {
+  /** 1 is the best value (the highest where neither direction is better); ties share a rank. */
+  rank: number;
+  /** How many peers, itself included, have a value for that period. */
+  peerCount: number;
+  value: number;
+  /** The median of the peers' values for that period. */
+  peerMedian: number;
+  period: string;
+  peerGroup: PeerGroup;
+  /** `'best'` when the metric has a better direction, `'highest'` when it is neutral. */
+  orderedBy: 'best' | 'highest';
+}
+
+/** Whether `other` is among `self`'s peers: the same trust type where `self` has one, else the same kind. */
+function isPeer(self: PeerGroup, other: PeerGroup): boolean {
+  return self.trustType ? other.trustType === self.trustType : other.kind === self.kind;
+}
+
+/**
+ * Where an organisation's latest value of a metric ranks among its peers' values for the same
+ * period (standard competition ranking: ties share the better rank). `null` when it has no value.
+ */
+export function peerRank(across: MetricAcrossOrganisations, code: string): PeerRank | null {
+  const self = across.organisations.find((reading) => reading.code === code);
+  if (!self?.latest) return null;
+  const period = self.latest.date;
+  const peers = valuesAt(across, period).filter((row) => {
+    const reading = across.organisations.find((candidate) => candidate.code === row.code);
+    return reading !== undefined && isPeer(self, reading);
+  });
+  const lowerIsBetter = across.metric.direction === 'lower_is_better';
+  const ranks = competitionRanks(peers, (a, b) => (lowerIsBetter ? a.value - b.value : b.value - a.value));
+  const index = peers.findIndex((row) => row.code === code);
+  return {
+    rank: ranks[index],
+    peerCount: peers.length,
+    value: self.latest.value,
+    peerMedian: median(peers.map((row) => row.value)),
+    period,
+    peerGroup: { kind: self.kind, trustType: self.trustType },
+    orderedBy: across.metric.direction === 'neutral' ? 'highest' : 'best',
+  };
+}

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { parse } from 'csv-parse/sync';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Downloads one table of a page as CSV (`?download=<id>`), checks it is served as a CSV attachment,
+ * and returns its rows as objects keyed by the header.
+ */
+export async function downloadTable(
+  app: FastifyInstance,
+  pageUrl: string,
+  tableId: string,
+): Promise<Record<string, string>[]> {
+  const separator = pageUrl.includes('?') ? '&' : '?';
+  const response = await app.inject(`${pageUrl}${separator}download=${encodeURIComponent(tableId)}`);
+  assert.equal(response.statusCode, 200, `${pageUrl} ${tableId}: ${response.body.slice(0, 200)}`);
+  assert.equal(response.headers['content-type'], 'text/csv; charset=utf-8');
+  assert.match(
+    String(response.headers['content-disposition']),
+    /^attachment; filename="[A-Za-z0-9._-]+\.csv"$/,
+  );
+  return parse(response.body, { columns: true }) as Record<string, string>[];
+}
+
+/** The body rows of the table with `id` in a page, each as its cells' text with tags removed. */
+export function tableRows(body: string, id: string): string[][] {
+  const start = body.search(new RegExp(`<table[^>]*\\sid="${id}"`));
+  assert.ok(start >= 0, `the page has a table with id "${id}"`);
+  const table = body.slice(start, body.indexOf('</table>', start));
+  const tbody = table.slice(table.indexOf('<tbody'));
+  return [...tbody.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) =>
+      cell[1]
+        .replace(/<svg[\s\S]*?<\/svg>/g, '')
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ),
+  );
+}
