@@ -106,7 +106,11 @@ describe('API documentation', () => {
     assert.match(html, /<h1>API documentation<\/h1>/);
     assert.match(html, /GET \/api\/v1\/organisations\/\{code\}/);
     assert.match(html, /GET \/api\/v1\/assessments\/\{framework\}\/\{quarter\}/);
-    assert.match(html, /<table class="nhsuk-table">/);
+    assert.match(html, /<table class="nhsuk-table" id="parameters-get-api-v1-organisations-code">/);
+    assert.match(
+      html,
+      /<td class="nhsuk-table__cell"><code>code<\/code><\/td>|<th scope="row" class="nhsuk-table__header"><code>code<\/code><\/th>/,
+    );
     assert.match(html, /href="\/api\/docs\/openapi\.json"/);
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.ok(scripts.length > 0);

@@ -12,6 +12,7 @@ import nunjucks from 'nunjucks';
 import type { Config } from '../config/config.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Store } from '../store/db.ts';
+import { sortKeys } from './data-table.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerApiDocsRoutes } from './routes/api-docs.ts';
 import { registerPageRoutes } from './routes/pages.ts';
@@ -91,7 +92,12 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await app.register(view, {
     engine: { nunjucks },
     templates: [path.join(here, 'views'), path.join(nhsukFrontendRoot, 'dist')],
-    options: { autoescape: true, trimBlocks: true, lstripBlocks: true },
+    options: {
+      autoescape: true,
+      trimBlocks: true,
+      lstripBlocks: true,
+      onConfigure: (environment: nunjucks.Environment) => environment.addGlobal('sortKeys', sortKeys),
+    },
   });
 
   app.setErrorHandler(async (error, request, reply) => {

@@ -36,6 +36,8 @@ export interface DataTableColumn {
    * already in. A table is sortable when any column is.
    */
   sort?: boolean | 'ascending' | 'descending';
+  /** Show the values as code (`<code>`), such as parameter names. */
+  code?: boolean;
   /** Written to the CSV but not shown (a code the page carries in a link, a period in a note). */
   csvOnly?: boolean;
 }
@@ -81,6 +83,37 @@ export function dataTableCsv(table: DataTable): string {
       }),
     ),
   );
+}
+
+const sortKeyCache = new WeakMap<DataTable, (string | undefined)[][]>();
+
+/**
+ * The `data-sort-value` of every cell, by row then column. The design system's table script
+ * compares with an `Intl.Collator` that ignores punctuation, so "1.9" would sort after "1.53" and
+ * "-5" beside "5": each numeric sort value is replaced by its place among the column's distinct
+ * numbers (1 for the smallest), which the script orders correctly. Text sort values pass through.
+ * Remembered per table, so a cached page model computes them once.
+ */
+export function sortKeys(table: DataTable): (string | undefined)[][] {
+  const held = sortKeyCache.get(table);
+  if (held) return held;
+  const places = table.columns.map((_column, index) => {
+    const numbers = new Set<number>();
+    for (const row of table.rows) {
+      const value = row.cells[index]?.sortValue;
+      if (typeof value === 'number' && Number.isFinite(value)) numbers.add(value);
+    }
+    return new Map([...numbers].sort((a, b) => a - b).map((value, place) => [value, place + 1]));
+  });
+  const keys = table.rows.map((row) =>
+    table.columns.map((_column, index) => {
+      const value = row.cells[index]?.sortValue;
+      if (value === undefined) return undefined;
+      return typeof value === 'number' ? String(places[index].get(value) ?? '') : value;
+    }),
+  );
+  sortKeyCache.set(table, keys);
+  return keys;
 }
 
 /** Whether a value is a `DataTable` (it has an id, columns and rows). */

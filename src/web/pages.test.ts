@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
-import { openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
+import { bundled, openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
 import { assessFromStore } from '../app/assessment.ts';
 import { cachedAssessment } from '../app/assessment-cache.ts';
 import { importFile } from '../app/import-file.ts';
@@ -163,6 +164,40 @@ describe('web pages', () => {
     assert.equal(unknown.statusCode, 404);
     assertSafePage(unknown.body);
     assert.match(unknown.body, /Page not found/);
+  });
+
+  it('metric page ranks the organisation among its peers as the published data file does', async () => {
+    const published = (
+      parse(fs.readFileSync(bundled.nofData), { bom: true, columns: true }) as Record<string, string>[]
+    ).filter((row) => row.Quarter === quarter && row.Metric_ID === 'OF5002');
+    assert.equal(published.length, 61);
+    for (const code of ['RYY', 'RNK', 'RX4']) {
+      const row = published.find((candidate) => candidate.Trust_code === code);
+      assert.ok(row, code);
+      const page = await app.inject(`/organisations/${code}/metrics/OF5002`);
+      const sentence = /<p id="peer-rank">([^<]*)<\/p>/.exec(page.body)?.[1] ?? '';
+      const rank = Number(row.Rank);
+      const suffix =
+        rank % 10 === 1 && rank !== 11
+          ? 'st'
+          : rank % 10 === 2 && rank !== 12
+            ? 'nd'
+            : rank % 10 === 3 && rank !== 13
+              ? 'rd'
+              : 'th';
+      assert.match(
+        sentence,
+        new RegExp(
+          `^Its value for Q4 2025/26, ${row.Value}, ranks ${rank}${suffix} of the 61 mental health and community trusts`,
+        ),
+        code,
+      );
+    }
+    const monthly = await app.inject('/organisations/RJ1/metrics/ae-4hr-type1');
+    assert.match(
+      monthly.body,
+      /<p id="peer-rank">Its value for June 2025, [\d.]+%, ranks \d+(st|nd|rd|th) of the \d+ NHS trusts with a value for that period \(1 is the best/,
+    );
   });
 
   it('league tables show every trust type for a quarter, ranked as the assessment ranks them', async () => {

@@ -102,6 +102,59 @@ describe('keyboard-only use and pages without JavaScript', { skip, timeout: 60_0
     }
   });
 
+  it('a keyboard sorts a league table by any column, and hears the new order', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${address}/league-tables/mental-health-and-community-trust`);
+      const table = page.locator('#league-mental-health-and-community-trust');
+      // The design system's script turns each sortable heading into a button.
+      await table.locator('thead th button').first().waitFor();
+      const averages = async () =>
+        (await table.locator('tbody tr td:nth-child(4)').allTextContents()).map((text) => text.trim());
+      const ranks = async () =>
+        (await table.locator('tbody tr td:nth-child(1)').allTextContents()).map((text) => text.trim());
+      const rankedFirst = await ranks();
+      assert.deepEqual(
+        rankedFirst.filter((rank) => rank !== 'Not ranked').map(Number),
+        rankedFirst
+          .filter((rank) => rank !== 'Not ranked')
+          .map(Number)
+          .sort((a, b) => a - b),
+        'rows start in rank order',
+      );
+
+      await tabUntil(
+        page,
+        (element) => element.tag === 'button' && element.text === 'Average score',
+        'the Average score heading',
+        120,
+      );
+      await page.keyboard.press('Enter');
+      const header = table.locator('thead th', { hasText: /^Average score$/ });
+      assert.equal(await header.getAttribute('aria-sort'), 'ascending');
+      const ascending = (await averages()).filter((text) => text !== 'Not scored').map(Number);
+      assert.ok(ascending.length > 50, `${ascending.length} scored trusts`);
+      assert.deepEqual(
+        ascending,
+        [...ascending].sort((a, b) => a - b),
+        'sorted lowest score first',
+      );
+      assert.match(
+        (await page.locator('[role="status"]').first().textContent()) ?? '',
+        /Sorted by Average score \(ascending\)/,
+      );
+
+      await page.keyboard.press('Enter');
+      assert.equal(await header.getAttribute('aria-sort'), 'descending');
+      const descending = (await averages()).filter((text) => text !== 'Not scored').map(Number);
+      assert.deepEqual(descending, [...ascending].reverse(), 'and highest first when pressed again');
+      assert.equal(await table.locator('thead th[aria-sort]').count(), 1, 'one column is sorted at a time');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('pages show their headings and tables with JavaScript disabled', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     try {
@@ -116,7 +169,7 @@ describe('keyboard-only use and pages without JavaScript', { skip, timeout: 60_0
         {
           route: '/league-tables/mental-health-and-community-trust',
           heading: /league table, Q4 2025\/26$/i,
-          table: 'table.league-table',
+          table: '#league-mental-health-and-community-trust',
         },
       ];
       for (const { route, heading, table } of cases) {

@@ -90,7 +90,7 @@ test('a visitor searches, opens a trust, a chart and the league table', {
     await page.waitForURL(/\/league-tables\/mental-health-and-community-trust/);
     const expected = await assessFromStore(store.db, { framework: 'nof-2025-26', quarter: 'Q4 2025/26' });
     const ryy = expected.trusts.find((row) => row.Trust_code === 'RYY');
-    const shownRank = await page.locator('tr[data-code="RYY"] td').first().textContent();
+    const shownRank = await page.locator('tr[data-key="RYY"] td').first().textContent();
     assert.equal(shownRank?.trim(), String(ryy?.Rank));
     await assertAccessible(page, 'league-table');
 

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { cell, type DataTable } from '../data-table.ts';
+import { sendPage } from '../render.ts';
 
 interface OpenApiParameter {
   name: string;
@@ -37,24 +39,51 @@ export function describeSchema(schema: Record<string, unknown> | undefined): str
 /** The operations of an OpenAPI document, flattened for the HTML page. */
 export function operationsOf(document: OpenApiDocument) {
   return Object.entries(document.paths).flatMap(([path, methods]) =>
-    Object.entries(methods).map(([method, operation]) => ({
-      id: `${method}-${path}`.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, ''),
-      method: method.toUpperCase(),
-      path,
-      summary: operation.summary ?? '',
-      description: operation.description ?? '',
-      parameters: (operation.parameters ?? []).map((parameter) => ({
+    Object.entries(methods).map(([method, operation]) => {
+      const id = `${method}-${path}`.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '');
+      const parameters = (operation.parameters ?? []).map((parameter) => ({
         name: parameter.name,
         in: parameter.in,
         required: parameter.required === true,
         description: parameter.description ?? '',
         values: describeSchema(parameter.schema),
-      })),
-      responses: Object.entries(operation.responses ?? {}).map(([status, response]) => ({
-        status,
-        description: response.description ?? '',
-      })),
-    })),
+      }));
+      const parametersTable: DataTable = {
+        id: `parameters-${id}`,
+        caption: `Parameters of ${method.toUpperCase()} ${path}`,
+        fileName: `tend-api-parameters-${id}`,
+        columns: [
+          { label: 'Name', code: true },
+          { label: 'In' },
+          { label: 'Required' },
+          { label: 'Values' },
+          { label: 'Description' },
+        ],
+        rows: parameters.map((parameter) => ({
+          key: parameter.name,
+          cells: [
+            cell(parameter.name),
+            cell(parameter.in),
+            cell(parameter.required ? 'Yes' : 'No'),
+            cell(parameter.values),
+            cell(parameter.description),
+          ],
+        })),
+      };
+      return {
+        id,
+        method: method.toUpperCase(),
+        path,
+        summary: operation.summary ?? '',
+        description: operation.description ?? '',
+        parameters,
+        parametersTable,
+        responses: Object.entries(operation.responses ?? {}).map(([status, response]) => ({
+          status,
+          description: response.description ?? '',
+        })),
+      };
+    }),
   );
 }
 
@@ -64,9 +93,9 @@ export function operationsOf(document: OpenApiDocument) {
  */
 export async function registerApiDocsRoutes(app: FastifyInstance): Promise<void> {
   app.get('/openapi.json', async () => app.swagger());
-  app.get('/', async (_request, reply) => {
+  app.get('/', async (request, reply) => {
     const document = app.swagger() as unknown as OpenApiDocument;
-    return reply.view('pages/api-docs/index.njk', {
+    return sendPage(request, reply, 'pages/api-docs/index.njk', {
       pageName: 'API documentation',
       info: document.info,
       openapi: document.openapi,
