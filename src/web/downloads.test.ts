@@ -26,7 +26,7 @@ const pages = [
   '/api/docs',
 ];
 
-const unescape = (text: string) =>
+const decodeEntities = (text: string) =>
   text.replaceAll('&amp;', '&').replaceAll('&#39;', "'").replaceAll('&quot;', '"');
 
 describe('table downloads', () => {
@@ -48,7 +48,7 @@ describe('table downloads', () => {
       const body = response.body;
       const tables = [...body.matchAll(/<table class="nhsuk-table[^"]*"(?: id="([^"]+)")?/g)];
       const links = [...body.matchAll(/<a href="([^"]+)"[^>]*\sdownload[\s>]/g)].map((match) =>
-        unescape(match[1]),
+        decodeEntities(match[1]),
       );
       assert.ok(tables.length > 0, 'the page has a table');
       assert.equal(links.length, tables.length, 'one download link per table');
@@ -68,7 +68,7 @@ describe('table downloads', () => {
         const start = body.search(new RegExp(`<table[^>]*\\sid="${id}"`));
         const head = body.slice(start, body.indexOf('</thead>', start));
         const shown = [...head.matchAll(/<th scope="col"[^>]*>([^<]*)/g)].map((match) =>
-          unescape(match[1]).trim(),
+          decodeEntities(match[1]).trim(),
         );
         let position = 0;
         for (const label of shown) {
@@ -89,7 +89,7 @@ describe('table downloads', () => {
     const page = await app.inject('/league-tables/mental-health-and-community-trust');
     const link = /<a href="([^"]+)" download>Download the mental health/.exec(page.body)?.[1];
     assert.ok(link);
-    const rows = parse((await app.inject(unescape(link))).body, { columns: true }) as {
+    const rows = parse((await app.inject(decodeEntities(link))).body, { columns: true }) as {
       Trust_code: string;
     }[];
     const shown = [...page.body.matchAll(/<tr class="nhsuk-table__row" data-key="([A-Z0-9]+)"/g)].map(
