@@ -40,7 +40,15 @@ type Autocannon = (options: {
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const baseline = '/health';
-const routes = ['/organisations/RYY', '/league-tables/mental-health-and-community-trust'];
+/** The two pages the web aim names first, then one of each other heavy page type. */
+const routes = [
+  '/organisations/RYY',
+  '/league-tables/mental-health-and-community-trust',
+  '/',
+  '/organisations/RYY/metrics/OF5002',
+  '/metrics/ae-4hr-type1',
+  '/systems/QKS',
+];
 
 interface RouteResult {
   route: string;
