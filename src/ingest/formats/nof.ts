@@ -45,6 +45,47 @@ function readQuarter(
   return period;
 }
 
+/** A trust's ODS code from `Trust_code`, upper-cased; an issue and `undefined` when it is not one. */
+function readTrustCode(
+  text: string,
+  rowNumber: number,
+  column: number,
+  file: string,
+  sink: IngestSink,
+): string | undefined {
+  const orgCode = text.trim().toUpperCase();
+  if (/^[A-Z0-9]{3,6}$/.test(orgCode)) return orgCode;
+  sink.issue(
+    issueFactory(file)('BAD_CODE', rowNumber, column, `Trust_code: ${quote(orgCode)} is not an ODS code`),
+  );
+  return undefined;
+}
+
+/** One trust's value of one metric for a quarter, as the sink takes it: a null value is a gap. */
+function quarterObservation(
+  orgCode: string,
+  metricId: string,
+  period: Period,
+  value: number | null,
+  detail: Record<string, unknown> | null,
+  rowNumber: number,
+): Parameters<IngestSink['observation']>[0] {
+  return {
+    orgCode,
+    metricId,
+    periodStart: period.start,
+    periodEnd: period.end,
+    granularity: 'quarter',
+    value,
+    numerator: null,
+    denominator: null,
+    status: value === null ? 'missing' : 'reported',
+    note: null,
+    detail,
+    rowNumber,
+  };
+}
+
 function readOptionalNumber(
   text: string,
   rowNumber: number,
@@ -108,18 +149,14 @@ function createDataParser(
       let valid = true;
       const period = readQuarter(cell(cells, 'Quarter'), rowNumber, columns.Quarter, context.file, sink);
       if (!period) valid = false;
-      const orgCode = cell(cells, 'Trust_code').trim().toUpperCase();
-      if (!/^[A-Z0-9]{3,6}$/.test(orgCode)) {
-        sink.issue(
-          issue(
-            'BAD_CODE',
-            rowNumber,
-            columns.Trust_code,
-            `Trust_code: ${quote(orgCode)} is not an ODS code`,
-          ),
-        );
-        valid = false;
-      }
+      const orgCode = readTrustCode(
+        cell(cells, 'Trust_code'),
+        rowNumber,
+        columns.Trust_code,
+        context.file,
+        sink,
+      );
+      if (!orgCode) valid = false;
       const metricId = cell(cells, 'Metric_ID').trim().toUpperCase();
       if (!/^OF\d{4}$/.test(metricId)) {
         sink.issue(
@@ -145,7 +182,7 @@ function createDataParser(
         if (value === undefined) valid = false;
         else numbers[name] = value;
       }
-      if (!valid || !period) return;
+      if (!valid || !period || !orgCode) return;
       const trustType = cleanText(cell(cells, 'Trust_type'));
       sink.organisation({
         code: orgCode,
@@ -193,20 +230,7 @@ function createDataParser(
       if (numbers.Lower_quartile !== null) detail.lowerQuartile = numbers.Lower_quartile;
       if (numbers.Upper_quartile !== null) detail.upperQuartile = numbers.Upper_quartile;
       if (rank !== null) detail.rank = rank;
-      sink.observation({
-        orgCode,
-        metricId,
-        periodStart: period.start,
-        periodEnd: period.end,
-        granularity: 'quarter',
-        value,
-        numerator: null,
-        denominator: null,
-        status: value === null ? 'missing' : 'reported',
-        note: null,
-        detail,
-        rowNumber,
-      });
+      sink.observation(quarterObservation(orgCode, metricId, period, value, detail, rowNumber));
     },
     finish() {
       for (const seen of metrics.values()) {
@@ -278,18 +302,8 @@ export const nofLeagueFormat: ImportFormat = {
         let valid = true;
         const period = readQuarter(cell('Quarter'), rowNumber, columns.Quarter, context.file, sink);
         if (!period) valid = false;
-        const orgCode = cell('Trust_code').trim().toUpperCase();
-        if (!/^[A-Z0-9]{3,6}$/.test(orgCode)) {
-          sink.issue(
-            issue(
-              'BAD_CODE',
-              rowNumber,
-              columns.Trust_code,
-              `Trust_code: ${quote(orgCode)} is not an ODS code`,
-            ),
-          );
-          valid = false;
-        }
+        const orgCode = readTrustCode(cell('Trust_code'), rowNumber, columns.Trust_code, context.file, sink);
+        if (!orgCode) valid = false;
         const numbers: Record<string, number | null> = {};
         for (const name of ['Average_score', 'Segment', 'Rank'] as const) {
           const value = readOptionalNumber(cell(name), rowNumber, columns[name], name, context.file, sink);
@@ -331,7 +345,7 @@ export const nofLeagueFormat: ImportFormat = {
           );
           valid = false;
         }
-        if (!valid || !period) return;
+        if (!valid || !period || !orgCode) return;
         sink.organisation({
           code: orgCode,
           name: cleanText(cell('Trust_name')) || orgCode,
@@ -341,20 +355,16 @@ export const nofLeagueFormat: ImportFormat = {
           authority: 'nof',
         });
         const emit = (metricId: string, value: number | null, range: [number, number] | null) =>
-          sink.observation({
-            orgCode,
-            metricId,
-            periodStart: period.start,
-            periodEnd: period.end,
-            granularity: 'quarter',
-            value,
-            numerator: null,
-            denominator: null,
-            status: value === null ? 'missing' : 'reported',
-            note: null,
-            detail: range ? { likelyRange: range } : null,
-            rowNumber,
-          });
+          sink.observation(
+            quarterObservation(
+              orgCode,
+              metricId,
+              period,
+              value,
+              range ? { likelyRange: range } : null,
+              rowNumber,
+            ),
+          );
         emit('nof-league-average-score', numbers.Average_score, ranges.Likely_range_of_average_score);
         emit('nof-league-segment', numbers.Segment, null);
         emit('nof-league-rank', numbers.Rank, ranges.Likely_range_of_rank);

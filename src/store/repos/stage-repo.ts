@@ -186,19 +186,34 @@ export async function findStagedDuplicates(db: Kysely<Database>, limit: number):
   return result.rows;
 }
 
+/**
+ * Codes in one stage column that the table they refer to does not hold, each with the first row
+ * naming it and how many rows do. The identifiers come from the two callers below, never from input.
+ */
+async function findStagedUnknown(
+  db: Kysely<Database>,
+  stageColumn: 'org_code' | 'metric_id',
+  referenced: { table: 'organisation' | 'metric'; column: 'code' | 'id' },
+  limit: number,
+): Promise<{ code: string; first_row: number; row_count: number }[]> {
+  const column = sql.ref(`s.${stageColumn}`);
+  const result = await sql<{ code: string; first_row: number; row_count: number }>`
+    select ${column} as code, min(s.row_number) as first_row, count(*)::integer as row_count
+    from stage_observation s
+    where not exists (select 1 from ${sql.table(referenced.table)} r where ${sql.ref(`r.${referenced.column}`)} = ${column})
+    group by ${column}
+    order by min(s.row_number)
+    limit ${limit}`.execute(db);
+  return result.rows;
+}
+
 /** Organisation codes in the stage that the store does not hold, with the first row naming each. */
 export async function findStagedUnknownOrganisations(
   db: Kysely<Database>,
   limit: number,
 ): Promise<{ org_code: string; first_row: number; row_count: number }[]> {
-  const result = await sql<{ org_code: string; first_row: number; row_count: number }>`
-    select s.org_code, min(s.row_number) as first_row, count(*)::integer as row_count
-    from stage_observation s
-    where not exists (select 1 from organisation o where o.code = s.org_code)
-    group by s.org_code
-    order by min(s.row_number)
-    limit ${limit}`.execute(db);
-  return result.rows;
+  const rows = await findStagedUnknown(db, 'org_code', { table: 'organisation', column: 'code' }, limit);
+  return rows.map(({ code, ...rest }) => ({ org_code: code, ...rest }));
 }
 
 /** Metric ids in the stage that the catalogue does not hold. */
@@ -206,14 +221,8 @@ export async function findStagedUnknownMetrics(
   db: Kysely<Database>,
   limit: number,
 ): Promise<{ metric_id: string; first_row: number; row_count: number }[]> {
-  const result = await sql<{ metric_id: string; first_row: number; row_count: number }>`
-    select s.metric_id, min(s.row_number) as first_row, count(*)::integer as row_count
-    from stage_observation s
-    where not exists (select 1 from metric m where m.id = s.metric_id)
-    group by s.metric_id
-    order by min(s.row_number)
-    limit ${limit}`.execute(db);
-  return result.rows;
+  const rows = await findStagedUnknown(db, 'metric_id', { table: 'metric', column: 'id' }, limit);
+  return rows.map(({ code, ...rest }) => ({ metric_id: code, ...rest }));
 }
 
 /** Drops identical duplicates, keeping each key's first row. */
