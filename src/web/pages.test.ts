@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { bundled, openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
+import { downloadTable } from '../../test/helpers/page-tables.ts';
 import { assessFromStore } from '../app/assessment.ts';
 import { cachedAssessment } from '../app/assessment-cache.ts';
 import { importFile } from '../app/import-file.ts';
@@ -98,6 +99,43 @@ describe('web pages', () => {
     assert.match(body, /<a href="\/organisations\/RYY\/metrics\/OF5002">Average metric score<\/a>/);
     assert.match(body, /Q4 2025\/26/);
     assert.match(body, /role="img" aria-label="Common-cause variation"/);
+  });
+
+  it('organisation page tables each metric score and its pull, which add up to the published average', async () => {
+    const league = (
+      parse(fs.readFileSync(bundled.nofLeagueTable), { bom: true, columns: true }) as Record<string, string>[]
+    ).filter((row) => row.Quarter === quarter);
+    for (const code of ['RYY', 'RNK', 'RX4']) {
+      const scores = await downloadTable(app, `/organisations/${code}`, 'metric-scores');
+      const entering = scores.filter((row) => row['Pull on the average'] !== '');
+      assert.ok(entering.length >= 5, `${code}: ${entering.length} scores enter the average`);
+      const values = entering.map((row) => Number(row.Score));
+      const average = values.reduce((sum, value) => sum + value, 0) / values.length;
+      const published = Number(league.find((row) => row.Trust_code === code)?.Average_score);
+      assert.ok(
+        Math.abs(average - published) <= 0.005 + 1e-9,
+        `${code}: mean of scores ${average} vs published ${published}`,
+      );
+      for (const [index, row] of entering.entries()) {
+        const others = values.filter((_, other) => other !== index);
+        const without = others.reduce((sum, value) => sum + value, 0) / others.length;
+        // Scores are shown to 2 d.p.; the pull uses unrounded scores.
+        assert.ok(
+          Math.abs(Number(row['Pull on the average']) - (average - without)) < 0.002,
+          `${code} ${row['Metric id']}`,
+        );
+      }
+      const boundaries = await downloadTable(app, `/organisations/${code}`, 'segment-boundaries');
+      assert.deepEqual(
+        boundaries.map((row) => row.Boundary),
+        ['Segments 1 and 2', 'Segments 2 and 3', 'Segments 3 and 4'],
+      );
+      for (const row of boundaries)
+        assert.ok(
+          Math.abs(Number(row.Distance) - (average - Number(row['Cut point']))) < 0.006,
+          `${code} ${row.Boundary}`,
+        );
+    }
   });
 
   it('organisation page shows both ICB mappings where they differ, and says when there is no NOF data', async () => {

@@ -13,6 +13,7 @@ import { isAppError } from '../../../errors.ts';
 import { findOrganisation, listOrganisations } from '../../../store/repos/organisation-repo.ts';
 import type { Database, OrganisationRow } from '../../../store/tables.ts';
 import { cell, type DataTable } from '../../data-table.ts';
+import { boundariesTable, metricScoresTable, movesTable } from './explanation-tables.ts';
 
 /** ODS codes are letters and digits; anything else cannot name an organisation. */
 export const odsCodePattern = /^[A-Za-z0-9]{2,10}$/;
@@ -99,6 +100,9 @@ async function buildOrganisationView(db: Kysely<Database>, code: string) {
         typeLabel: explanation.trust.organisationTypeLabel,
         financialOverride: financialOverrideText(explanation.financialOverride),
         sentences: explanation.sentences,
+        metricScores: metricScoresTable(explanation),
+        boundaries: explanation.boundaries.length ? boundariesTable(explanation) : null,
+        moves: explanation.moves.length ? movesTable(explanation) : null,
         leagueTableHref: `/league-tables/${slugify(explanation.trust.organisationTypeLabel)}?quarter=${encodeURIComponent(explanation.quarter)}`,
       };
     } catch (error) {
