@@ -102,7 +102,7 @@ describe('API documentation', () => {
     assert.equal(response.statusCode, 200);
     assert.match(response.headers['content-type'] as string, /^text\/html/);
     const html = response.body;
-    assert.match(html, /<title>API documentation – Tend – NHS performance, in context<\/title>/);
+    assert.match(html, /<title>API documentation – Tend – NHS<\/title>/);
     assert.match(html, /<h1>API documentation<\/h1>/);
     assert.match(html, /GET \/api\/v1\/organisations\/\{code\}/);
     assert.match(html, /GET \/api\/v1\/assessments\/\{framework\}\/\{quarter\}/);

@@ -133,7 +133,7 @@ describe('web app and JSON API', () => {
   it('renders the home page on the NHS.UK design system with a strict Content Security Policy', async () => {
     const response = await app.inject('/');
     assert.equal(response.statusCode, 200);
-    assert.match(response.body, /<title>Tend – NHS performance, in context<\/title>/);
+    assert.match(response.body, /<title>Tend – NHS<\/title>/);
     assert.match(response.body, /nhsuk-header/);
     assert.doesNotMatch(response.body, /<script>(?!<\/script>)/, 'no inline script');
     const csp = String(response.headers['content-security-policy']);

@@ -6,7 +6,7 @@ import type { Store } from '../store/db.ts';
 import { upsertMetrics } from '../store/repos/metric-repo.ts';
 import { buildApp } from './app.ts';
 
-const titleSuffix = ' – Tend – NHS performance, in context';
+const titleSuffix = ' – Tend – NHS';
 
 /** The page's `<title>` text, with the entities these pages use unescaped. */
 function titleOf(body: string): string {

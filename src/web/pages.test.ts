@@ -13,7 +13,7 @@ import { importFile } from '../app/import-file.ts';
 import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
 
-const titleSuffix = ' – Tend – NHS performance, in context';
+const titleSuffix = ' – Tend – NHS';
 const quarter = 'Q4 2025/26';
 
 /** The page's `<title>` text, unescaped. */
@@ -46,7 +46,7 @@ describe('web pages', () => {
     const response = await app.inject('/');
     assert.equal(response.statusCode, 200);
     assertSafePage(response.body);
-    assert.equal(titleOf(response.body), 'Tend – NHS performance, in context');
+    assert.equal(titleOf(response.body), 'Tend – NHS');
     assert.match(response.body, /<form action="\/organisations" method="get"/);
     assert.match(response.body, /name="search"/);
     assert.match(response.body, /href="\/league-tables"/);

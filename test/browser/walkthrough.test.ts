@@ -62,7 +62,7 @@ test('a visitor searches, opens a trust, a chart and the league table', {
     });
 
     await page.goto(`${address}/`);
-    assert.equal(await page.title(), 'Tend – NHS performance, in context');
+    assert.equal(await page.title(), 'Tend – NHS');
     await assertAccessible(page, 'home');
 
     await page.getByLabel('Search for an organisation by name or ODS code').fill('Kent Community');
