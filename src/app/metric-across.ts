@@ -160,3 +160,61 @@ export function peerRank(across: MetricAcrossOrganisations, code: string): PeerR
     orderedBy: across.metric.direction === 'neutral' ? 'highest' : 'best',
   };
 }
+
+/** One organisation's latest value of a metric, placed among its peers: a row of `latestAcrossOrganisations`. */
+export interface LatestReading {
+  code: string;
+  name: string;
+  kind: string | null;
+  trustType: string | null;
+  /** The organisation's latest period with a value. */
+  period: string;
+  value: number;
+  /** Its rank among its peers for that period (1 best; highest first where no direction is better). */
+  peerRank: number;
+  peerCount: number;
+  variationIcon: VariationIcon | null;
+  latestPointType: PointType | null;
+  /** Whether its chart's latest limits are settled (13 points or more), not trial limits. */
+  settledLimits: boolean;
+}
+
+/**
+ * Every organisation's latest value of a metric with its rank among its peers and its chart's
+ * reading, in organisation code order; organisations with no value are left out.
+ */
+export async function latestAcrossOrganisations(
+  db: Kysely<Database>,
+  metricId: string,
+): Promise<{
+  metric: MetricRow;
+  granularity: string;
+  latestPeriod: string | null;
+  readings: LatestReading[];
+}> {
+  const across = await metricAcrossOrganisations(db, metricId);
+  const readings: LatestReading[] = [];
+  for (const reading of across.organisations) {
+    const peers = peerRank(across, reading.code);
+    if (!peers || !reading.latest) continue;
+    readings.push({
+      code: reading.code,
+      name: reading.name,
+      kind: reading.kind,
+      trustType: reading.trustType,
+      period: reading.latest.date,
+      value: reading.latest.value,
+      peerRank: peers.rank,
+      peerCount: peers.peerCount,
+      variationIcon: reading.variationIcon,
+      latestPointType: reading.latestPointType,
+      settledLimits: reading.settledLimits,
+    });
+  }
+  return {
+    metric: across.metric,
+    granularity: across.granularity,
+    latestPeriod: across.latestPeriod,
+    readings,
+  };
+}

@@ -35,6 +35,7 @@ describe('API documentation', () => {
       '/api/v1/assessments/{framework}/{quarter}/{code}',
       '/api/v1/metrics',
       '/api/v1/metrics/{id}/coverage',
+      '/api/v1/metrics/{id}/latest',
       '/api/v1/observations',
       '/api/v1/organisations',
       '/api/v1/organisations/{code}',

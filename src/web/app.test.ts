@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { dataDir } from '../../test/helpers/paths.ts';
 import { storeBackends } from '../../test/helpers/store.ts';
@@ -96,6 +97,47 @@ describe('web app and JSON API', () => {
     assert.ok(body.metricsWithData.some((row: { id: string }) => row.id === 'nof-league-rank'));
     const held = await app.inject('/api/v1/metrics/nof-league-rank/coverage');
     assert.equal(held.json().organisations.length, 61);
+  });
+
+  it("ranks every organisation's latest value among its peers, as the published league table does", async () => {
+    const league = parse(
+      fs.readFileSync(
+        path.join(
+          dataDir,
+          'nhse-nof-2025-26-mh-community',
+          'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv',
+        ),
+      ),
+      { bom: true, columns: true },
+    ) as { Quarter: string; Trust_code: string; Rank: string; Average_score: string }[];
+    const response = await app.inject('/api/v1/metrics/nof-league-average-score/latest');
+    assert.equal(response.statusCode, 200);
+    const body = response.json();
+    assert.equal(body.metric.id, 'nof-league-average-score');
+    assert.equal(body.latestPeriod, '2026-01-01');
+    assert.equal(body.readings.length, 61);
+    for (const row of league.filter((entry) => entry.Quarter === 'Q4 2025/26')) {
+      const reading = body.readings.find((candidate: { code: string }) => candidate.code === row.Trust_code);
+      assert.equal(reading.value, Number(row.Average_score), row.Trust_code);
+      assert.equal(reading.peerCount, 61);
+      // The league ranks by segment first, so only the trusts' places by average are compared.
+      const better = league.filter(
+        (other) => other.Quarter === 'Q4 2025/26' && Number(other.Average_score) < Number(row.Average_score),
+      ).length;
+      assert.equal(reading.peerRank, better + 1, row.Trust_code);
+    }
+    const csv = await app.inject('/api/v1/metrics/nof-league-average-score/latest?format=csv');
+    assert.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
+    assert.match(
+      csv.body,
+      /^org_code,name,trust_type,period_start,value,peer_rank,peer_count,variation_icon,latest_point_type,settled_limits\r\n/,
+    );
+    assert.equal(csv.body.trim().split('\r\n').length, 62);
+    const unknown = await app.inject('/api/v1/metrics/no-such-metric/latest');
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(unknown.json().error.code, 'NOT_FOUND');
+    const bad = await app.inject('/api/v1/metrics/nof-league-average-score/latest?format=xml');
+    assert.equal(bad.statusCode, 400);
   });
 
   it('serves observations as JSON and as spreadsheet-safe CSV', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { assessFromStore, explainFromStore, leagueTableColumns } from '../../app/assessment.ts';
 import { metricCoverage, observationSeries, organisationDetail } from '../../app/catalogue.ts';
 import { observationsCsv, toCsv } from '../../app/csv.ts';
+import { latestAcrossOrganisations } from '../../app/metric-across.ts';
 import { AppError } from '../../errors.ts';
 import { listMetrics } from '../../store/repos/metric-repo.ts';
 import { listOrganisations } from '../../store/repos/organisation-repo.ts';
@@ -115,6 +116,10 @@ const observationsQuery = z.object({
   format: z.enum(['json', 'csv']).default('json').describe('json (default) or csv'),
 });
 
+const latestQuery = z.object({
+  format: z.enum(['json', 'csv']).default('json').describe('json (default) or csv'),
+});
+
 const assessmentParams = z.object({
   framework: z
     .string()
@@ -188,6 +193,70 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { id } = validate(metricParams, request.params);
       return await metricCoverage(app.store.db, id);
+    },
+  );
+
+  app.get(
+    '/metrics/:id/latest',
+    {
+      schema: routeSchema({
+        summary: "Every organisation's latest value of one metric, ranked among its peers",
+        description:
+          'Peers are trusts of the same NHS Oversight Framework type, else organisations of the same kind, with a value for the same period. Rank 1 is the best value (the highest where neither direction is better); equal values share a rank. Each row carries its SPC variation icon and whether its limits are settled (13 points or more).',
+        params: metricParams,
+        querystring: latestQuery,
+        ok: 'The metric, its latest period, and one row per organisation with a value, as `readings`',
+        notFound: 'No metric has that id',
+      }),
+    },
+    async (request, reply) => {
+      const { id } = validate(metricParams, request.params);
+      const { format } = validate(latestQuery, request.query);
+      const latest = await latestAcrossOrganisations(app.store.db, id);
+      if (format === 'csv') {
+        const columns = [
+          'org_code',
+          'name',
+          'trust_type',
+          'period_start',
+          'value',
+          'peer_rank',
+          'peer_count',
+          'variation_icon',
+          'latest_point_type',
+          'settled_limits',
+        ];
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header(
+            'content-disposition',
+            `attachment; filename="tend-latest-${latest.metric.id.replace(/[^A-Za-z0-9_.-]/g, '-')}.csv"`,
+          )
+          .send(
+            toCsv(
+              columns,
+              latest.readings.map((row) => [
+                row.code,
+                row.name,
+                row.trustType,
+                row.period,
+                row.value,
+                row.peerRank,
+                row.peerCount,
+                row.variationIcon,
+                row.latestPointType,
+                row.settledLimits,
+              ]),
+            ),
+          );
+      }
+      const { id: metricId, name, unit, direction } = latest.metric;
+      return {
+        metric: { id: metricId, name, unit, direction },
+        granularity: latest.granularity,
+        latestPeriod: latest.latestPeriod,
+        readings: latest.readings,
+      };
     },
   );
 
