@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
+import { downloadTable } from '../../test/helpers/page-tables.ts';
 import type { Store } from '../store/db.ts';
 import { upsertMetrics } from '../store/repos/metric-repo.ts';
 import { buildApp } from './app.ts';
@@ -91,6 +92,20 @@ describe('metric and system pages', () => {
       /<a href="\/organisations\/RCF\/metrics\/ae-4hr-type1">Airedale NHS Foundation Trust<\/a>/,
     );
     assert.match(body, /Guy&#39;s and St Thomas&#39; NHS Foundation Trust/);
+  });
+
+  it('a metric page tables the periods each organisation holds, with a CSV', async () => {
+    const rows = await downloadTable(app, '/metrics/ae-4hr-type1', 'coverage-by-organisation');
+    assert.equal(rows.length, 122, 'the 122 organisations the coverage sentence counts');
+    const guys = rows.find((row) => row['ODS code'] === 'RJ1');
+    assert.deepEqual(guys, {
+      Organisation: "Guy's and St Thomas' NHS Foundation Trust",
+      'ODS code': 'RJ1',
+      'First period': '2024-06-01',
+      'Last period': '2025-06-01',
+      'Values reported': '13',
+      'Gaps (missing or suppressed)': '0',
+    });
   });
 
   it('a metric page for quarterly Oversight Framework data labels quarters, and says when nobody improves', async () => {

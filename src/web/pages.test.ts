@@ -11,6 +11,7 @@ import { assessFromStore } from '../app/assessment.ts';
 import { cachedAssessment } from '../app/assessment-cache.ts';
 import { importFile } from '../app/import-file.ts';
 import type { Store } from '../store/db.ts';
+import { upsertMemberships, upsertOrganisations } from '../store/repos/organisation-repo.ts';
 import { buildApp } from './app.ts';
 
 const titleSuffix = ' – Tend – NHS';
@@ -136,6 +137,23 @@ describe('web pages', () => {
           `${code} ${row.Boundary}`,
         );
     }
+  });
+
+  it('organisation page names its group when the store holds one, and says so when not', async () => {
+    const before = await app.inject('/organisations/RYY');
+    assert.match(before.body, /id="group">Not part of a group Tend holds</);
+    await upsertOrganisations(
+      store.db,
+      [{ code: 'ZG1', name: 'Example <Group>', kind: 'group', authority: 'replace' }],
+      'test',
+    );
+    await upsertMemberships(
+      store.db,
+      [{ memberCode: 'RV3', parentCode: 'ZG1', relation: 'group', validFrom: '2025-04-01', validTo: null }],
+      'test',
+    );
+    const grouped = await app.inject('/organisations/RV3');
+    assert.match(grouped.body, /id="group">Example &lt;Group&gt; \(ZG1\)</);
   });
 
   it('organisation page shows both ICB mappings where they differ, and says when there is no NOF data', async () => {

@@ -197,10 +197,53 @@ async function buildMetricPage(db: Kysely<Database>, id: string) {
       organisationsCharted: across.organisations.length,
       trialOnly,
     },
+    coverageTable: coverageTable(metric, coverage.organisations, across.granularity),
     distribution,
     distributionTable: distribution && distributionTable(metric, latestPeriodLabel ?? '', spread),
     valuesTable: valuesTable(metric, across, latestPeriodLabel ?? '', chartHref),
     dotStripSvg,
+  };
+}
+
+/** Which organisations hold the metric, over which periods, and how many of their periods are gaps. */
+function coverageTable(
+  metric: MetricRow,
+  organisations: Awaited<ReturnType<typeof metricCoverage>>['organisations'],
+  granularity: string,
+): DataTable {
+  return {
+    id: 'coverage-by-organisation',
+    caption: `${metric.name}: periods held for each organisation`,
+    fileName: `tend-coverage-${metric.id}`,
+    columns: [
+      { label: 'Organisation', sort: 'ascending' },
+      { label: 'ODS code', csvOnly: true },
+      { label: 'First period', sort: true },
+      { label: 'Last period', sort: true },
+      { label: 'Values reported', numeric: true, sort: true },
+      { label: 'Gaps (missing or suppressed)', numeric: true, sort: true },
+    ],
+    rows: [...organisations]
+      .sort((a, b) => a.org_name.localeCompare(b.org_name))
+      .map((row) => ({
+        key: row.org_code,
+        cells: [
+          cell(row.org_name, {
+            href: `/organisations/${encodeURIComponent(row.org_code)}/metrics/${encodeURIComponent(metric.id)}`,
+          }),
+          cell(row.org_code),
+          cell(row.first_period ? periodLabel(row.first_period, granularity) : '', {
+            sortValue: row.first_period ?? '',
+            csv: row.first_period,
+          }),
+          cell(row.last_period ? periodLabel(row.last_period, granularity) : '', {
+            sortValue: row.last_period ?? '',
+            csv: row.last_period,
+          }),
+          cell(row.reported),
+          cell(row.not_reported),
+        ],
+      })),
   };
 }
 

@@ -152,6 +152,7 @@ async function buildOrganisationView(db: Kysely<Database>, code: string) {
     organisation,
     kind: kindLabel(organisation.kind),
     region: parent('region'),
+    group: parent('group'),
     icbOds,
     icbNhse,
     icbsDiffer: icbOds !== null && icbNhse !== null && icbOds.code !== icbNhse.code,
