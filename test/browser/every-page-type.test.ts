@@ -9,8 +9,10 @@ import { openLoadedStore, webTestFiles } from '../helpers/loaded-store.ts';
 import { repoRoot } from '../helpers/paths.ts';
 
 /**
- * The page types the walkthrough does not visit — lists, metrics, systems, API documentation —
- * scanned with axe-core in Chromium, zero violations expected; screenshots go to test-artifacts/.
+ * The page types the walkthrough does not visit — lists, metrics, systems, API documentation — and
+ * the folded parts of those it does (an organisation's explanation tables, a chart's data), scanned
+ * with axe-core in Chromium with every details block open, zero violations expected; screenshots
+ * go to test-artifacts/.
  */
 const executablePath = '/usr/bin/chromium';
 const skip = existsSync(executablePath)
@@ -22,6 +24,8 @@ const pages: [name: string, url: string, heading: RegExp][] = [
   ['organisations', '/organisations?search=kent', /Organisations/],
   ['metrics', '/metrics', /Metrics/],
   ['metric', '/metrics/ae-4hr-type1', /A&E 4-hour performance, type 1/],
+  ['organisation-explained', '/organisations/RNK', /Tavistock and Portman/],
+  ['chart', '/organisations/RJ1/metrics/ae-4hr-type1', /A&E 4-hour performance, type 1/],
   ['systems', '/systems', /Systems/],
   ['system', '/systems/QKS', /Kent/],
   ['api-docs', '/api/docs', /API/],
@@ -42,6 +46,10 @@ test('every other page type passes an axe scan', { skip, timeout: 90_000 }, asyn
       const response = await page.goto(`${address}${url}`);
       assert.equal(response?.status(), 200, url);
       assert.match((await page.locator('h1').first().textContent()) ?? '', heading, url);
+      // Open every details block, so the tables folded inside are scanned too.
+      await page.evaluate(
+        `document.querySelectorAll('details').forEach((details) => { details.open = true; })`,
+      );
       const results = await new AxeBuilder({ page }).analyze();
       const violations = results.violations.map(
         (violation) =>
