@@ -139,6 +139,36 @@ describe('web pages', () => {
     }
   });
 
+  it('organisation scorecard ranks each metric among peers as the published data file does', async () => {
+    const published = (
+      parse(fs.readFileSync(bundled.nofData), { bom: true, columns: true }) as Record<string, string>[]
+    ).filter(
+      (row) =>
+        row.Quarter === quarter &&
+        row.Rank !== '' &&
+        row.Value !== '' &&
+        (['%', 'out of 10', 'percentage points'].includes(row.Units) || row.Metric_ID === 'OF5002'),
+    );
+    const scorecard = await downloadTable(app, '/organisations/RYY', 'scorecard');
+    let compared = 0;
+    for (const row of published.filter((entry) => entry.Trust_code === 'RYY')) {
+      const sameValue = published.filter(
+        (other) => other.Metric_ID === row.Metric_ID && other.Value === row.Value,
+      ).length;
+      if (sameValue > 1) continue; // A tie in the rounded published values: the order is not in the file.
+      const shown = scorecard.find((entry) => entry['Metric id'] === row.Metric_ID);
+      assert.ok(shown, row.Metric_ID);
+      assert.equal(shown['Rank among peers'], String(Number(row.Rank)), row.Metric_ID);
+      assert.equal(
+        shown['Peers with a value'],
+        String(published.filter((other) => other.Metric_ID === row.Metric_ID).length),
+        row.Metric_ID,
+      );
+      compared++;
+    }
+    assert.ok(compared >= 7, `${compared} metrics compared (RYY has 7 with untied published values)`);
+  });
+
   it('organisation page names its group when the store holds one, and says so when not', async () => {
     const before = await app.inject('/organisations/RYY');
     assert.match(before.body, /id="group">Not part of a group Tend holds</);

@@ -56,6 +56,15 @@ function range(values: readonly [number, number] | null | undefined, format: (va
   return values ? `${format(values[0])} to ${format(values[1])}` : 'not known';
 }
 
+/** A peer rank as a cell: "3rd of 61", sorted and downloaded as the rank. */
+function rankCell(peers: PeerRank | null) {
+  if (!peers) return cell('No value', { sortValue: 99999, csv: null });
+  return cell(`${ordinal(peers.rank)} of ${peers.peerCount}`, {
+    sortValue: peers.rank / peers.peerCount,
+    csv: peers.rank,
+  });
+}
+
 /** Everything the organisation page shows, or `null` when no organisation has the code. */
 /** The organisation page's data, remembered until the next import (it depends only on stored data). */
 export function presentOrganisation(
@@ -111,6 +120,12 @@ async function buildOrganisationView(db: Kysely<Database>, code: string) {
     }
   }
   const scorecardRows = await organisationScorecard(db, organisation.code);
+  const peerRanks = new Map<string, PeerRank | null>();
+  for (const row of scorecardRows)
+    peerRanks.set(
+      row.metric.id,
+      peerRank(await metricAcrossOrganisations(db, row.metric.id), organisation.code),
+    );
   const scorecard: DataTable = {
     id: 'scorecard',
     caption: `Metrics held for ${organisation.name}`,
@@ -121,6 +136,8 @@ async function buildOrganisationView(db: Kysely<Database>, code: string) {
       { label: 'Latest value', numeric: true, sort: true },
       { label: 'Period', sort: true },
       { label: 'Points', numeric: true, sort: true },
+      { label: 'Rank among peers', numeric: true, sort: true },
+      { label: 'Peers with a value', numeric: true, csvOnly: true },
       { label: 'Variation', sort: true },
       { label: 'Assurance', sort: true },
     ],
@@ -135,6 +152,10 @@ async function buildOrganisationView(db: Kysely<Database>, code: string) {
         cell(row.latestValue, { sortValue: row.latestNumber ?? undefined, csv: row.latestNumber }),
         cell(row.latestPeriod ?? '', { sortValue: row.latestDate ?? '' }),
         cell(row.points),
+        rankCell(peerRanks.get(row.metric.id) ?? null),
+        cell(peerRanks.get(row.metric.id)?.peerCount ?? '', {
+          csv: peerRanks.get(row.metric.id)?.peerCount ?? null,
+        }),
         row.variationIcon
           ? cell(row.variationLabel ?? '', {
               svg: renderIconSvg({ type: 'variation', icon: row.variationIcon }, 32),
