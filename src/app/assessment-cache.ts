@@ -4,14 +4,12 @@ import type { QuarterAssessment, TrustExplanation } from '../engines/nof/index.t
 import type { Database } from '../store/tables.ts';
 import { type AssessmentRequest, assessFromStore, explainFromStore } from './assessment.ts';
 
-/**
- * In-process memo of assessments and explanations. An assessment runs a 4,000-replicate bootstrap
- * (about half a second), so pages reuse results while the data are unchanged: each entry is keyed by
- * its request and the store's latest import batch id, so any import makes the old entries stale.
- * Entries are held per database handle, a few dozen at most.
+/*
+ * In-process memos of results that depend only on the stored data: assessments and explanations
+ * (an assessment runs a 4,000-replicate bootstrap, about half a second), page view models, and
+ * rendered pages. Each entry is keyed by its request and the store's latest import batch id, so any
+ * import makes the old entries stale.
  */
-const maxEntries = 512;
-const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 /** The id of the store's latest import batch (0 when nothing has been imported): the data's version. */
 export async function latestBatchId(db: Kysely<Database>): Promise<number> {
@@ -22,35 +20,49 @@ export async function latestBatchId(db: Kysely<Database>): Promise<number> {
 }
 
 /**
+ * A memo whose entries last until the next import: each is keyed by its key and the store's latest
+ * import batch id, held per database handle, at most `maxEntries`, the least recently used dropped
+ * first. A failed computation is forgotten, so the next call tries again.
+ */
+export function untilNextImportMemo(maxEntries: number) {
+  const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
+  return async function remember<T>(
+    db: Kysely<Database>,
+    key: string,
+    compute: () => Promise<T>,
+  ): Promise<T> {
+    let cache = caches.get(db);
+    if (!cache) {
+      cache = new Map();
+      caches.set(db, cache);
+    }
+    const fullKey = `${await latestBatchId(db)}|${key}`;
+    const held = cache.get(fullKey);
+    if (held) {
+      cache.delete(fullKey);
+      cache.set(fullKey, held);
+      return held as Promise<T>;
+    }
+    const pending = compute();
+    cache.set(fullKey, pending);
+    pending.catch(() => cache.delete(fullKey));
+    while (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
+    return pending;
+  };
+}
+
+const memo = untilNextImportMemo(512);
+
+/**
  * Remembers `compute()`'s result under `key` until the next import (any page view model or result
  * that depends only on the stored data).
  */
-export async function rememberUntilNextImport<T>(
+export function rememberUntilNextImport<T>(
   db: Kysely<Database>,
   key: string,
   compute: () => Promise<T>,
 ): Promise<T> {
   return memo(db, key, compute);
-}
-
-async function memo<T>(db: Kysely<Database>, key: string, compute: () => Promise<T>): Promise<T> {
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new Map();
-    caches.set(db, cache);
-  }
-  const fullKey = `${await latestBatchId(db)}|${key}`;
-  const held = cache.get(fullKey);
-  if (held) {
-    cache.delete(fullKey);
-    cache.set(fullKey, held);
-    return held as Promise<T>;
-  }
-  const pending = compute();
-  cache.set(fullKey, pending);
-  pending.catch(() => cache.delete(fullKey));
-  while (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
-  return pending;
 }
 
 /** `assessFromStore`, remembered while the store's data are unchanged. */

@@ -34,6 +34,23 @@ describe('table downloads', () => {
   let app: FastifyInstance;
   before(async () => {
     store = await openLoadedStore(webTestFiles);
+    // A metric whose name and source would run as formulas in a spreadsheet. Written before any page
+    // is rendered: pages are kept until the next import, and this write is not one.
+    await upsertMetrics(store.db, [
+      {
+        id: 'test-formula',
+        name: '=HYPERLINK("http://example.invalid","click")',
+        description: null,
+        unit: '%',
+        direction: 'higher_is_better',
+        domain: 'Formula test',
+        subdomain: null,
+        source_publication: '@SUM(1+1)',
+        numerator_definition: null,
+        denominator_definition: null,
+        builtin: false,
+      },
+    ]);
     app = await buildApp({ store, config: { logLevel: 'silent' } });
   });
   after(async () => {
@@ -99,21 +116,6 @@ describe('table downloads', () => {
   });
 
   it('neutralises formula-like text in a download', async () => {
-    await upsertMetrics(store.db, [
-      {
-        id: 'test-formula',
-        name: '=HYPERLINK("http://example.invalid","click")',
-        description: null,
-        unit: '%',
-        direction: 'higher_is_better',
-        domain: 'Formula test',
-        subdomain: null,
-        source_publication: '@SUM(1+1)',
-        numerator_definition: null,
-        denominator_definition: null,
-        builtin: false,
-      },
-    ]);
     const list = await app.inject('/metrics');
     const id = /<h2 id="(domain-\d+)">Formula test<\/h2>/.exec(list.body)?.[1];
     assert.ok(id, 'the new domain is listed');

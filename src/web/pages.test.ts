@@ -335,13 +335,17 @@ describe('web pages', () => {
     assert.doesNotMatch(typeMissing.body, /<acute>/);
   });
 
-  it('remembers an assessment until the data change', async () => {
+  it('remembers an assessment and a rendered page until the data change', async () => {
     const request = { framework: 'nof-2025-26', quarter };
     const first = await cachedAssessment(store.db, request);
     const second = await cachedAssessment(store.db, request);
     assert.equal(second, first, 'the same assessment object, not a new bootstrap');
     const other = await cachedAssessment(store.db, { ...request, quarter: 'Q3 2025/26' });
     assert.notEqual(other, first);
+    const batchesShown = (body: string) =>
+      Number(/Import batches<\/dt><dd class="nhsuk-summary-list__value">(\d+)</.exec(body)?.[1]);
+    const homeBefore = (await app.inject('/')).body;
+    assert.equal((await app.inject('/')).body, homeBefore, 'the same page while nothing changes');
     const scratch = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'tend-pages-'));
     const tidy = path.join(scratch, 'note.csv');
     fs.writeFileSync(tidy, 'org_code,metric_id,period,value\nRYY,ae-dta-12hr,2024-06,3\n');
@@ -350,5 +354,11 @@ describe('web pages', () => {
     const third = await cachedAssessment(store.db, request);
     assert.notEqual(third, first, 'a new import batch makes a fresh assessment');
     assert.deepEqual(third.trusts, first.trusts);
+    const homeAfter = (await app.inject('/')).body;
+    assert.equal(
+      batchesShown(homeAfter),
+      batchesShown(homeBefore) + 1,
+      'an import refreshes the rendered page',
+    );
   });
 });
