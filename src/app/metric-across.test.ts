@@ -6,6 +6,7 @@ import { bundled, openLoadedStore } from '../../test/helpers/loaded-store.ts';
 import type { Store } from '../store/db.ts';
 import type { MetricRow } from '../store/tables.ts';
 import {
+  improvingOrganisations,
   isNewConcern,
   type MetricAcrossOrganisations,
   metricAcrossOrganisations,
@@ -93,6 +94,31 @@ describe('peerRank', () => {
     assert.equal(peerRank(data, 'A'), null);
     assert.equal(peerRank(data, 'Z'), null);
     assert.equal(peerRank(data, 'B')?.peerCount, 1, 'a peer without a value is not counted');
+  });
+
+  it('lists who improved, still reporting and settled only, peers first, never the organisation itself', () => {
+    const improving = (code: string, group: { trustType?: string }, settled = true): OrganisationReading => ({
+      ...reading(code, 1, group),
+      latestPointType: 'special_cause_improvement',
+      settledLimits: settled,
+    });
+    const data = across('higher_is_better', [
+      improving('Z', { trustType: 'Ambulance trust' }),
+      improving('B', { trustType: 'Acute trust' }),
+      improving('A', { trustType: 'Ambulance trust' }),
+      improving('T', { trustType: 'Acute trust' }, false),
+      reading('C', 2, { trustType: 'Acute trust' }),
+      improving('S', { trustType: 'Acute trust' }),
+      { ...improving('Q', { trustType: 'Acute trust' }), latest: { date: '2019-03-01', value: 1 } },
+    ]);
+    assert.deepEqual(
+      improvingOrganisations(data, 'S').map((row) => row.code),
+      ['B', 'A', 'Z'],
+    );
+    assert.deepEqual(
+      improvingOrganisations(data, 'nobody').map((row) => row.code),
+      ['A', 'B', 'S', 'Z'],
+    );
   });
 
   it('calls a concern new only when the point before was not one', () => {

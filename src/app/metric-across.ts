@@ -218,3 +218,27 @@ export async function latestAcrossOrganisations(
     readings,
   };
 }
+
+/**
+ * Organisations still reporting a metric (a value for its latest period) whose chart shows
+ * special-cause improvement at that point, read from settled limits only: who to ask what changed.
+ * Peers of `code` come first, then the rest, each by name; `code` itself is left out.
+ */
+export function improvingOrganisations(
+  across: MetricAcrossOrganisations,
+  code: string,
+): OrganisationReading[] {
+  const self = across.organisations.find((reading) => reading.code === code);
+  const improving = across.organisations.filter(
+    (reading) =>
+      reading.code !== code &&
+      reading.settledLimits &&
+      reading.latestPointType === 'special_cause_improvement' &&
+      reading.latest?.date === across.latestPeriod &&
+      reading.points.at(-1)?.date === across.latestPeriod,
+  );
+  const isSelfPeer = (reading: OrganisationReading) => (self ? isPeer(self, reading) : false);
+  return improving.sort(
+    (a, b) => Number(isSelfPeer(b)) - Number(isSelfPeer(a)) || a.name.localeCompare(b.name),
+  );
+}

@@ -75,6 +75,26 @@ describe('home page', () => {
     }
   });
 
+  it("a concern's chart names who has improved the same metric, each with a chart that shows it", async () => {
+    const concerns = await downloadTable(app, '/', 'new-concerns');
+    let listed = 0;
+    for (const concern of concerns) {
+      const page = await app.inject(`/organisations/${concern['ODS code']}/metrics/${concern['Metric id']}`);
+      assert.match(page.body, /<h2 id="who-improved">Who has improved this<\/h2>/);
+      assert.match(page.body, /This chart shows a special-cause concern\.|No other organisation/);
+      const list = /<ul[^>]*id="improving-list">([\s\S]*?)<\/ul>/.exec(page.body)?.[1] ?? '';
+      const links = [...list.matchAll(/<a href="([^"]+)">/g)].map((match) => match[1]);
+      assert.ok(links.length <= 10);
+      for (const href of links) {
+        assert.ok(!href.startsWith(`/organisations/${concern['ODS code']}/`), 'not the organisation itself');
+        const chart = await app.inject(href);
+        assert.match(chart.body, /special-cause improvement/i, href);
+      }
+      listed += links.length;
+    }
+    assert.ok(listed > 0, 'some concern has organisations to ask');
+  });
+
   it('calls a concern new only when the point before was not one', () => {
     assert.equal(isNewConcern('special_cause_concern', 'common_cause'), true);
     assert.equal(isNewConcern('special_cause_concern', 'special_cause_concern'), false);

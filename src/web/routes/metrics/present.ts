@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { rememberUntilNextImport } from '../../../app/assessment-cache.ts';
 import { metricCoverage } from '../../../app/catalogue.ts';
 import { type Distribution, distributionOf } from '../../../app/distribution.ts';
-import { metricAcrossOrganisations, valuesAt } from '../../../app/metric-across.ts';
+import { improvingOrganisations, metricAcrossOrganisations, valuesAt } from '../../../app/metric-across.ts';
 import { formatMetricValue, periodLabel } from '../../../app/spc-view.ts';
 import { escapeMarkup, renderIconSvg } from '../../../charts/index.ts';
 import { variationIconLabels } from '../../../engines/spc/labels.ts';
@@ -176,16 +176,13 @@ async function buildMetricPage(db: Kysely<Database>, id: string) {
     });
   const chartHref = (code: string) =>
     `/organisations/${encodeURIComponent(code)}/metrics/${encodeURIComponent(metric.id)}`;
-  const improving = across.organisations
-    .filter((reading) => reading.settledLimits && reading.latestPointType === 'special_cause_improvement')
-    .map((reading) => ({
-      code: reading.code,
-      name: reading.name,
-      latestValue: format(reading.latest?.value ?? Number.NaN),
-      latestPeriod: label(reading.latest?.date ?? null) ?? '',
-      href: chartHref(reading.code),
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const improving = improvingOrganisations(across, '').map((reading) => ({
+    code: reading.code,
+    name: reading.name,
+    latestValue: format(reading.latest?.value ?? Number.NaN),
+    latestPeriod: label(reading.latest?.date ?? null) ?? '',
+    href: chartHref(reading.code),
+  }));
   const trialOnly = across.organisations.filter((reading) => !reading.settledLimits).length;
   return {
     ...base,

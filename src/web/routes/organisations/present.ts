@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { cachedExplanation, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
 import { organisationDetail } from '../../../app/catalogue.ts';
 import {
+  improvingOrganisations,
   metricAcrossOrganisations,
   type PeerGroup,
   type PeerRank,
@@ -209,6 +210,13 @@ async function buildPresentMetricChart(db: Kysely<Database>, code: string, metri
   const options = { metricName: spc.metric.name, unit: spc.unit };
   const across = await metricAcrossOrganisations(db, spc.metric.id);
   const peers = peerRank(across, spc.organisation.code);
+  const improving = improvingOrganisations(across, spc.organisation.code).map((reading) => ({
+    code: reading.code,
+    name: reading.name,
+    latestValue: reading.latest ? formatMetricValue(reading.latest.value, spc.metric) : 'No value',
+    latestPeriod: reading.latest ? periodLabel(reading.latest.date, across.granularity) : '',
+    href: `/organisations/${encodeURIComponent(reading.code)}/metrics/${encodeURIComponent(spc.metric.id)}`,
+  }));
   return {
     organisation: spc.organisation,
     metric: spc.metric,
@@ -235,6 +243,10 @@ async function buildPresentMetricChart(db: Kysely<Database>, code: string, metri
         })
       : `${spc.organisation.name} has no value of this metric to rank.`,
     metricHref: `/metrics/${encodeURIComponent(spc.metric.id)}`,
+    improving: improving.slice(0, 10),
+    improvingCount: improving.length,
+    inConcern: spc.series.summary.latestPointType === 'special_cause_concern',
+    improvementPossible: spc.metric.direction !== 'neutral',
     csvHref: `/api/v1/observations?org=${encodeURIComponent(spc.organisation.code)}&metric=${encodeURIComponent(spc.metric.id)}&format=csv`,
     organisationHref: `/organisations/${encodeURIComponent(spc.organisation.code)}`,
   };
