@@ -94,6 +94,17 @@ export function metricAcrossOrganisations(
   );
 }
 
+/** The ids of the metrics the store holds observations of, in id order. */
+export async function metricIdsWithData(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('observation')
+    .select('metric_id')
+    .distinct()
+    .orderBy('metric_id')
+    .execute();
+  return rows.map((row) => row.metric_id);
+}
+
 /** Each organisation's value for one period, for those that have one. */
 export function valuesAt(
   across: MetricAcrossOrganisations,
@@ -241,4 +252,40 @@ export function improvingOrganisations(
   return improving.sort(
     (a, b) => Number(isSelfPeer(b)) - Number(isSelfPeer(a)) || a.name.localeCompare(b.name),
   );
+}
+
+/** What the charts of one organisation's metrics show at their latest point, read from settled limits. */
+export interface OrganisationSignals {
+  /** Metrics whose latest point is special-cause concern. */
+  concerns: string[];
+  /** Metrics whose latest point is special-cause improvement. */
+  improving: string[];
+}
+
+/**
+ * For every organisation, the metrics it still reports whose charts (settled limits only) show
+ * special-cause concern or improvement at their latest point, in metric id order. Charts every
+ * metric for every organisation, so it shares `metricAcrossOrganisations`' entries.
+ */
+export function signalsByOrganisation(db: Kysely<Database>): Promise<Map<string, OrganisationSignals>> {
+  return rememberUntilNextImport(db, 'signals-by-organisation', async () => {
+    const signals = new Map<string, OrganisationSignals>();
+    for (const metricId of await metricIdsWithData(db)) {
+      const across = await metricAcrossOrganisations(db, metricId);
+      for (const reading of across.organisations) {
+        if (!reading.settledLimits || reading.points.at(-1)?.date !== across.latestPeriod) continue;
+        const kind =
+          reading.latestPointType === 'special_cause_concern'
+            ? 'concerns'
+            : reading.latestPointType === 'special_cause_improvement'
+              ? 'improving'
+              : null;
+        if (!kind) continue;
+        const entry = signals.get(reading.code) ?? { concerns: [], improving: [] };
+        entry[kind].push(metricId);
+        signals.set(reading.code, entry);
+      }
+    }
+    return signals;
+  });
 }

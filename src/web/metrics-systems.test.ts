@@ -193,6 +193,39 @@ describe('metric and system pages', () => {
     assert.match(body, /role="img" aria-label="[^"]+variation/i);
   });
 
+  it("a system page counts each member's signals, agreeing with the home page and the metric pages", async () => {
+    /** The member row of an organisation on its NHS England ICB's system page, from the CSV. */
+    const memberRow = async (code: string) => {
+      const detail = (await app.inject(`/api/v1/organisations/${code}`)).json().organisation;
+      const icb = detail.memberships.find((row: { relation: string }) => row.relation === 'icb_nhse');
+      if (!icb) return undefined;
+      const rows = await downloadTable(app, `/systems/${icb.parent_code}`, 'members');
+      return rows.find((row) => row['ODS code'] === code);
+    };
+    const concerns = await downloadTable(app, '/', 'new-concerns');
+    let checked = 0;
+    for (const concern of concerns.slice(0, 8)) {
+      const row = await memberRow(concern['ODS code']);
+      if (!row) continue;
+      const metrics = row['Concern metrics'].split(' ');
+      assert.ok(metrics.includes(concern['Metric id']), `${concern['ODS code']}: ${row['Concern metrics']}`);
+      assert.equal(Number(row.Concerns), metrics.length);
+      checked++;
+    }
+    const metricPage = await app.inject('/metrics/ae-4hr-type1');
+    const list = /<ul[^>]*id="improving-list">([\s\S]*?)<\/ul>/.exec(metricPage.body)?.[1] ?? '';
+    for (const [, code] of [...list.matchAll(/\(([A-Z0-9]+)\):/g)].slice(0, 5)) {
+      const row = await memberRow(code);
+      if (!row) continue;
+      assert.ok(
+        row['Improving metrics'].split(' ').includes('ae-4hr-type1'),
+        `${code}: ${row['Improving metrics']}`,
+      );
+      checked++;
+    }
+    assert.ok(checked >= 5, `${checked} members checked`);
+  });
+
   it('an unknown system is a 404 that links to the list, with the code escaped', async () => {
     const response = await app.inject(`/systems/${encodeURIComponent('<i>Q')}`);
     assert.equal(response.statusCode, 404);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
-import { isNewConcern, metricAcrossOrganisations } from '../../../app/metric-across.ts';
+import { isNewConcern, metricAcrossOrganisations, metricIdsWithData } from '../../../app/metric-across.ts';
 import { formatMetricValue, periodLabel } from '../../../app/spc-view.ts';
 import { storeStatus } from '../../../app/status.ts';
 import type { Database, MetricRow } from '../../../store/tables.ts';
@@ -46,9 +46,6 @@ function segmentTable(quarter: string, segments: readonly SegmentCounts[]): Data
  * their latest stretch). Ordered by organisation, then metric.
  */
 async function newConcerns(db: Kysely<Database>): Promise<DataTable> {
-  const metricIds = (
-    await db.selectFrom('observation').select('metric_id').distinct().orderBy('metric_id').execute()
-  ).map((row) => row.metric_id);
   const rows: {
     code: string;
     name: string;
@@ -57,7 +54,7 @@ async function newConcerns(db: Kysely<Database>): Promise<DataTable> {
     date: string;
     granularity: string;
   }[] = [];
-  for (const metricId of metricIds) {
+  for (const metricId of await metricIdsWithData(db)) {
     const across = await metricAcrossOrganisations(db, metricId);
     for (const reading of across.organisations) {
       if (!reading.settledLimits || !reading.latest) continue;

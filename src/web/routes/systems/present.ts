@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
+import { signalsByOrganisation } from '../../../app/metric-across.ts';
 import { organisationScorecard } from '../../../app/spc-view.ts';
 import { listSystems, type SystemMember, systemMembers } from '../../../app/systems.ts';
 import { renderIconSvg } from '../../../charts/index.ts';
@@ -46,6 +47,19 @@ export async function presentSystemList(db: Kysely<Database>) {
 function mappingText(member: SystemMember): string {
   if (member.inNhse && member.inOds) return 'Both';
   return member.inNhse ? 'NHS England only' : 'ODS geography only';
+}
+
+/** A count of metrics showing a signal, as a cell whose note names up to three of them. */
+function signalCell(metricIds: readonly string[]) {
+  const named = metricIds.slice(0, 3).join(', ');
+  return cell(metricIds.length, {
+    note:
+      metricIds.length === 0
+        ? undefined
+        : metricIds.length > 3
+          ? `${named} and ${metricIds.length - 3} more`
+          : named,
+  });
 }
 
 /** Everything the system page shows, or `null` when no ICB has the code. */
@@ -102,6 +116,7 @@ async function buildPresentSystem(db: Kysely<Database>, code: string) {
     metricNames.set(id, name ?? id);
   }
   const keyMetrics = systemKeyMetrics.map((id) => ({ id, name: metricNames.get(id) ?? id }));
+  const signals = await signalsByOrganisation(db);
   const membersTable: DataTable = {
     id: 'members',
     caption: `Members of ${system.icb.name}: NHS Oversight Framework${quarter ? ` (${quarter})` : ''} and key metrics`,
@@ -112,6 +127,10 @@ async function buildPresentSystem(db: Kysely<Database>, code: string) {
       { label: 'Mapping', sort: true },
       { label: 'Segment', numeric: true, sort: true },
       { label: 'Rank', sort: true },
+      { label: 'Concerns', numeric: true, sort: true },
+      { label: 'Concern metrics', csvOnly: true },
+      { label: 'Improving', numeric: true, sort: true },
+      { label: 'Improving metrics', csvOnly: true },
       ...keyMetrics.flatMap((metric) => [
         { label: metric.name, hint: metric.id, sort: true },
         { label: `${metric.name} period`, hint: metric.id, csvOnly: true },
@@ -133,6 +152,10 @@ async function buildPresentSystem(db: Kysely<Database>, code: string) {
               csv: member.nof.rank,
             })
           : cell('Not held', { sortValue: 9999, csv: null }),
+        signalCell(signals.get(member.code)?.concerns ?? []),
+        cell((signals.get(member.code)?.concerns ?? []).join(' ')),
+        signalCell(signals.get(member.code)?.improving ?? []),
+        cell((signals.get(member.code)?.improving ?? []).join(' ')),
         ...member.metrics.flatMap((metric) =>
           metric.held
             ? [
