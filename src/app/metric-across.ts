@@ -105,19 +105,36 @@ export async function metricIdsWithData(db: Kysely<Database>): Promise<string[]>
   return rows.map((row) => row.metric_id);
 }
 
+/**
+ * Whether a reading's latest signal counts in lists gathered across organisations: its chart has
+ * settled limits, and the organisation still reports (a value for the metric's latest period).
+ */
+export function readsCurrentSignal(across: MetricAcrossOrganisations, reading: OrganisationReading): boolean {
+  return (
+    reading.settledLimits &&
+    reading.latest?.date === across.latestPeriod &&
+    reading.points.at(-1)?.date === across.latestPeriod
+  );
+}
+
 /** Each organisation's value for one period, for those that have one. */
 export function valuesAt(
   across: MetricAcrossOrganisations,
   period: string | null,
-): { code: string; name: string; value: number }[] {
+): { code: string; name: string; value: number; reading: OrganisationReading }[] {
   if (period === null) return [];
   const values = [];
   for (const reading of across.organisations) {
     const point = reading.points.find((candidate) => candidate.date === period);
     if (point && point.value !== null)
-      values.push({ code: reading.code, name: reading.name, value: point.value });
+      values.push({ code: reading.code, name: reading.name, value: point.value, reading });
   }
   return values;
+}
+
+/** Orders values best first in a metric's direction (highest first where neither is better). */
+export function bestFirst(direction: string): (a: { value: number }, b: { value: number }) => number {
+  return direction === 'lower_is_better' ? (a, b) => a.value - b.value : (a, b) => b.value - a.value;
 }
 
 /** Who an organisation is compared with: trusts of its NHS Oversight Framework type, else its kind. */
@@ -154,12 +171,8 @@ export function peerRank(across: MetricAcrossOrganisations, code: string): PeerR
   const self = across.organisations.find((reading) => reading.code === code);
   if (!self?.latest) return null;
   const period = self.latest.date;
-  const peers = valuesAt(across, period).filter((row) => {
-    const reading = across.organisations.find((candidate) => candidate.code === row.code);
-    return reading !== undefined && isPeer(self, reading);
-  });
-  const lowerIsBetter = across.metric.direction === 'lower_is_better';
-  const ranks = competitionRanks(peers, (a, b) => (lowerIsBetter ? a.value - b.value : b.value - a.value));
+  const peers = valuesAt(across, period).filter((row) => isPeer(self, row.reading));
+  const ranks = competitionRanks(peers, bestFirst(across.metric.direction));
   const index = peers.findIndex((row) => row.code === code);
   return {
     rank: ranks[index],
@@ -243,10 +256,8 @@ export function improvingOrganisations(
   const improving = across.organisations.filter(
     (reading) =>
       reading.code !== code &&
-      reading.settledLimits &&
       reading.latestPointType === 'special_cause_improvement' &&
-      reading.latest?.date === across.latestPeriod &&
-      reading.points.at(-1)?.date === across.latestPeriod,
+      readsCurrentSignal(across, reading),
   );
   const isSelfPeer = (reading: OrganisationReading) => (self ? isPeer(self, reading) : false);
   return improving.sort(
@@ -273,7 +284,7 @@ export function signalsByOrganisation(db: Kysely<Database>): Promise<Map<string,
     for (const metricId of await metricIdsWithData(db)) {
       const across = await metricAcrossOrganisations(db, metricId);
       for (const reading of across.organisations) {
-        if (!reading.settledLimits || reading.points.at(-1)?.date !== across.latestPeriod) continue;
+        if (!readsCurrentSignal(across, reading)) continue;
         const kind =
           reading.latestPointType === 'special_cause_concern'
             ? 'concerns'

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
-import { tableRows } from '../../test/helpers/page-tables.ts';
+import { tableRows, testMetric } from '../../test/helpers/page-tables.ts';
 import type { Store } from '../store/db.ts';
 import { upsertMetrics } from '../store/repos/metric-repo.ts';
 import { buildApp } from './app.ts';
@@ -37,19 +37,12 @@ describe('table downloads', () => {
     // A metric whose name and source would run as formulas in a spreadsheet. Written before any page
     // is rendered: pages are kept until the next import, and this write is not one.
     await upsertMetrics(store.db, [
-      {
+      testMetric({
         id: 'test-formula',
         name: '=HYPERLINK("http://example.invalid","click")',
-        description: null,
-        unit: '%',
-        direction: 'higher_is_better',
         domain: 'Formula test',
-        subdomain: null,
         source_publication: '@SUM(1+1)',
-        numerator_definition: null,
-        denominator_definition: null,
-        builtin: false,
-      },
+      }),
     ]);
     app = await buildApp({ store, config: { logLevel: 'silent' } });
   });

@@ -2,26 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
-import { downloadTable } from '../../test/helpers/page-tables.ts';
+import { assertSafePage, downloadTable, testMetric, titleOf } from '../../test/helpers/page-tables.ts';
 import type { Store } from '../store/db.ts';
 import { upsertMetrics } from '../store/repos/metric-repo.ts';
 import { buildApp } from './app.ts';
 
 const titleSuffix = ' – Tend – NHS';
-
-/** The page's `<title>` text, with the entities these pages use unescaped. */
-function titleOf(body: string): string {
-  const match = /<title>([^<]*)<\/title>/.exec(body);
-  assert.ok(match, 'the page has a title');
-  return match[1].replace(/&amp;/g, '&').replace(/&#39;/g, "'");
-}
-
-/** Checks what every page must be: an HTML page with no inline scripts and no style attributes. */
-function assertSafePage(body: string): void {
-  assert.match(body, /^<!DOCTYPE html>/);
-  assert.doesNotMatch(body, /<script(?![^>]*\ssrc=)[^>]*>/, 'no inline <script>');
-  assert.doesNotMatch(body, /\sstyle=/, 'no style= attributes');
-}
 
 describe('metric and system pages', () => {
   let store: Store;
@@ -29,21 +15,7 @@ describe('metric and system pages', () => {
   before(async () => {
     store = await openLoadedStore(webTestFiles);
     // A metric with no observations, whose name needs escaping.
-    await upsertMetrics(store.db, [
-      {
-        id: 'test-empty',
-        name: 'Empty <b>metric</b>',
-        description: null,
-        unit: '%',
-        direction: 'higher_is_better',
-        domain: null,
-        subdomain: null,
-        source_publication: null,
-        numerator_definition: null,
-        denominator_definition: null,
-        builtin: false,
-      },
-    ]);
+    await upsertMetrics(store.db, [testMetric({ id: 'test-empty', name: 'Empty <b>metric</b>' })]);
     app = await buildApp({ store, config: { logLevel: 'silent' } });
   });
   after(async () => {

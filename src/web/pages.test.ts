@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { bundled, openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
-import { downloadTable } from '../../test/helpers/page-tables.ts';
+import { assertSafePage, downloadTable, titleOf } from '../../test/helpers/page-tables.ts';
 import { assessFromStore } from '../app/assessment.ts';
 import { cachedAssessment } from '../app/assessment-cache.ts';
 import { importFile } from '../app/import-file.ts';
@@ -16,20 +16,6 @@ import { buildApp } from './app.ts';
 
 const titleSuffix = ' – Tend – NHS';
 const quarter = 'Q4 2025/26';
-
-/** The page's `<title>` text, unescaped. */
-function titleOf(body: string): string {
-  const match = /<title>([^<]*)<\/title>/.exec(body);
-  assert.ok(match, 'the page has a title');
-  return match[1].replace(/&ldquo;|&#8220;/g, '“').replace(/&rdquo;|&#8221;/g, '”');
-}
-
-/** Checks what every page must be: an HTML page with no inline scripts and no style attributes. */
-function assertSafePage(body: string): void {
-  assert.match(body, /^<!DOCTYPE html>/);
-  assert.doesNotMatch(body, /<script(?![^>]*\ssrc=)[^>]*>/, 'no inline <script>');
-  assert.doesNotMatch(body, /\sstyle=/, 'no style= attributes');
-}
 
 describe('web pages', () => {
   let store: Store;

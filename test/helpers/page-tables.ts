@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
+import type { MetricRow } from '../../src/store/tables.ts';
 
 /**
  * Downloads one table of a page as CSV (`?download=<id>`), checks it is served as a CSV attachment,
@@ -37,4 +38,38 @@ export function tableRows(body: string, id: string): string[][] {
         .trim(),
     ),
   );
+}
+
+/** A page's `<title>` text, with the entities Tend's pages use unescaped (`&lt;` is left as it is). */
+export function titleOf(body: string): string {
+  const match = /<title>([^<]*)<\/title>/.exec(body);
+  assert.ok(match, 'the page has a title');
+  return match[1]
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .replace(/&ldquo;|&#8220;/g, '“')
+    .replace(/&rdquo;|&#8221;/g, '”');
+}
+
+/** Checks what every page must be: an HTML page with no inline scripts and no style attributes. */
+export function assertSafePage(body: string): void {
+  assert.match(body, /^<!DOCTYPE html>/);
+  assert.doesNotMatch(body, /<script(?![^>]*\ssrc=)[^>]*>/, 'no inline <script>');
+  assert.doesNotMatch(body, /\sstyle=/, 'no style= attributes');
+}
+
+/** A metric definition for tests: a percentage, higher is better, with only what a test sets. */
+export function testMetric(fields: Pick<MetricRow, 'id' | 'name'> & Partial<MetricRow>): MetricRow {
+  return {
+    description: null,
+    unit: '%',
+    direction: 'higher_is_better',
+    domain: null,
+    subdomain: null,
+    source_publication: null,
+    numerator_definition: null,
+    denominator_definition: null,
+    builtin: false,
+    ...fields,
+  };
 }

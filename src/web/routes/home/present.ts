@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
-import { isNewConcern, metricAcrossOrganisations, metricIdsWithData } from '../../../app/metric-across.ts';
+import {
+  isNewConcern,
+  metricAcrossOrganisations,
+  metricIdsWithData,
+  readsCurrentSignal,
+} from '../../../app/metric-across.ts';
 import { formatMetricValue, periodLabel } from '../../../app/spc-view.ts';
 import { storeStatus } from '../../../app/status.ts';
 import type { Database, MetricRow } from '../../../store/tables.ts';
@@ -57,10 +62,7 @@ async function newConcerns(db: Kysely<Database>): Promise<DataTable> {
   for (const metricId of await metricIdsWithData(db)) {
     const across = await metricAcrossOrganisations(db, metricId);
     for (const reading of across.organisations) {
-      if (!reading.settledLimits || !reading.latest) continue;
-      // Only organisations still reporting: the latest point is the latest period the store holds.
-      if (reading.latest.date !== across.latestPeriod || reading.points.at(-1)?.date !== across.latestPeriod)
-        continue;
+      if (!reading.latest || !readsCurrentSignal(across, reading)) continue;
       if (!isNewConcern(reading.latestPointType, reading.previousPointType)) continue;
       rows.push({
         code: reading.code,

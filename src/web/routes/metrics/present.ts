@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely';
 import { rememberUntilNextImport } from '../../../app/assessment-cache.ts';
 import { metricCoverage } from '../../../app/catalogue.ts';
 import { type Distribution, distributionOf } from '../../../app/distribution.ts';
-import { improvingOrganisations, metricAcrossOrganisations, valuesAt } from '../../../app/metric-across.ts';
+import {
+  bestFirst,
+  improvingOrganisations,
+  metricAcrossOrganisations,
+  valuesAt,
+} from '../../../app/metric-across.ts';
 import { formatMetricValue, periodLabel } from '../../../app/spc-view.ts';
 import { escapeMarkup, renderIconSvg } from '../../../charts/index.ts';
 import { variationIconLabels } from '../../../engines/spc/labels.ts';
@@ -285,11 +290,9 @@ function valuesTable(
   chartHref: (code: string) => string,
 ): DataTable {
   const values = valuesAt(across, across.latestPeriod);
-  const lowerIsBetter = metric.direction === 'lower_is_better';
-  const ranks = competitionRanks(values, (a, b) => (lowerIsBetter ? a.value - b.value : b.value - a.value));
-  const readings = new Map(across.organisations.map((reading) => [reading.code, reading]));
+  const ranks = competitionRanks(values, bestFirst(metric.direction));
   const rows = values
-    .map((row, index) => ({ ...row, rank: ranks[index], reading: readings.get(row.code) }))
+    .map((row, index) => ({ ...row, rank: ranks[index] }))
     .sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
   const rankLabel = metric.direction === 'neutral' ? 'Rank (1 is highest)' : 'Rank (1 is best)';
   return {
@@ -305,7 +308,7 @@ function valuesTable(
       { label: 'Variation', sort: true },
     ],
     rows: rows.map((row) => {
-      const icon = row.reading?.variationIcon ?? null;
+      const icon = row.reading.variationIcon;
       return {
         key: row.code,
         cells: [
