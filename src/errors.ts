@@ -38,6 +38,41 @@ export const errorCatalogue = {
     exitCode: 69,
     hint: 'Check DATABASE_URL, or unset it to use the embedded database.',
   },
+  UNAUTHENTICATED: {
+    status: 401,
+    exitCode: 77,
+    hint: 'Sign in, or send an API token as `Authorization: Bearer <token>` (create one with `tend tokens create`).',
+  },
+  FORBIDDEN: {
+    status: 403,
+    exitCode: 77,
+    hint: 'Ask an administrator of the organisation for the role this needs.',
+  },
+  VALIDATION_FAILED: {
+    status: 422,
+    exitCode: 2,
+    hint: 'Correct every listed field and send it again; nothing was saved.',
+  },
+  SIGN_IN_FAILED: {
+    status: 401,
+    exitCode: 77,
+    hint: 'Check the email address and password. Accounts lock for a while after repeated failures.',
+  },
+  SIGN_IN_LOCKED: {
+    status: 429,
+    exitCode: 75,
+    hint: 'Wait until the time given, then try again; or ask an administrator to reset the password.',
+  },
+  SIGN_IN_REFUSED: {
+    status: 403,
+    exitCode: 77,
+    hint: 'Your NHS identity has no role Tend recognises for an organisation it knows; ask your organisation to set one up.',
+  },
+  CONFLICT: {
+    status: 409,
+    exitCode: 1,
+    hint: 'Someone changed this since you opened it; reload and make your change again.',
+  },
   INVALID_ARGUMENT: { status: 400, exitCode: 2, hint: 'Run the command with --help to see what it accepts.' },
   INTERNAL: {
     status: 500,

@@ -20,7 +20,7 @@ import { formatIssue } from '../src/ingest/cells.ts';
 import type { Store } from '../src/store/db.ts';
 import { issueText, issueMatches as matches } from './helpers/issues.ts';
 import { repoRoot } from './helpers/paths.ts';
-import { resetStore, storeBackends } from './helpers/store.ts';
+import { openTestStore, resetTestStore } from './helpers/test-store.ts';
 
 const corpusDir = path.join(repoRoot, 'test', 'fixtures', 'bad-input');
 const seedFile = path.join(repoRoot, 'test', 'fixtures', 'seed-etr.csv');
@@ -55,13 +55,13 @@ describe('bad-input corpus', () => {
   let store: Store;
 
   before(async () => {
-    store = await storeBackends()[0].open();
+    store = await openTestStore();
   });
   after(async () => {
     await store?.close();
   });
   beforeEach(async () => {
-    await resetStore(store);
+    await resetTestStore(store);
     const seeded = await importFile(store.db, seedFile, { displayName: 'seed-etr.csv' });
     assert.equal(
       seeded.outcome,

@@ -16,7 +16,7 @@ import { formatIssue } from '../src/ingest/cells.ts';
 import type { Store } from '../src/store/db.ts';
 import { issueText } from './helpers/issues.ts';
 import { repoRoot } from './helpers/paths.ts';
-import { resetStore, storeBackends } from './helpers/store.ts';
+import { openTestStore, resetTestStore } from './helpers/test-store.ts';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'good-input');
 const seedFile = path.join(repoRoot, 'test', 'fixtures', 'seed-etr.csv');
@@ -149,7 +149,7 @@ describe('good input', () => {
   let scratch: string;
 
   before(async () => {
-    store = await storeBackends()[0].open();
+    store = await openTestStore();
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tend-good-input-'));
   });
   after(async () => {
@@ -157,7 +157,7 @@ describe('good input', () => {
     fs.rmSync(scratch, { recursive: true, force: true });
   });
   beforeEach(async () => {
-    await resetStore(store);
+    await resetTestStore(store);
     await importClean(store, seedFile);
   });
 
@@ -265,7 +265,7 @@ describe('good input', () => {
 
     const fromXlsx = await importClean(store, xlsx);
     const xlsxRows = await storedFigures(store);
-    await resetStore(store);
+    await resetTestStore(store);
     await importClean(store, seedFile);
     const fromCsv = await importClean(store, fixture('tidy.csv'));
     const csvRows = await storedFigures(store);

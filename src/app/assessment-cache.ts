@@ -1,27 +1,27 @@
 import { type Kysely, sql } from 'kysely';
 import { financialQuarterLabel } from '../domain/period.ts';
 import type { QuarterAssessment, TrustExplanation } from '../engines/nof/index.ts';
+import { readStoreVersion } from '../store/repos/version-repo.ts';
 import type { Database } from '../store/tables.ts';
 import { type AssessmentRequest, assessFromStore, explainFromStore } from './assessment.ts';
 
 /*
  * In-process memos of results that depend only on the stored data: assessments and explanations
- * (an assessment runs a 4,000-replicate bootstrap, about half a second), page view models, and
- * rendered pages. Each entry is keyed by its request and the store's latest import batch id, so any
- * import makes the old entries stale.
+ * (an assessment runs a 4,000-replicate bootstrap, about half a second) and shared page view models.
+ * Each entry is keyed by its request and the store's data version, which every transaction that
+ * changes what the engines compute (an import, a rebase) increments — so a commit is seen by the next
+ * request whatever order concurrent transactions commit in. Narratives and annotations do not
+ * change the data version, so writing one never throws away an assessment.
  */
 
-/** The id of the store's latest import batch (0 when nothing has been imported): the data's version. */
-export async function latestBatchId(db: Kysely<Database>): Promise<number> {
-  const result = await sql<{ id: number | null }>`select max(id)::integer as id from import_batch`.execute(
-    db,
-  );
-  return result.rows[0]?.id ?? 0;
+/** The store's data version: changes with every import or rebase. */
+export async function dataVersion(db: Kysely<Database>): Promise<number> {
+  return (await readStoreVersion(db)).data;
 }
 
 /**
- * A memo whose entries last until the next import: each is keyed by its key and the store's latest
- * import batch id, held per database handle, at most `maxEntries`, the least recently used dropped
+ * A memo whose entries last until the data change: each is keyed by its key and the store's data
+ * version, held per database handle, at most `maxEntries`, the least recently used dropped
  * first. A failed computation is forgotten, so the next call tries again.
  */
 export function untilNextImportMemo(maxEntries: number) {
@@ -36,7 +36,7 @@ export function untilNextImportMemo(maxEntries: number) {
       cache = new Map();
       caches.set(db, cache);
     }
-    const fullKey = `${await latestBatchId(db)}|${key}`;
+    const fullKey = `${await dataVersion(db)}|${key}`;
     const held = cache.get(fullKey);
     if (held) {
       cache.delete(fullKey);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { dataDir } from '../../test/helpers/paths.ts';
-import { storeBackends } from '../../test/helpers/store.ts';
+import { openTestStore } from '../../test/helpers/test-store.ts';
 import { AppError } from '../errors.ts';
 import type { Store } from '../store/db.ts';
 import { assessFromStore, explainFromStore, parseCutPoints } from './assessment.ts';
@@ -24,7 +24,7 @@ const published = parse(
 describe('assessment over the store (imported official NOF file)', () => {
   let store: Store;
   before(async () => {
-    store = await storeBackends()[0].open();
+    store = await openTestStore();
     for (const file of [
       'nhs-oversight-framework-mental-health-and-community-trust-data.csv',
       'nhs-oversight-framework-mental-health-and-community-trust-league-table.csv',

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { dataDir, sharedDir, sharedSkipReason } from '../../test/helpers/paths.ts';
-import { storeBackends } from '../../test/helpers/store.ts';
+import { openTestStore } from '../../test/helpers/test-store.ts';
 import type { Store } from '../store/db.ts';
 import { importFile } from './import-file.ts';
 
@@ -20,12 +20,11 @@ const monthlyFiles = fs
   .readdirSync(monthlyDir)
   .filter((name) => name.endsWith('.csv'))
   .sort();
-const backend = storeBackends()[0];
 
 describe('A&E importers reproduce the published figures', () => {
   let store: Store;
   before(async () => {
-    store = await backend.open();
+    store = await openTestStore();
     for (const file of [history, ...monthlyFiles.map((name) => path.join(monthlyDir, name))]) {
       const result = await importFile(store.db, file);
       assert.equal(

@@ -14,8 +14,15 @@ import type {
   ObservationRecord,
   OrganisationRecord,
 } from '../ingest/types.ts';
+import { type Actor, actorLabel, actorUserId, operator } from '../policies/actor.ts';
 import type { StartCopy, Store } from '../store/db.ts';
-import { findImportedBatchByHash, insertBatch, updateBatch } from '../store/repos/batch-repo.ts';
+import { insertAuditEntry } from '../store/repos/audit-repo.ts';
+import {
+  findImportedBatchByHash,
+  findRejectedBatchByHash,
+  insertBatch,
+  updateBatch,
+} from '../store/repos/batch-repo.ts';
 import { metricIds, upsertMetrics } from '../store/repos/metric-repo.ts';
 import { upsertMemberships, upsertOrganisations } from '../store/repos/organisation-repo.ts';
 import {
@@ -30,6 +37,7 @@ import {
   tuneImportSession,
   unnestStageWriter,
 } from '../store/repos/stage-repo.ts';
+import { bumpStoreVersion } from '../store/repos/version-repo.ts';
 import type { Database } from '../store/tables.ts';
 
 /** How an import ended: written, nothing to do (the same file was imported before), or refused. */
@@ -67,6 +75,8 @@ export interface ImportOptions {
   /** Rows per staging statement. */
   batchSize?: number;
   clock?: () => Date;
+  /** Who is importing, recorded with the batch and in the audit log (default: the command-line operator). */
+  actor?: Actor;
 }
 
 class ImportRejected extends Error {}
@@ -100,6 +110,7 @@ async function importWith(
 ): Promise<ImportResult> {
   const file = options.displayName ?? filePath;
   const clock = options.clock ?? (() => new Date());
+  const actor = options.actor ?? operator('cli');
   const startedAt = clock();
   const maxIssues = options.maxIssues ?? 1000;
   const batchSize = options.batchSize ?? 5000;
@@ -157,7 +168,7 @@ async function importWith(
   const sniffed = sniffFile(file, head);
   if ('issue' in sniffed) {
     addIssue(sniffed.issue);
-    await recordRejection(db, result, hash, startedAt, clock());
+    await recordRejection(db, result, hash, startedAt, clock(), actor);
     return result;
   }
 
@@ -186,6 +197,7 @@ async function importWith(
         outcome: 'imported',
         started_at: startedAt,
         finished_at: startedAt,
+        imported_by: actorLabel(actor),
       });
       const stage: StageWriter = startCopy ? copyStageWriter(startCopy) : unnestStageWriter(trx, batchSize);
       let readFailed = false;
@@ -333,13 +345,33 @@ async function importWith(
         issues: result.issues,
         finished_at: clock(),
       });
+      await insertAuditEntry(trx, {
+        at: startedAt,
+        actorUserId: actorUserId(actor),
+        actorLabel: actorLabel(actor),
+        action: 'import.file',
+        entityType: 'import_batch',
+        entityId: String(batchId),
+        orgCode: null,
+        before: null,
+        after: {
+          file: path.basename(file),
+          format: format?.id ?? null,
+          contentHash: hash,
+          observations: result.observations,
+          inserted: counts.inserted,
+          updated: counts.updated,
+          unchanged: counts.unchanged,
+        },
+      });
+      await bumpStoreVersion(trx, { data: true });
     });
   } catch (error) {
     if (!(error instanceof ImportRejected)) throw error;
     result.outcome = 'rejected';
     result.inserted = result.updated = result.unchanged = 0;
     result.batchId = undefined;
-    await recordRejection(db, result, hash, startedAt, clock());
+    await recordRejection(db, result, hash, startedAt, clock(), actor);
   }
   result.issues.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
   return result;
@@ -352,29 +384,39 @@ async function recordRejection(
   hash: string,
   startedAt: Date,
   finishedAt: Date,
+  actor: Actor,
 ): Promise<void> {
-  const existing = await db
-    .selectFrom('import_batch')
-    .select('id')
-    .where('content_hash', '=', hash)
-    .where('outcome', '=', 'rejected')
-    .executeTakeFirst();
-  if (existing) return;
-  await insertBatch(db, {
-    file_name: path.basename(result.file),
-    content_hash: hash,
-    format: result.format ?? null,
-    publication: null,
-    edition: null,
-    row_count: result.rows,
-    observation_count: 0,
-    inserted_count: 0,
-    updated_count: 0,
-    unchanged_count: 0,
-    issues: result.issues,
-    outcome: 'rejected',
-    started_at: startedAt,
-    finished_at: finishedAt,
+  if (await findRejectedBatchByHash(db, hash)) return;
+  await db.transaction().execute(async (trx) => {
+    const batchId = await insertBatch(trx, {
+      file_name: path.basename(result.file),
+      content_hash: hash,
+      format: result.format ?? null,
+      publication: null,
+      edition: null,
+      row_count: result.rows,
+      observation_count: 0,
+      inserted_count: 0,
+      updated_count: 0,
+      unchanged_count: 0,
+      issues: result.issues,
+      outcome: 'rejected',
+      started_at: startedAt,
+      finished_at: finishedAt,
+      imported_by: actorLabel(actor),
+    });
+    await insertAuditEntry(trx, {
+      at: startedAt,
+      actorUserId: actorUserId(actor),
+      actorLabel: actorLabel(actor),
+      action: 'import.refused',
+      entityType: 'import_batch',
+      entityId: String(batchId),
+      orgCode: null,
+      before: null,
+      after: { file: path.basename(result.file), contentHash: hash, errors: result.errorCount },
+    });
+    await bumpStoreVersion(trx, { data: false });
   });
 }
 

@@ -2,14 +2,18 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { runTend } from '../../test/helpers/cli.ts';
 import { dataDir } from '../../test/helpers/paths.ts';
+import { tendStoreArgs, testBackend } from '../../test/helpers/test-store.ts';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tend-cli-'));
-const store = ['--data-dir', path.join(scratch, 'db')];
+// The embedded store in scratch, or a fresh database on the DATABASE_URL server when that is set.
+const testStore = await tendStoreArgs(path.join(scratch, 'db'));
+const store = testStore.args;
 
 describe('tend command line', () => {
+  after(() => testStore.drop());
   before(async () => {
     const imported = await runTend([...store, 'import', path.join(dataDir, 'ods-trusts-2025', 'etr.csv')]);
     assert.equal(imported.code, 0, imported.stderr);
@@ -34,7 +38,7 @@ describe('tend command line', () => {
     const status = await runTend([...store, 'status', '--format', 'json']);
     assert.equal(status.code, 0, status.stderr);
     const counts = JSON.parse(status.stdout);
-    assert.equal(counts.store, 'pglite');
+    assert.equal(counts.store, testBackend);
     // etr.csv: 210 trusts, naming 8 national groupings (7 regions and Wales) and 43 ICB codes (42 ICBs and Q99).
     assert.equal(counts.organisations, 210 + 8 + 43);
     assert.equal(counts.observations, 2);
@@ -117,7 +121,8 @@ describe('tend command line', () => {
     const format = await runTend([...store, 'status', '--format', 'xml']);
     assert.equal(format.code, 2);
     assert.match(format.stderr, /invalid --format: xml/);
-    const config = await runTend([...store, 'status'], {
+    // --database-url would override the bad DATABASE_URL, so this one names the embedded store.
+    const config = await runTend(['--data-dir', path.join(scratch, 'db'), 'status'], {
       env: { PORT: 'eighty', DATABASE_URL: 'mysql://x' },
     });
     assert.equal(config.code, 78);

@@ -11,6 +11,12 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Signs session cookies; unset means a random secret per start (sessions end at restart). */
+  readonly sessionSecret: string | undefined;
+  /** The address people reach Tend at (`https://tend.example.nhs.uk`); decides Secure cookies and sign-in redirects. */
+  readonly publicOrigin: string | undefined;
+  /** Whether cookies are sent `Secure` with the `__Host-` prefix: always, except plain-HTTP localhost. */
+  readonly secureCookies: boolean;
 }
 
 const environmentSchema = z.object({
@@ -29,7 +35,14 @@ const environmentSchema = z.object({
     .max(65535, 'must be between 0 and 65535')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  TEND_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TEND_PUBLIC_ORIGIN: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' })
+    .transform((value) => new URL(value).origin)
+    .optional(),
 });
+
+const loopback = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export type Environment = Record<string, string | undefined>;
 
@@ -44,6 +57,8 @@ export type Environment = Record<string, string | undefined>;
  * | HOST | 127.0.0.1 |
  * | PORT | 3000 |
  * | LOG_LEVEL | info |
+ * | TEND_SESSION_SECRET | random per start |
+ * | TEND_PUBLIC_ORIGIN | unset: http://HOST:PORT |
  */
 export function loadConfig(
   environment: Environment,
@@ -67,11 +82,19 @@ export function loadConfig(
   }
   const values = parsed.data;
   const dataDir = values.TEND_DATA_DIR ?? path.join(cwd, '.tend', 'pgdata');
+  const host = values.HOST ?? '127.0.0.1';
+  const origin = values.TEND_PUBLIC_ORIGIN ? new URL(values.TEND_PUBLIC_ORIGIN) : undefined;
+  const plainLocalhost = origin
+    ? origin.protocol === 'http:' && loopback.has(origin.hostname)
+    : loopback.has(host);
   return Object.freeze({
     databaseUrl: values.DATABASE_URL,
     dataDir: dataDir === 'memory://' ? dataDir : path.resolve(cwd, dataDir),
-    host: values.HOST ?? '127.0.0.1',
+    host,
     port: values.PORT ?? 3000,
     logLevel: values.LOG_LEVEL ?? 'info',
+    sessionSecret: values.TEND_SESSION_SECRET,
+    publicOrigin: values.TEND_PUBLIC_ORIGIN,
+    secureCookies: !plainLocalhost,
   });
 }

@@ -1,6 +1,15 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { Direction, MetricDefinition, ObservationStatus } from '../domain/metric.ts';
 import type { MembershipRelation, OrganisationKind } from '../domain/organisation.ts';
+import type {
+  AnnotationKind,
+  AnnotationVisibility,
+  NarrativeKind,
+  NarrativeVisibility,
+  PublicationStatus,
+  RoleName,
+  ScopeKind,
+} from '../domain/people.ts';
 import type { Granularity } from '../domain/period.ts';
 
 export type { Direction, Granularity, MembershipRelation, ObservationStatus, OrganisationKind };
@@ -80,6 +89,149 @@ export interface ImportBatchTable {
   outcome: ImportOutcome;
   started_at: ColumnType<Date, Date | string, Date | string>;
   finished_at: ColumnType<Date, Date | string, Date | string>;
+  /** Who ran the import: `user:<id> <email>`, `cli`, `demo`… (null for batches before sign-in existed). */
+  imported_by: string | null;
+}
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export interface AppUserTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  disabled_at: NullableTimestamp;
+  failed_sign_ins: Generated<number>;
+  locked_until: NullableTimestamp;
+  last_sign_in_at: NullableTimestamp;
+  is_demo: Generated<boolean>;
+  created_at: DefaultedTimestamp;
+}
+
+export interface RoleGrantTable {
+  id: Generated<number>;
+  user_id: number;
+  role: RoleName;
+  scope_kind: ScopeKind;
+  scope_code: string | null;
+  valid_from: string;
+  valid_to: string | null;
+  granted_by: string;
+  created_at: DefaultedTimestamp;
+}
+
+export interface IdentityLinkTable {
+  provider: string;
+  subject: string;
+  user_id: number;
+  created_at: DefaultedTimestamp;
+}
+
+export interface SsoRoleMappingTable {
+  provider: string;
+  claim_role: string;
+  tend_role: 'member' | 'contributor' | 'admin';
+}
+
+export interface WebSessionTable {
+  sid: string;
+  user_id: number | null;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  expires_at: Timestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  created_at: DefaultedTimestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_user_id: number | null;
+  actor_label: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  org_code: string | null;
+  before: ColumnType<unknown, string | null, never>;
+  after: ColumnType<unknown, string | null, never>;
+}
+
+export interface NarrativeTable {
+  id: Generated<number>;
+  org_code: string;
+  metric_id: string | null;
+  period_from: string | null;
+  period_to: string | null;
+  kind: NarrativeKind;
+  title: string;
+  visibility: NarrativeVisibility;
+  status: PublicationStatus;
+  current_version: number;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  published_at: NullableTimestamp;
+  is_example: Generated<boolean>;
+}
+
+export interface NarrativeVersionTable {
+  narrative_id: number;
+  version: number;
+  title: string;
+  body: string;
+  kind: NarrativeKind;
+  visibility: NarrativeVisibility;
+  status: PublicationStatus;
+  metric_id: string | null;
+  period_from: string | null;
+  period_to: string | null;
+  written_by: number | null;
+  written_at: Timestamp;
+}
+
+export interface NarrativeReaderTable {
+  narrative_id: number;
+  user_id: number;
+}
+
+export interface AnnotationTable {
+  id: Generated<number>;
+  org_code: string;
+  metric_id: string;
+  on_date: string;
+  kind: AnnotationKind;
+  text: string;
+  visibility: AnnotationVisibility;
+  status: PublicationStatus;
+  rebase_reason: string | null;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  is_example: Generated<boolean>;
+}
+
+export interface SeriesConfigTable {
+  org_code: string;
+  metric_id: string;
+  rebase_dates: ColumnType<string[], string[], string[]>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface StoreVersionTable {
+  id: number;
+  data_version: number;
+  dialogue_version: number;
 }
 
 export interface Database {
@@ -89,6 +241,19 @@ export interface Database {
   observation: ObservationTable;
   observation_history: ObservationHistoryTable;
   import_batch: ImportBatchTable;
+  app_user: AppUserTable;
+  role_grant: RoleGrantTable;
+  identity_link: IdentityLinkTable;
+  sso_role_mapping: SsoRoleMappingTable;
+  web_session: WebSessionTable;
+  api_token: ApiTokenTable;
+  audit_log: AuditLogTable;
+  narrative: NarrativeTable;
+  narrative_version: NarrativeVersionTable;
+  narrative_reader: NarrativeReaderTable;
+  annotation: AnnotationTable;
+  series_config: SeriesConfigTable;
+  store_version: StoreVersionTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationTable>;
@@ -98,3 +263,11 @@ export type MetricRow = Selectable<MetricTable>;
 export type NewMetricRow = Insertable<MetricTable>;
 export type ObservationRow = Selectable<ObservationTable>;
 export type ImportBatchRow = Selectable<ImportBatchTable>;
+export type AppUserRow = Selectable<AppUserTable>;
+export type RoleGrantRow = Selectable<RoleGrantTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type NarrativeRow = Selectable<NarrativeTable>;
+export type NarrativeVersionRow = Selectable<NarrativeVersionTable>;
+export type AnnotationRow = Selectable<AnnotationTable>;
+export type SeriesConfigRow = Selectable<SeriesConfigTable>;

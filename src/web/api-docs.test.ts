@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { storeBackends } from '../../test/helpers/store.ts';
+import { openTestStore } from '../../test/helpers/test-store.ts';
 import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
 import { describeSchema } from './routes/api-docs.ts';
@@ -13,7 +13,7 @@ describe('API documentation', () => {
   let store: Store;
   let app: FastifyInstance;
   before(async () => {
-    store = await storeBackends()[0].open();
+    store = await openTestStore();
     app = await buildApp({ store, config: { logLevel: 'silent' } });
   });
   after(async () => {

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { dataDir } from '../../test/helpers/paths.ts';
-import { storeBackends } from '../../test/helpers/store.ts';
+import { openTestStore } from '../../test/helpers/test-store.ts';
 import { importFile } from '../app/import-file.ts';
 import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
@@ -15,7 +15,7 @@ describe('web app and JSON API', () => {
   let store: Store;
   let app: FastifyInstance;
   before(async () => {
-    store = await storeBackends()[0].open();
+    store = await openTestStore();
     await importFile(store.db, path.join(dataDir, 'ods-trusts-2025', 'etr.csv'));
     await importFile(store.db, path.join(dataDir, 'ods-trusts-2025', 'trust_region_icb_lookup.csv'));
     await importFile(

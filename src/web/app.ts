@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +10,15 @@ import swagger from '@fastify/swagger';
 import view from '@fastify/view';
 import Fastify, { type FastifyInstance } from 'fastify';
 import nunjucks from 'nunjucks';
+import { retryAfterOf } from '../app/accounts/sign-in.ts';
+import { systemClock } from '../app/context.ts';
 import type { Config } from '../config/config.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Store } from '../store/db.ts';
 import { sortKeys } from './data-table.ts';
+import { type FieldError, fieldMessage } from './forms.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerAccountPages } from './routes/account/routes.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerApiDocsRoutes } from './routes/api-docs.ts';
 import { registerPageRoutes } from './routes/pages.ts';
@@ -27,7 +33,14 @@ const documented = (url: string) => url === '/health' || url.startsWith('/api/v1
 
 export interface AppDependencies {
   store: Store;
-  config: Pick<Config, 'logLevel'>;
+  config: Pick<Config, 'logLevel'> &
+    Partial<Pick<Config, 'sessionSecret' | 'secureCookies' | 'publicOrigin'>>;
+  /** Sign-in attempts per client address per minute before 429 (default 10). */
+  signInPerMinute?: number;
+  /** Shows the demo banner on every page. */
+  demo?: boolean;
+  /** The time (tests set it); defaults to the system clock. */
+  clock?: () => Date;
   /** Requests per minute per client before 429 (default 600). */
   rateLimitPerMinute?: number;
 }
@@ -47,6 +60,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     logger: dependencies.config.logLevel === 'silent' ? false : { level: dependencies.config.logLevel },
   });
   app.decorate('store', dependencies.store);
+  app.decorate('clock', dependencies.clock ?? systemClock);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -63,6 +77,10 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   });
   await app.register(rateLimit, { max: dependencies.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
   await app.register(formbody);
+  await registerAuth(app, {
+    sessionSecret: dependencies.config.sessionSecret ?? crypto.randomBytes(32).toString('base64url'),
+    secureCookies: dependencies.config.secureCookies ?? false,
+  });
   await app.register(fastifyStatic, {
     root: path.join(nhsukFrontendRoot, 'dist', 'nhsuk'),
     prefix: '/assets/',
@@ -96,7 +114,14 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       autoescape: true,
       trimBlocks: true,
       lstripBlocks: true,
-      onConfigure: (environment: nunjucks.Environment) => environment.addGlobal('sortKeys', sortKeys),
+      onConfigure: (environment: nunjucks.Environment) => {
+        environment.addGlobal('sortKeys', sortKeys);
+        environment.addGlobal('demoMode', dependencies.demo ?? false);
+        environment.addFilter('tendErrorList', (errors: FieldError[]) =>
+          errors.map((error) => ({ text: fieldMessage(error), href: `#${error.field}` })),
+        );
+        environment.addFilter('fieldMessage', fieldMessage);
+      },
     },
   });
 
@@ -107,17 +132,38 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       appError?.status ?? (validation ? 400 : ((error as { statusCode?: number }).statusCode ?? 500));
     if (status >= 500) request.log.error(error);
     const code =
-      appError?.code ?? (status === 400 ? 'BAD_REQUEST' : status === 429 ? 'RATE_LIMITED' : 'INTERNAL');
+      appError?.code ??
+      (status === 400
+        ? 'BAD_REQUEST'
+        : status === 429
+          ? 'RATE_LIMITED'
+          : status === 403
+            ? 'FORBIDDEN'
+            : 'INTERNAL');
     const message =
       status >= 500 && !appError
         ? 'Something went wrong in Tend. The error has been logged.'
         : (error as Error).message;
+    const retryAfter = appError?.code === 'SIGN_IN_LOCKED' ? retryAfterOf(appError) : undefined;
+    if (retryAfter)
+      reply.header(
+        'retry-after',
+        Math.max(1, Math.ceil((retryAfter.getTime() - app.clock().getTime()) / 1000)),
+      );
     if (request.url.startsWith('/api/'))
       return reply.status(status).send({ error: { code, message, details: appError?.details ?? [] } });
+    if (status === 401 && request.method === 'GET')
+      return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(request.url)}`, 303);
+    const headings: Record<number, string> = {
+      401: 'You need to sign in',
+      403: 'You do not have permission to do this',
+      404: 'Page not found',
+    };
     return reply.status(status).view('pages/error.njk', {
-      pageName: status === 404 ? 'Page not found' : 'Sorry, there is a problem',
-      heading: status === 404 ? 'Page not found' : 'Sorry, there is a problem with the service',
+      pageName: headings[status] ?? 'Sorry, there is a problem',
+      heading: headings[status] ?? 'Sorry, there is a problem with the service',
       message,
+      actor: request.actor,
     });
   });
   app.setNotFoundHandler(async (request, reply) => {
@@ -172,6 +218,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   );
   await app.register(registerApiRoutes, { prefix: '/api/v1' });
   await app.register(registerApiDocsRoutes, { prefix: '/api/docs' });
+  await app.register(registerAccountPages, { signInPerMinute: dependencies.signInPerMinute });
   await app.register(registerPageRoutes);
   return app;
 }

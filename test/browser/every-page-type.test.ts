@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
 import { buildApp } from '../../src/web/app.ts';
+import { chromiumPath, chromiumSkipReason } from '../helpers/chromium.ts';
 import { openLoadedStore, webTestFiles } from '../helpers/loaded-store.ts';
 import { repoRoot } from '../helpers/paths.ts';
 
@@ -14,10 +15,8 @@ import { repoRoot } from '../helpers/paths.ts';
  * with axe-core in Chromium with every details block open, zero violations expected; screenshots
  * go to test-artifacts/.
  */
-const executablePath = '/usr/bin/chromium';
-const skip = existsSync(executablePath)
-  ? false
-  : `Chromium not found at ${executablePath} (apt-get install chromium)`;
+const executablePath = chromiumPath;
+const skip = chromiumSkipReason();
 const artifacts = path.join(repoRoot, 'test-artifacts');
 
 const pages: [name: string, url: string, heading: RegExp][] = [

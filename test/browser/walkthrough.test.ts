@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Page } from 'playwright-core';
 import { assessFromStore } from '../../src/app/assessment.ts';
 import { buildApp } from '../../src/web/app.ts';
+import { chromiumPath, chromiumSkipReason } from '../helpers/chromium.ts';
 import { openLoadedStore, webTestFiles } from '../helpers/loaded-store.ts';
 import { repoRoot } from '../helpers/paths.ts';
 
@@ -13,13 +14,11 @@ import { repoRoot } from '../helpers/paths.ts';
  * A walk through Tend's pages in a real browser, as a visitor would take it: search from the home
  * page, open a trust, one of its charts and its CSV, then the league table. axe-core scans every
  * page type; screenshots go to test-artifacts/. Needs Chromium at /usr/bin/chromium (Debian's
- * `chromium` package); skipped when it is not installed.
+ * `chromium` package); skipped without it on a developer's machine, a failure in CI.
  */
 
-const executablePath = '/usr/bin/chromium';
-const skip = existsSync(executablePath)
-  ? false
-  : `Chromium not found at ${executablePath} (apt-get install chromium)`;
+const executablePath = chromiumPath;
+const skip = chromiumSkipReason();
 const artifacts = path.join(repoRoot, 'test-artifacts');
 
 async function assertAccessible(page: Page, name: string): Promise<void> {

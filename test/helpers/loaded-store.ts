@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { importFile } from '../../src/app/import-file.ts';
-import { openStore, type Store } from '../../src/store/db.ts';
+import type { Store } from '../../src/store/db.ts';
 import { dataDir } from './paths.ts';
+import { openTestStore } from './test-store.ts';
 
 const nof = path.join(dataDir, 'nhse-nof-2025-26-mh-community');
 const monthly = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
@@ -33,9 +34,17 @@ export const webTestFiles: readonly string[] = [
   ...bundled.aeMonthly,
 ];
 
-/** A fresh in-memory PGlite store with `files` imported, each asserted to import cleanly. */
+/**
+ * A fresh test store (in-memory PGlite, or a fresh database on the `DATABASE_URL` server; see
+ * `openTestStore`) with `files` imported, each asserted to import cleanly.
+ */
 export async function openLoadedStore(files: readonly string[]): Promise<Store> {
-  const store = await openStore({ databaseUrl: undefined, dataDir: 'memory://' });
-  for (const file of files) assert.equal((await importFile(store, file)).outcome, 'imported', file);
+  const store = await openTestStore();
+  try {
+    for (const file of files) assert.equal((await importFile(store, file)).outcome, 'imported', file);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return store;
 }

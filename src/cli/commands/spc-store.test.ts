@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { runTend } from '../../../test/helpers/cli.ts';
 import { dataDir } from '../../../test/helpers/paths.ts';
+import { tendStoreArgs } from '../../../test/helpers/test-store.ts';
 
 const monthlyDir = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
 const monthlyFiles = fs
@@ -13,7 +14,11 @@ const monthlyFiles = fs
   .filter((name) => name.endsWith('.csv'))
   .sort()
   .map((name) => path.join(monthlyDir, name));
-const store = ['--data-dir', path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tend-spc-store-')), 'db')];
+// The embedded store in a scratch folder, or a fresh database on the DATABASE_URL server when that is set.
+const testStore = await tendStoreArgs(
+  path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tend-spc-store-')), 'db'),
+);
+const store = testStore.args;
 
 /** RJ1's type 1 4-hour percentage per month, read straight from the publication (booked included). */
 function publishedFourHourType1(orgCode: string): number[] {
@@ -35,6 +40,7 @@ function publishedFourHourType1(orgCode: string): number[] {
 }
 
 describe('tend spc over the store', () => {
+  after(() => testStore.drop());
   before(async () => {
     const imported = await runTend([...store, 'import', ...monthlyFiles]);
     assert.equal(imported.code, 0, imported.stderr);

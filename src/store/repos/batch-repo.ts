@@ -15,6 +15,18 @@ export async function findImportedBatchByHash(
     .executeTakeFirst();
 }
 
+export async function findRejectedBatchByHash(
+  db: Kysely<Database>,
+  contentHash: string,
+): Promise<{ id: number } | undefined> {
+  return db
+    .selectFrom('import_batch')
+    .select('id')
+    .where('content_hash', '=', contentHash)
+    .where('outcome', '=', 'rejected')
+    .executeTakeFirst();
+}
+
 export interface BatchFields {
   file_name: string;
   content_hash: string;
@@ -30,6 +42,7 @@ export interface BatchFields {
   outcome: ImportOutcome;
   started_at: Date;
   finished_at: Date;
+  imported_by?: string | null;
 }
 
 export async function insertBatch(db: Kysely<Database>, fields: BatchFields): Promise<number> {

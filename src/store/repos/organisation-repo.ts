@@ -142,3 +142,33 @@ export async function membershipsOf(
     .orderBy('membership.valid_from')
     .execute();
 }
+
+/**
+ * What the policies need to know about an organisation: the ICBs it belongs to (either mapping)
+ * and its regions, from every membership the store holds — the same rows the policies' SQL filter
+ * (`scope-filter.ts`) reads. Undefined when no organisation has the code.
+ */
+export async function organisationContext(
+  db: Kysely<Database>,
+  code: string,
+): Promise<{ code: string; icbCodes: string[]; regionCodes: string[] } | undefined> {
+  const upper = code.toUpperCase();
+  const organisation = await db
+    .selectFrom('organisation')
+    .select('code')
+    .where('code', '=', upper)
+    .executeTakeFirst();
+  if (!organisation) return undefined;
+  const rows = await db
+    .selectFrom('membership')
+    .select(['parent_code', 'relation'])
+    .where('member_code', '=', upper)
+    .where('relation', 'in', ['icb_ods', 'icb_nhse', 'region'])
+    .execute();
+  const unique = (values: string[]) => [...new Set(values)].sort();
+  return {
+    code: upper,
+    icbCodes: unique(rows.filter((row) => row.relation !== 'region').map((row) => row.parent_code)),
+    regionCodes: unique(rows.filter((row) => row.relation === 'region').map((row) => row.parent_code)),
+  };
+}
