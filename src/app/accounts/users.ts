@@ -191,8 +191,7 @@ export async function revokeRole(
       `${user.email} holds no ${input.role} role${code ? ` for ${code}` : ''} today.`,
     );
   return auditedWrite(context, {}, async (trx) => {
-    for (const grant of matching)
-      await endGrant(trx, grant.id, grant.valid_from > today ? grant.valid_from : today);
+    for (const grant of matching) await endGrant(trx, grant.id, [grant.valid_from, today].sort()[1]);
     return {
       result: matching.length,
       audit: {

@@ -32,7 +32,7 @@ const signInForm = z.object({
 });
 
 function showSignIn(
-  request: FastifyRequest,
+  _request: FastifyRequest,
   reply: FastifyReply,
   options: AccountRouteOptions,
   view: { errors?: FieldError[]; email?: string; returnTo?: string; status?: number },
@@ -118,7 +118,7 @@ export async function registerAccountPages(
           });
         }
         const actor = await loadUserActor(app.store.db, userId, app.clock(), 'session');
-        if (!actor || actor.kind !== 'user')
+        if (actor?.kind !== 'user')
           throw new AppError('SIGN_IN_FAILED', 'The email address or password is not right.');
         await startSignedInSession(request, actor);
         return reply.redirect(
