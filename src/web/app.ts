@@ -150,7 +150,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         'retry-after',
         Math.max(1, Math.ceil((retryAfter.getTime() - app.clock().getTime()) / 1000)),
       );
-    if (request.url.startsWith('/api/'))
+    if (request.url.startsWith('/api/') || request.url === '/health' || request.headers.authorization !== undefined)
       return reply.status(status).send({ error: { code, message, details: appError?.details ?? [] } });
     if (status === 401 && request.method === 'GET')
       return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(request.url)}`, 303);
