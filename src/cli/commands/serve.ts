@@ -79,6 +79,10 @@ export function registerServeCommands(program: Command): void {
     .option('--host <host>', 'address to listen on (default 127.0.0.1, or HOST)')
     .action(async (options: { port?: string; host?: string }, command: Command) => {
       const config = configFrom({ ...command.optsWithGlobals<GlobalOptions>(), ...options });
+      if (!config.sessionSecret)
+        process.stderr.write(
+          'TEND_SESSION_SECRET is not set: a random one is used, so everyone is signed out when Tend restarts.\n',
+        );
       const store = await openStore(config);
       await serveUntilStopped(store, config);
     });
