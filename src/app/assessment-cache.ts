@@ -1,6 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { financialQuarterLabel } from '../domain/period.ts';
 import type { QuarterAssessment, TrustExplanation } from '../engines/nof/index.ts';
+import { nofQuarterStarts } from '../store/repos/observation-repo.ts';
 import { readStoreVersion } from '../store/repos/version-repo.ts';
 import type { Database } from '../store/tables.ts';
 import { type AssessmentRequest, assessFromStore, explainFromStore } from './assessment.ts';
@@ -96,10 +97,5 @@ export function cachedExplanation(
 
 /** The quarters of Oversight Framework data the store holds, latest first (labels like "Q4 2025/26"). */
 export async function nofQuarters(db: Kysely<Database>, orgCode?: string): Promise<string[]> {
-  const result = await sql<{ period_start: string }>`
-    select distinct period_start::text as period_start from observation
-    where metric_id like 'OF%' and granularity = 'quarter'
-      ${orgCode ? sql`and org_code = ${orgCode.toUpperCase()}` : sql``}
-    order by period_start desc`.execute(db);
-  return result.rows.map((row) => financialQuarterLabel(row.period_start));
+  return (await nofQuarterStarts(db, orgCode)).map((start) => financialQuarterLabel(start));
 }

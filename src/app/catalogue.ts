@@ -1,6 +1,16 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { AppError } from '../errors.ts';
 import { findMetric, listMetrics } from '../store/repos/metric-repo.ts';
+import {
+  type CoverageRow,
+  countObservationsOf,
+  countOrganisationsWithMetric,
+  coverageByOrganisation,
+  listSeriesObservations,
+  metricsHeldBy,
+  metricsWithObservations,
+  periodSpanOf,
+} from '../store/repos/observation-repo.ts';
 import { findOrganisation, listOrganisations, membershipsOf } from '../store/repos/organisation-repo.ts';
 import type { Database, MetricRow, ObservationRow, OrganisationRow } from '../store/tables.ts';
 import { closest } from './suggest.ts';
@@ -51,11 +61,7 @@ export interface OrganisationSummary extends OrganisationRow {
 export async function organisationDetail(db: Kysely<Database>, code: string): Promise<OrganisationSummary> {
   const organisation = await requireOrganisation(db, code);
   const memberships = await membershipsOf(db, organisation.code);
-  const count = await db
-    .selectFrom('observation')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('org_code', '=', organisation.code)
-    .executeTakeFirstOrThrow();
+  const count = await countObservationsOf(db, organisation.code);
   return {
     ...organisation,
     memberships: memberships.map(({ relation, parent_code, parent_name, valid_from, valid_to }) => ({
@@ -65,18 +71,11 @@ export async function organisationDetail(db: Kysely<Database>, code: string): Pr
       valid_from,
       valid_to,
     })),
-    observationCount: Number(count.count),
+    observationCount: count,
   };
 }
 
-export interface CoverageRow {
-  org_code: string;
-  org_name: string;
-  reported: number;
-  not_reported: number;
-  first_period: string;
-  last_period: string;
-}
+export type { CoverageRow };
 
 export interface Coverage {
   metric: MetricRow;
@@ -89,27 +88,10 @@ export interface Coverage {
 /** Which organisations and periods hold observations of a metric. */
 export async function metricCoverage(db: Kysely<Database>, metricId: string): Promise<Coverage> {
   const metric = await requireMetric(db, metricId);
-  const organisations = await sql<CoverageRow>`
-    select o.org_code, coalesce(org.name, o.org_code) as org_name,
-      count(*) filter (where o.status = 'reported')::integer as reported,
-      count(*) filter (where o.status <> 'reported')::integer as not_reported,
-      min(o.period_start)::text as first_period, max(o.period_start)::text as last_period
-    from observation o left join organisation org on org.code = o.org_code
-    where o.metric_id = ${metric.id}
-    group by o.org_code, org.name
-    order by o.org_code`.execute(db);
-  const periods = await sql<{ first: string | null; last: string | null; count: number }>`
-    select min(period_start)::text as first, max(period_start)::text as last, count(distinct period_start)::integer as count
-    from observation where metric_id = ${metric.id}`.execute(db);
-  const metricsWithData =
-    organisations.rows.length > 0
-      ? []
-      : (
-          await sql<{ id: string; name: string; observations: number }>`
-            select m.id, m.name, count(*)::integer as observations from observation o join metric m on m.id = o.metric_id
-            group by m.id, m.name order by m.id`.execute(db)
-        ).rows;
-  return { metric, organisations: organisations.rows, periods: periods.rows[0], metricsWithData };
+  const organisations = await coverageByOrganisation(db, metric.id);
+  const periods = await periodSpanOf(db, metric.id);
+  const metricsWithData = organisations.length > 0 ? [] : await metricsWithObservations(db);
+  return { metric, organisations, periods, metricsWithData };
 }
 
 export interface ObservationSeries {
@@ -129,29 +111,12 @@ export async function observationSeries(
 ): Promise<ObservationSeries> {
   const organisation = await requireOrganisation(db, orgCode);
   const metric = await requireMetric(db, metricId);
-  const observations = await db
-    .selectFrom('observation')
-    .selectAll()
-    .where('org_code', '=', organisation.code)
-    .where('metric_id', '=', metric.id)
-    .orderBy('period_start')
-    .orderBy('granularity')
-    .execute();
+  const observations = await listSeriesObservations(db, organisation.code, metric.id);
   let metricsForOrganisation: ObservationSeries['metricsForOrganisation'] = [];
   let organisationsWithMetric = 0;
   if (observations.length === 0) {
-    metricsForOrganisation = (
-      await sql<{ id: string; name: string; observations: number }>`
-        select m.id, m.name, count(*)::integer as observations from observation o join metric m on m.id = o.metric_id
-        where o.org_code = ${organisation.code} group by m.id, m.name order by m.id`.execute(db)
-    ).rows;
-    organisationsWithMetric = (
-      await sql<{
-        count: number;
-      }>`select count(distinct org_code)::integer as count from observation where metric_id = ${metric.id}`.execute(
-        db,
-      )
-    ).rows[0].count;
+    metricsForOrganisation = await metricsHeldBy(db, organisation.code);
+    organisationsWithMetric = await countOrganisationsWithMetric(db, metric.id);
   }
   return { organisation, metric, observations, metricsForOrganisation, organisationsWithMetric };
 }

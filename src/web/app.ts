@@ -12,13 +12,15 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import nunjucks from 'nunjucks';
 import { retryAfterOf } from '../app/accounts/sign-in.ts';
 import { systemClock } from '../app/context.ts';
-import type { Config } from '../config/config.ts';
+import type { Config, OidcProviderSettings } from '../config/config.ts';
 import { AppError, isAppError } from '../errors.ts';
 import type { Store } from '../store/db.ts';
+import { readStoreVersion } from '../store/repos/version-repo.ts';
 import { sortKeys } from './data-table.ts';
 import { type FieldError, fieldMessage } from './forms.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerAccountPages } from './routes/account/routes.ts';
+import { registerSingleSignOn } from './routes/account/single-sign-on.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerApiDocsRoutes } from './routes/api-docs.ts';
 import { registerPageRoutes } from './routes/pages.ts';
@@ -43,6 +45,8 @@ export interface AppDependencies {
   clock?: () => Date;
   /** Requests per minute per client before 429 (default 600). */
   rateLimitPerMinute?: number;
+  /** Single sign-on providers offered on the sign-in page (default: none); needs `config.publicOrigin`. */
+  oidcProviders?: readonly OidcProviderSettings[];
 }
 
 declare module 'fastify' {
@@ -212,13 +216,24 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       } as Record<string, unknown>,
     },
     async () => {
-      await dependencies.store.db.selectFrom('metric').select('id').limit(1).execute();
+      await readStoreVersion(dependencies.store.db);
       return { status: 'ok', store: dependencies.store.kind };
     },
   );
   await app.register(registerApiRoutes, { prefix: '/api/v1' });
   await app.register(registerApiDocsRoutes, { prefix: '/api/docs' });
-  await app.register(registerAccountPages, { signInPerMinute: dependencies.signInPerMinute });
+  const oidcProviders = dependencies.oidcProviders ?? [];
+  if (oidcProviders.length && !dependencies.config.publicOrigin)
+    throw new AppError('CONFIG_INVALID', 'Single sign-on needs the public origin people reach Tend at.');
+  await app.register(registerAccountPages, {
+    signInPerMinute: dependencies.signInPerMinute,
+    providers: oidcProviders.map((provider) => ({ id: provider.id, label: provider.label })),
+  });
+  if (oidcProviders.length)
+    await app.register(registerSingleSignOn, {
+      providers: oidcProviders,
+      publicOrigin: dependencies.config.publicOrigin as string,
+    });
   await app.register(registerPageRoutes);
   return app;
 }

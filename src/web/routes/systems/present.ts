@@ -4,6 +4,7 @@ import { signalsByOrganisation } from '../../../app/metric-across.ts';
 import { organisationScorecard } from '../../../app/spc-view.ts';
 import { listSystems, type SystemMember, systemMembers } from '../../../app/systems.ts';
 import { renderIconSvg } from '../../../charts/index.ts';
+import { findMetric } from '../../../store/repos/metric-repo.ts';
 import type { Database } from '../../../store/tables.ts';
 import { cell, type DataTable } from '../../data-table.ts';
 import { frameworkForQuarter } from '../league-tables/present.ts';
@@ -112,7 +113,7 @@ async function buildPresentSystem(db: Kysely<Database>, code: string) {
   }
   const metricNames = new Map<string, string>();
   for (const id of systemKeyMetrics) {
-    const name = (await db.selectFrom('metric').select('name').where('id', '=', id).executeTakeFirst())?.name;
+    const name = (await findMetric(db, id))?.name;
     metricNames.set(id, name ?? id);
   }
   const keyMetrics = systemKeyMetrics.map((id) => ({ id, name: metricNames.get(id) ?? id }));
