@@ -1,3 +1,5 @@
+import { parseQuarterLabel, quarterLabelOfDate, quarterStartMonth } from './quarter.ts';
+
 /** Periods: a start date, an end date and a granularity, all as ISO `YYYY-MM-DD` strings. */
 
 export type Granularity = 'day' | 'month' | 'quarter' | 'year';
@@ -53,13 +55,9 @@ export function parseTidyPeriod(text: string): Period | undefined {
  * (January–March 2026). Returns undefined for anything else.
  */
 export function parseFinancialQuarter(label: string): Period | undefined {
-  const match = /^Q([1-4])\s+(\d{4})\/(\d{2})$/.exec(label.trim());
-  if (!match) return undefined;
-  const quarter = Number(match[1]);
-  const startYear = Number(match[2]);
-  if ((startYear + 1) % 100 !== Number(match[3])) return undefined;
-  const firstMonth = quarter === 4 ? 1 : 1 + quarter * 3; // Q1 → April, Q2 → July, Q3 → October, Q4 → January
-  const year = quarter === 4 ? startYear + 1 : startYear;
+  const parts = parseQuarterLabel(label);
+  if (!parts) return undefined;
+  const { year, month: firstMonth } = quarterStartMonth(parts);
   return {
     start: `${year}-${pad(firstMonth)}-01`,
     end: `${year}-${pad(firstMonth + 2)}-${pad(daysInMonth(year, firstMonth + 2))}`,
@@ -69,11 +67,7 @@ export function parseFinancialQuarter(label: string): Period | undefined {
 
 /** The label "Q3 2025/26" for a financial quarter starting on `start` (`YYYY-MM-DD`). */
 export function financialQuarterLabel(start: string): string {
-  const year = Number(start.slice(0, 4));
-  const month = Number(start.slice(5, 7));
-  const quarter = month >= 4 ? Math.floor((month - 4) / 3) + 1 : 4;
-  const startYear = month >= 4 ? year : year - 1;
-  return `Q${quarter} ${startYear}/${pad((startYear + 1) % 100)}`;
+  return quarterLabelOfDate(start);
 }
 
 const MONTHS = [

@@ -10,7 +10,7 @@ import { leagueRanks } from './league-rank.ts';
 import { type LikelyRange, likelyRanges } from './likely-ranges.ts';
 import { type LongRowIssue, longRowsToQuarterInput, type NofLongRow } from './long-rows.ts';
 import { type NofOptions, type ResolvedNofOptions, resolveNofOptions } from './options.ts';
-import { parseQuarterLabel } from './quarter.ts';
+import { parseQuarterLabel } from '../../domain/quarter.ts';
 import { scoreQuarterMetrics } from './score-metrics.ts';
 import { quartileCutPoints, segmentFromAverage } from './segment.ts';
 import type {

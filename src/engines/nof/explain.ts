@@ -5,7 +5,7 @@ import { combinedFinanceScore, scoreByThresholds } from './discrete-score.ts';
 import { frameworkForQuarter, getFramework } from './frameworks.ts';
 import type { NofLongRow } from './long-rows.ts';
 import type { NofOptions } from './options.ts';
-import { parseQuarterLabel, previousQuarterLabel } from './quarter.ts';
+import { parseQuarterLabel, previousQuarterLabel } from '../../domain/quarter.ts';
 import { scoreRanked } from './ranked-score.ts';
 import { rankedScopeOf } from './score-metrics.ts';
 import { segmentFromAverage } from './segment.ts';

@@ -1,3 +1,4 @@
+import { parseQuarterLabel } from '../../domain/quarter.ts';
 import { nof202526 } from './nof-2025-26.ts';
 import { nof202627 } from './nof-2026-27.ts';
 import type { FrameworkDefinition, MetricDefinition } from './types.ts';
@@ -22,7 +23,7 @@ export function getFramework(framework: FrameworkDefinition | string): Framework
 
 /** The framework whose year holds a quarter label ("Q4 2025/26" → nof-2025-26), or undefined. */
 export function frameworkForQuarter(quarterLabel: string): FrameworkDefinition | undefined {
-  const year = /\b(\d{4}\/\d{2})\s*$/.exec(quarterLabel.trim())?.[1];
+  const year = parseQuarterLabel(quarterLabel)?.year;
   return Object.values(frameworks).find((framework) => framework.year === year);
 }
 

@@ -29,7 +29,7 @@ export { nof202526 } from './nof-2025-26.ts';
 export { nof202627 } from './nof-2026-27.ts';
 export type { NofOptions, ResolvedNofOptions } from './options.ts';
 export { resolveNofOptions } from './options.ts';
-export { formatQuarterLabel, parseQuarterLabel, previousQuarterLabel } from './quarter.ts';
+export { formatQuarterLabel, parseQuarterLabel, previousQuarterLabel } from '../../domain/quarter.ts';
 export { scoreRanked } from './ranked-score.ts';
 export { reconstructUnroundedScores } from './reconstruct-published-scores.ts';
 // The steps, one pure function each

@@ -4,6 +4,7 @@ import { assessFromStore, explainFromStore, leagueTableColumns } from '../../app
 import { metricCoverage, observationSeries, organisationDetail } from '../../app/catalogue.ts';
 import { observationsCsv, toCsv } from '../../app/csv.ts';
 import { latestAcrossOrganisations } from '../../app/metric-across.ts';
+import { parseQuarterLabel } from '../../domain/quarter.ts';
 import { AppError } from '../../errors.ts';
 import { listMetrics } from '../../store/repos/metric-repo.ts';
 import { listOrganisations } from '../../store/repos/organisation-repo.ts';
@@ -130,6 +131,7 @@ const assessmentParams = z.object({
     .string()
     .trim()
     .regex(/^Q[1-4] \d{4}\/\d{2}$/, 'must be a quarter such as "Q4 2025/26" (URL-encoded)')
+    .refine((value) => parseQuarterLabel(value) !== undefined, 'the two halves of the year must follow on, e.g. 2025/26')
     .describe('Quarter, URL-encoded, e.g. Q4%202025%2F26'),
 });
 const assessmentQuery = z.object({

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
+import { frameworkIdForQuarter } from '../../../domain/quarter.ts';
 import type { Database } from '../../../store/tables.ts';
 import { cell, type DataTable } from '../../data-table.ts';
 import { slugify } from '../organisations/present.ts';
 
 /** The framework that assesses a quarter: "Q4 2025/26" → nof-2025-26. */
 export function frameworkForQuarter(quarter: string): string {
-  const match = /^Q[1-4] (\d{4})\/(\d{2})$/.exec(quarter);
-  return match ? `nof-${match[1]}-${match[2]}` : 'nof-2025-26';
+  return frameworkIdForQuarter(quarter) ?? 'nof-2025-26';
 }
 
 /**

@@ -1,0 +1,80 @@
+/**
+ * The audit log's words: each recorded action and entity type in plain English, and which fields an
+ * entry changed. Imports nothing.
+ */
+
+/** Plain-English labels of the actions Tend records; an action not listed reads from its code. */
+export const auditActionLabels: Readonly<Record<string, string>> = {
+  'user.add': 'Added a person',
+  'user.set_password': 'Set a password',
+  'user.disable': 'Disabled an account',
+  'user.sign_in': 'Signed in',
+  'user.sign_in_failed': 'Failed to sign in',
+  'user.sign_out': 'Signed out',
+  'user.sign_out_everywhere': 'Signed out everywhere',
+  'role.grant': 'Granted a role',
+  'role.revoke': 'Ended a role',
+  'token.create': 'Created an API token',
+  'token.revoke': 'Revoked an API token',
+  'import.file': 'Imported a file',
+  'import.refused': 'Refused a file',
+  'narrative.create': 'Wrote a narrative',
+  'narrative.edit': 'Edited a narrative',
+  'narrative.publish': 'Published a narrative',
+  'narrative.withdraw': 'Withdrew a narrative',
+  'annotation.create': 'Added an annotation',
+  'annotation.edit': 'Edited an annotation',
+  'annotation.publish': 'Published an annotation',
+  'annotation.withdraw': 'Withdrew an annotation',
+  'series.rebase': 'Rebased a chart',
+};
+
+/** `auditActionLabel`: the label of an action, or its code made readable ("narrative.pin" → "Narrative: pin"). */
+export function auditActionLabel(action: string): string {
+  const known = auditActionLabels[action];
+  if (known) return known;
+  const [subject, ...rest] = action.split('.');
+  const words = (text: string) => text.replace(/[_-]+/g, ' ').trim();
+  const head = words(subject);
+  const tail = words(rest.join(' '));
+  const sentence = tail ? `${head}: ${tail}` : head;
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+
+/** Plain-English names of the entity types audit entries are about. */
+export const auditEntityLabels: Readonly<Record<string, string>> = {
+  user: 'Person',
+  role_grant: 'Role',
+  api_token: 'API token',
+  import_batch: 'Import',
+  narrative: 'Narrative',
+  annotation: 'Annotation',
+  series_config: 'Chart settings',
+};
+
+/** `auditEntityLabel`: "Narrative 12", "Role 3,4", "Person". */
+export function auditEntityLabel(entityType: string, entityId: string | null): string {
+  const name = auditEntityLabels[entityType] ?? entityType.replace(/[_-]+/g, ' ');
+  return entityId ? `${name} ${entityId}` : name;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `changedFields`: the names of the fields an entry's before and after differ in, sorted — every
+ * field of whichever is an object when only one is. Names only, never values, so a view can say
+ * what changed without showing text its reader may not read.
+ */
+export function changedFields(before: unknown, after: unknown): string[] {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    return [...keys]
+      .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+      .sort();
+  }
+  if (isPlainObject(after)) return Object.keys(after).sort();
+  if (isPlainObject(before)) return Object.keys(before).sort();
+  return [];
+}
