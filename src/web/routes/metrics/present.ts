@@ -280,8 +280,9 @@ function distributionTable(metric: MetricRow, periodText: string, spread: Distri
 }
 
 /**
- * Every organisation's value for the latest period, ranked (1 is best; ties share a rank), with the
- * variation its chart shows: the distribution, organisation by organisation.
+ * Every organisation's value for the latest period, ranked among ALL organisations reporting it
+ * (1 is best; ties share a rank) — not among peers, which is what the chart page and the API's
+ * `peer_rank` give — with the variation its chart shows: the distribution, organisation by organisation.
  */
 function valuesTable(
   metric: MetricRow,
@@ -294,7 +295,10 @@ function valuesTable(
   const rows = values
     .map((row, index) => ({ ...row, rank: ranks[index] }))
     .sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
-  const rankLabel = metric.direction === 'neutral' ? 'Rank (1 is highest)' : 'Rank (1 is best)';
+  const rankLabel =
+    metric.direction === 'neutral'
+      ? 'Rank among all reporting (1 is highest)'
+      : 'Rank among all reporting (1 is best)';
   return {
     id: 'latest-values',
     caption: `${metric.name}: each organisation's value, ${periodText}`,
