@@ -5,12 +5,19 @@
  * of a request through the same stack) measured in the same run, on PGlite and, when a server
  * answers, PostgreSQL. Ratio = the route's p95 latency over `/health`'s.
  *
+ * Signed in: the same organisation page fetched with a session cookie (rendered per request, never
+ * kept), while a writer posts narratives through the API at 5 per second; and the time one
+ * sign-in spends (argon2id hashing), against the 100–500 ms aim.
+ *
  * Run with `npm run bench -- web`. `TEND_BENCH_SECONDS` and `TEND_BENCH_CONNECTIONS` shorten or
  * widen the runs; PostgreSQL is `DATABASE_URL`, else a scratch database on
  * postgres://postgres@127.0.0.1:5432 (or `TEND_BENCH_ADMIN_URL`), dropped afterwards.
  */
 import { createRequire } from 'node:module';
+import { createToken } from '../src/app/accounts/tokens.ts';
+import { addUser, grantRole } from '../src/app/accounts/users.ts';
 import { loadDemoData } from '../src/cli/commands/serve.ts';
+import { operator } from '../src/policies/actor.ts';
 import { openStore, type Store } from '../src/store/db.ts';
 import { buildApp } from '../src/web/app.ts';
 import { format, scratchDatabase, table } from './support.ts';
@@ -67,16 +74,22 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
-async function load(url: string, connections: number, seconds: number): Promise<RouteResult> {
+async function load(
+  url: string,
+  connections: number,
+  seconds: number,
+  headers?: Record<string, string>,
+  label?: string,
+): Promise<RouteResult> {
   const latencies: number[] = [];
-  const instance = autocannon({ url, connections, duration: seconds });
+  const instance = autocannon({ url, connections, duration: seconds, ...(headers ? { headers } : {}) });
   instance.on('response', (_client, _status, _bytes, responseTimeMs) => {
     latencies.push(responseTimeMs);
   });
   const result = await instance;
   latencies.sort((a, b) => a - b);
   return {
-    route: new URL(url).pathname,
+    route: label ?? new URL(url).pathname,
     p50: percentile(latencies, 0.5),
     p95: percentile(latencies, 0.95),
     p99: percentile(latencies, 0.99),
@@ -96,6 +109,7 @@ async function benchStore(
     store,
     config: { logLevel: 'silent' },
     rateLimitPerMinute: Number.MAX_SAFE_INTEGER,
+    signInPerMinute: Number.MAX_SAFE_INTEGER,
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
@@ -110,9 +124,124 @@ async function benchStore(
       process.stderr.write(`  ${route} for ${options.seconds} s…\n`);
       results.push(await load(`${address}${route}`, options.connections, options.seconds));
     }
+    results.push(...(await signedInRuns(store, address, options)));
     return results;
   } finally {
     await app.close();
+  }
+}
+
+/** The password of the bench's accounts (passes the rules). */
+const benchPassword = 'bench-harbour-lantern-42';
+
+/** Signs in through the form and returns the session cookie, timing the sign-in request. */
+async function signInOverHttp(address: string, email: string): Promise<{ cookie: string; ms: number }> {
+  const page = await fetch(`${address}/sign-in`);
+  const first = page.headers.getSetCookie().map((each) => each.split(';')[0]);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  const started = performance.now();
+  const response = await fetch(`${address}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: first.join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password: benchPassword, _csrf: csrf }).toString(),
+  });
+  const ms = performance.now() - started;
+  if (response.status !== 303) throw new Error(`sign-in answered ${response.status}`);
+  const cookie = response.headers.getSetCookie().map((each) => each.split(';')[0]);
+  return { cookie: cookie.join('; '), ms };
+}
+
+/**
+ * The organisation page signed in and anonymous while a writer posts a narrative through the API
+ * five times a second, and the time of a sign-in (median of five).
+ */
+async function signedInRuns(
+  store: Store,
+  address: string,
+  options: { connections: number; seconds: number },
+): Promise<RouteResult[]> {
+  const context = { db: store.db, actor: operator('bench'), clock: () => new Date() };
+  const reader = `reader-${Date.now()}@example.nhs.uk`;
+  const writer = `writer-${Date.now()}@example.nhs.uk`;
+  await addUser(context, { email: reader, name: 'Bench reader', password: benchPassword });
+  await grantRole(context, { email: reader, role: 'member', scopeKind: 'organisation', scopeCode: 'RYY' });
+  await addUser(context, { email: writer, name: 'Bench writer' });
+  await grantRole(context, {
+    email: writer,
+    role: 'contributor',
+    scopeKind: 'organisation',
+    scopeCode: 'RYY',
+  });
+  const { secret } = await createToken(context, { email: writer, name: 'bench' });
+
+  const signIns: number[] = [];
+  let cookie = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const signedIn = await signInOverHttp(address, reader);
+    signIns.push(signedIn.ms);
+    cookie = signedIn.cookie;
+  }
+  signIns.sort((a, b) => a - b);
+
+  let written = 0;
+  let writeFailures = 0;
+  const writing = setInterval(() => {
+    written++;
+    fetch(`${address}/api/v1/narratives`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        org: 'RYY',
+        metric: 'OF5002',
+        kind: 'metric_commentary',
+        title: `Bench commentary ${written}`,
+        body: 'What the chart shows, why, what we are doing, and the risks.',
+        visibility: written % 2 ? 'public' : 'organisation',
+        status: 'published',
+      }),
+    }).then(
+      (response) => {
+        if (response.status !== 201) writeFailures++;
+        return response.arrayBuffer();
+      },
+      () => writeFailures++,
+    );
+  }, 200);
+  try {
+    const page = '/organisations/RYY';
+    process.stderr.write(
+      `  ${page} signed in and anonymous, narratives written at 5/s, ${options.seconds} s each…\n`,
+    );
+    const signedInPage = await load(
+      `${address}${page}`,
+      options.connections,
+      options.seconds,
+      { cookie },
+      `${page} (signed in, writes 5/s)`,
+    );
+    const anonymousPage = await load(
+      `${address}${page}`,
+      options.connections,
+      options.seconds,
+      undefined,
+      `${page} (anonymous, writes 5/s)`,
+    );
+    return [
+      signedInPage,
+      anonymousPage,
+      {
+        route: `sign-in (median of 5; ${written} narratives written, ${writeFailures} failed)`,
+        p50: signIns[2],
+        p95: signIns[4],
+        p99: signIns[4],
+        requestsPerSecond: Number.NaN,
+        errors: 0,
+        non2xx: 0,
+      },
+    ];
+  } finally {
+    clearInterval(writing);
   }
 }
 

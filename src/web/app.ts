@@ -52,6 +52,8 @@ export interface AppDependencies {
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
+    /** Every route registered (method and URL pattern), in registration order. */
+    routeList: readonly { method: string; url: string }[];
   }
 }
 
@@ -62,6 +64,12 @@ declare module 'fastify' {
 export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: dependencies.config.logLevel === 'silent' ? false : { level: dependencies.config.logLevel },
+  });
+  // Every route, as registered: the route × role tests walk this list so that no route escapes them.
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('routeList', routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
   app.decorate('store', dependencies.store);
   app.decorate('clock', dependencies.clock ?? systemClock);
