@@ -18,6 +18,7 @@ import type { Store } from '../store/db.ts';
 import { readStoreVersion } from '../store/repos/version-repo.ts';
 import { sortKeys } from './data-table.ts';
 import { type FieldError, fieldMessage } from './forms.ts';
+import { holdsNul } from './page-input.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerAccountPages } from './routes/account/routes.ts';
 import { registerSingleSignOn } from './routes/account/single-sign-on.ts';
@@ -72,6 +73,13 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
   app.decorate('store', dependencies.store);
+  // No parameter may carry a NUL: it can only be an attack or a mistake, and it must never reach SQL.
+  app.addHook('preValidation', async (request) => {
+    if (holdsNul(request.query) || holdsNul(request.params))
+      throw new AppError('BAD_REQUEST', 'The address holds a NUL character, which Tend does not accept.', {
+        details: ['query: contains a NUL character'],
+      });
+  });
   app.decorate('clock', dependencies.clock ?? systemClock);
 
   await app.register(helmet, {

@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { pageQuery } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
 import { presentLeagueTables } from './present.ts';
+
+const slugPattern = /^[a-z0-9-]{1,80}$/;
+/** A quarter that is not one Tend holds gets the not-found page, which lists those it does. */
+const leagueTableQuery = z.object({
+  quarter: z.string().trim().max(40, 'quarter: must be a quarter such as "Q4 2025/26"').optional(),
+});
 
 type LeagueRequest = { Params: { slug?: string }; Querystring: { quarter?: string } };
 
@@ -12,9 +20,10 @@ export async function registerLeagueTablePages(app: FastifyInstance): Promise<vo
     slug: string | undefined,
     quarter: unknown,
   ) => {
+    const query = pageQuery(leagueTableQuery, { quarter });
     const page = await presentLeagueTables(app.store.db, {
-      slug,
-      quarter: typeof quarter === 'string' ? quarter.slice(0, 40) : undefined,
+      slug: slug !== undefined && !slugPattern.test(slug) ? '-' : slug,
+      quarter: query.quarter,
     });
     if (!page.found)
       return reply.status(404).view('pages/league-tables/none.njk', {

@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { pageParams } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
+import { metricIdPattern } from '../organisations/present.ts';
+
+const metricPageParams = z.object({ id: z.string().regex(metricIdPattern) });
+
 import { presentMetric, presentMetricList } from './present.ts';
 
 /** Metric pages: the catalogue by domain, and one metric across organisations. */
@@ -10,7 +16,8 @@ export async function registerMetricPages(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Params: { id: string } }>('/metrics/:id', async (request, reply) => {
-    const page = await presentMetric(app.store.db, request.params.id);
+    const params = pageParams(metricPageParams, request.params);
+    const page = params && (await presentMetric(app.store.db, params.id));
     if (!page)
       return reply.status(404).view('pages/metrics/not-found.njk', {
         pageName: 'Page not found',

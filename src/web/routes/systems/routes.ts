@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { pageParams } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
+import { odsCodePattern } from '../organisations/present.ts';
+
+const systemPageParams = z.object({ code: z.string().regex(odsCodePattern) });
+
 import { presentSystem, presentSystemList } from './present.ts';
 
 /** System pages: the list of integrated care boards, and one ICB with its member trusts. */
@@ -10,7 +16,8 @@ export async function registerSystemPages(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Params: { code: string } }>('/systems/:code', async (request, reply) => {
-    const page = await presentSystem(app.store.db, request.params.code);
+    const params = pageParams(systemPageParams, request.params);
+    const page = params && (await presentSystem(app.store.db, params.code));
     if (!page)
       return reply.status(404).view('pages/systems/not-found.njk', {
         pageName: 'Page not found',
