@@ -68,6 +68,16 @@ export const errorCatalogue = {
     exitCode: 77,
     hint: 'Your NHS identity has no role Tend recognises for an organisation it knows; ask your organisation to set one up.',
   },
+  SIGN_IN_INTERRUPTED: {
+    status: 400,
+    exitCode: 77,
+    hint: 'Start again from the sign-in page, in the same browser; the sign-in must finish within ten minutes.',
+  },
+  SIGN_IN_UNAVAILABLE: {
+    status: 502,
+    exitCode: 69,
+    hint: 'The single sign-on provider is not answering; try again later, or sign in with a Tend account.',
+  },
   CONFLICT: {
     status: 409,
     exitCode: 1,

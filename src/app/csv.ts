@@ -38,12 +38,22 @@ export const observationCsvColumns = [
   'batch_id',
 ] as const;
 
-/** Observations as spreadsheet-safe CSV, one row each, in `observationCsvColumns` order. */
-export function observationsCsv(
-  observations: readonly Record<(typeof observationCsvColumns)[number], CsvCell>[],
+type ObservationCsvRow = Record<(typeof observationCsvColumns)[number], CsvCell>;
+
+/**
+ * Observations as spreadsheet-safe CSV, one row each, in `observationCsvColumns` order; with
+ * `annotation`, a last `annotation` column holding what it gives for each row (the notes on a chart).
+ */
+export function observationsCsv<Row extends ObservationCsvRow>(
+  observations: readonly Row[],
+  options: { annotation?: (row: Row) => string } = {},
 ): string {
+  const { annotation } = options;
   return toCsv(
-    observationCsvColumns,
-    observations.map((row) => observationCsvColumns.map((column) => row[column])),
+    annotation ? [...observationCsvColumns, 'annotation'] : observationCsvColumns,
+    observations.map((row) => [
+      ...observationCsvColumns.map((column) => row[column]),
+      ...(annotation ? [annotation(row)] : []),
+    ]),
   );
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PointType, VariationIcon } from '../engines/spc/codes.ts';
 import { competitionRanks } from '../engines/stats/competition-rank.ts';
 import { median } from '../engines/stats/median.ts';
+import { rebasesOfMetric } from '../store/repos/annotation-repo.ts';
 import type { Database, MetricRow } from '../store/tables.ts';
 import { rememberUntilNextImport } from './assessment-cache.ts';
 import { loadSeriesForAll, type SeriesPoint } from './series.ts';
@@ -48,16 +49,17 @@ export function isNewConcern(latest: PointType | null, previous: PointType | nul
   return latest === 'special_cause_concern' && previous !== 'special_cause_concern';
 }
 
-/** Every organisation's series of a metric, charted with the metric's improvement direction. */
+/** Every organisation's series of a metric, charted with the metric's improvement direction and each series' rebases. */
 async function chartAcrossOrganisations(
   db: Kysely<Database>,
   metricId: string,
 ): Promise<MetricAcrossOrganisations> {
   const { metric, granularity, series } = await loadSeriesForAll(db, metricId);
+  const rebases = await rebasesOfMetric(db, metric.id);
   let latestPeriod: string | null = null;
   const organisations: OrganisationReading[] = [];
   for (const [code, entry] of series) {
-    const result = spcOfPoints(entry.points, metric, code);
+    const result = spcOfPoints(entry.points, metric, code, rebases.get(code));
     let latest: OrganisationReading['latest'] = null;
     for (let index = entry.points.length - 1; index >= 0 && latest === null; index--) {
       const point = entry.points[index];

@@ -4,7 +4,8 @@ import { computeSpc } from '../engines/spc/compute-spc.ts';
 import { describeSpc, type SpcDescription } from '../engines/spc/describe-spc.ts';
 import { formatValue } from '../engines/spc/format-value.ts';
 import { assuranceIconLabels, variationIconLabels } from '../engines/spc/labels.ts';
-import type { SpcSeriesResult } from '../engines/spc/types.ts';
+import type { SpcRebase, SpcSeriesResult } from '../engines/spc/types.ts';
+import { rebasesOfOrganisation, seriesRebases } from '../store/repos/annotation-repo.ts';
 import type { Database, MetricRow, OrganisationRow } from '../store/tables.ts';
 import { improvementDirection, loadSeries, type SeriesPoint } from './series.ts';
 
@@ -29,13 +30,14 @@ export function periodLabel(start: string, granularity: string): string {
   return start;
 }
 
-/** The SPC result of one series, with the metric's improvement direction. */
+/** The SPC result of one series, with the metric's improvement direction and the series' stored rebases. */
 export function spcOfPoints(
   points: readonly SeriesPoint[],
   metric: MetricRow,
   facet: string,
+  rebase: readonly SpcRebase[] = [],
 ): SpcSeriesResult {
-  return computeSpc([{ facet, points, target: null, rebase: [] }], {
+  return computeSpc([{ facet, points, target: null, rebase }], {
     improvementDirection: improvementDirection(metric),
   }).series[0];
 }
@@ -54,7 +56,8 @@ export interface StoredSpc {
 /** One organisation's series of a metric from the store, charted: SPC result, reading and icon labels. */
 export async function storedSpc(db: Kysely<Database>, orgCode: string, metricId: string): Promise<StoredSpc> {
   const { organisation, metric, points } = await loadSeries(db, orgCode, metricId);
-  const series = spcOfPoints(points, metric, `${organisation.code} ${organisation.name}`);
+  const rebases = await seriesRebases(db, organisation.code, metric.id);
+  const series = spcOfPoints(points, metric, `${organisation.code} ${organisation.name}`, rebases);
   const unit = displayUnit(metric);
   return {
     organisation,
@@ -110,6 +113,7 @@ export async function organisationScorecard(db: Kysely<Database>, orgCode: strin
         .execute()
     ).map((metric) => [metric.id, metric]),
   );
+  const rebases = await rebasesOfOrganisation(db, code);
   const byMetric = new Map<string, SeriesPoint[]>();
   const granularities = new Map<string, string>();
   for (const row of rows.rows) {
@@ -122,7 +126,7 @@ export async function organisationScorecard(db: Kysely<Database>, orgCode: strin
   for (const [metricId, points] of byMetric) {
     const metric = metrics.get(metricId);
     if (!metric) continue;
-    const series = spcOfPoints(points, metric, code);
+    const series = spcOfPoints(points, metric, code, rebases.get(metricId));
     const latest = [...points].reverse().find((point) => point.value !== null) ?? null;
     scorecard.push({
       metric,

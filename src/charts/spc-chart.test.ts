@@ -226,3 +226,48 @@ test('invalid sizes are programmer errors', () => {
   const series = fixtures[0].series;
   assert.throws(() => renderSpcChart(series, { width: 10 }), { message: 'invalid width: 10' });
 });
+
+test('numbered annotations are small numbered markers on the x-axis, each with a title', () => {
+  const series = chart([92, 94, 91, 93, 95, 92, 94, 93], {});
+  const svg = renderSpcChart(series, {
+    ...chartOptions,
+    id: 'notes',
+    annotations: [
+      { number: 1, date: '2022-03-01', kind: 'Event', label: 'Winter <plan>' },
+      { number: 2, date: '2022-03-02', kind: 'Data issue', label: 'Late return' },
+      { number: 3, date: '2030-01-01', kind: 'Event', label: 'Off the chart' },
+    ],
+  });
+  const markers = [
+    ...svg.matchAll(
+      /<g class="spc-annotation-marker" data-annotation="(\d+)"><title>([^<]*)<\/title><circle cx="([\d.]+)" cy="([\d.]+)"[^>]*\/><text[^>]*>(\d+)<\/text><\/g>/g,
+    ),
+  ].map((match) => ({
+    number: match[1],
+    title: match[2],
+    cx: Number(match[3]),
+    cy: Number(match[4]),
+    text: match[5],
+  }));
+  assert.deepEqual(
+    markers.map(({ number, title, text }) => [number, title, text]),
+    [
+      ['1', '1. Event, 2022-03-01: Winter &lt;plan&gt;', '1'],
+      ['2', '2. Data issue, 2022-03-02: Late return', '2'],
+    ],
+  );
+  const axis = /<g class="spc-axis spc-axis-x"><line x1="[\d.]+" x2="[\d.]+" y1="([\d.]+)"/.exec(svg);
+  assert.equal(markers[0].cy, Number(axis?.[1]), 'the first marker sits on the x-axis');
+  assert.ok(markers[1].cy < markers[0].cy, 'a marker next to another stacks above it');
+  assert.ok(Math.abs(markers[1].cx - markers[0].cx) < 16);
+  assert.match(svg, /Note 1 \(Event\) on 2022-03-01: Winter &lt;plan&gt;\./);
+  assert.doesNotMatch(svg, /Off the chart<\/title>/);
+  // Markers are drawn over the points, and an unnumbered note keeps its labelled rule.
+  assert.ok(svg.indexOf('spc-annotation-markers') > svg.indexOf('spc-points'));
+  const plain = renderSpcChart(series, {
+    ...chartOptions,
+    annotations: [{ date: '2022-03-01', label: 'Plain' }],
+  });
+  assert.doesNotMatch(plain, /spc-annotation-marker/);
+  assert.match(plain, />Plain<\/text>/);
+});

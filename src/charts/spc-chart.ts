@@ -8,10 +8,18 @@ import { pointColour, spcColours } from './colours.ts';
 import { renderAssuranceIcon, renderVariationIcon } from './spc-icons.ts';
 import { coordinate, escapeMarkup, safeId } from './svg.ts';
 
-/** A note pinned to a date on the chart. */
+/**
+ * A note pinned to a date on the chart. A numbered note is drawn as a small numbered marker on the
+ * x-axis (its `<title>` gives the number, kind, date and label), for a list beside the chart to
+ * explain; an unnumbered one as a dotted rule with its label written at the top.
+ */
 export interface SpcAnnotation {
   readonly date: string;
   readonly label: string;
+  /** The note's number in the list beside the chart. */
+  readonly number?: number;
+  /** What kind of note, in words ("Event", "Data issue"). */
+  readonly kind?: string;
 }
 
 /** How to draw an SPC chart. */
@@ -184,9 +192,15 @@ export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions
 
   // Annotations: a numbered marker at the date, with its label.
   parts.push('<g class="spc-annotations">');
+  const markersAt: number[] = [];
+  const markers: string[] = [];
   annotations.forEach((note, index) => {
     const at = x(new Date(toTime(note.date)));
     if (at < plotLeft || at > plotRight) return;
+    if (note.number !== undefined) {
+      markers.push(numberedMarker(note, at, plotBottom, markersAt));
+      return;
+    }
     const labelY = plotTop + 14 + (index % 3) * 14;
     const anchor = at > (plotLeft + plotRight) / 2 ? 'end' : 'start';
     const labelX = anchor === 'end' ? at - 4 : at + 4;
@@ -217,6 +231,8 @@ export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions
     );
   });
   parts.push('</g>');
+  // Numbered annotation markers, over the points.
+  if (markers.length > 0) parts.push(`<g class="spc-annotation-markers">${markers.join('')}</g>`);
 
   // Icons beside the plot.
   const iconX = plotRight + 36;
@@ -239,6 +255,25 @@ export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions
   return parts.join('');
 }
 
+/**
+ * A numbered annotation marker on the x-axis at `at`: a circle holding the number, with a `<title>`;
+ * markers closer than a marker's width to one already drawn stack upwards.
+ */
+function numberedMarker(note: SpcAnnotation, at: number, axisY: number, markersAt: number[]): string {
+  const level = markersAt.filter((other) => Math.abs(other - at) < 16).length;
+  markersAt.push(at);
+  const cy = coordinate(axisY - level * 18);
+  const number = String(note.number);
+  const title = `${number}. ${note.kind ? `${note.kind}, ` : ''}${note.date}: ${note.label}`;
+  return (
+    `<g class="spc-annotation-marker" data-annotation="${escapeMarkup(number)}">` +
+    `<title>${escapeMarkup(title)}</title>` +
+    `<circle cx="${coordinate(at)}" cy="${cy}" r="8" fill="#005eb8" stroke="#ffffff" stroke-width="1.5"/>` +
+    `<text x="${coordinate(at)}" y="${cy}" dy="0.35em" text-anchor="middle" font-size="${number.length > 2 ? 8 : 10}" font-weight="700" fill="#ffffff">${escapeMarkup(number)}</text>` +
+    '</g>'
+  );
+}
+
 /** The `<desc>` text: the plain-English reading, then the rebases and annotations in words. */
 function chartDescription(series: SpcSeriesResult, options: SpcChartOptions): string {
   const sentences = [describeSpc(series, { metricName: options.metricName, unit: options.unit }).text];
@@ -248,7 +283,12 @@ function chartDescription(series: SpcSeriesResult, options: SpcChartOptions): st
       `The limits were recalculated from ${group.startDate}${group.rebaseReason ? ` (${group.rebaseReason})` : ''}.`,
     );
   }
-  for (const note of options.annotations ?? []) sentences.push(`Note on ${note.date}: ${note.label}.`);
+  for (const note of options.annotations ?? [])
+    sentences.push(
+      note.number === undefined
+        ? `Note on ${note.date}: ${note.label}.`
+        : `Note ${note.number}${note.kind ? ` (${note.kind})` : ''} on ${note.date}: ${note.label}.`,
+    );
   return sentences.join(' ');
 }
 

@@ -72,3 +72,26 @@ test('the HTML table escapes every piece of text', () => {
 test('markup escaping covers the five special characters', () => {
   assert.equal(escapeMarkup(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
 });
+
+test('numbered annotations are named in an Annotations column, on the row of the period holding their date', () => {
+  const table = spcTable(series, {
+    annotations: [
+      { number: 1, date: '2024-03-15', kind: 'Event', label: 'Mid-March event' },
+      { number: 2, date: '2024-03-01', kind: 'Data issue', label: 'On the first' },
+      { number: 3, date: '2023-12-31', kind: 'Event', label: 'Before the chart' },
+      { number: 4, date: '2025-04-30', kind: 'Event', label: 'In the last month' },
+      { number: 5, date: '2025-05-01', kind: 'Event', label: 'After the last month' },
+    ],
+  });
+  assert.equal(table.head.at(-1), 'Annotations');
+  const annotated = table.rows.map((row) => [row[0], row.at(-1)]).filter(([, numbers]) => numbers !== '');
+  assert.deepEqual(annotated, [
+    ['2024-03-01', '1, 2'],
+    ['2025-04-01', '4'],
+  ]);
+  assert.ok(
+    table.rows.every((row) => !/Mid-March|On the first/.test(row[8])),
+    'numbered notes are not repeated in Notes',
+  );
+  assert.equal(spcTable(series).head.includes('Annotations'), false, 'no column without numbered notes');
+});

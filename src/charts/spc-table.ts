@@ -17,7 +17,10 @@ export interface SpcTableOptions {
   readonly unit?: string;
   /** Caption; default names the measure (and the facet). */
   readonly caption?: string;
-  /** Notes to show in the Notes column, by date. */
+  /**
+   * Notes by date: unnumbered ones are written in the Notes column; numbered ones are named by
+   * number in an Annotations column, on the row of the point whose period holds their date.
+   */
   readonly annotations?: readonly SpcAnnotation[];
 }
 
@@ -38,8 +41,15 @@ export function spcTable(series: SpcSeriesResult, options: SpcTableOptions = {})
     const note = `Limits recalculated${group.rebaseReason ? `: ${group.rebaseReason}` : ''}`;
     notesByDate.set(group.startDate, [...(notesByDate.get(group.startDate) ?? []), note]);
   }
+  const numbered = (options.annotations ?? []).filter((note) => note.number !== undefined);
   for (const note of options.annotations ?? []) {
+    if (note.number !== undefined) continue;
     notesByDate.set(note.date, [...(notesByDate.get(note.date) ?? []), note.label]);
+  }
+  const numbersByRow = new Map<number, number[]>();
+  for (const note of numbered) {
+    const row = rowHolding(series.dates, note.date);
+    if (row !== null) numbersByRow.set(row, [...(numbersByRow.get(row) ?? []), note.number as number]);
   }
   const rows = series.dates.map((date, index) => {
     const group = series.groups[series.groupIndex[index]];
@@ -54,6 +64,7 @@ export function spcTable(series: SpcSeriesResult, options: SpcTableOptions = {})
       value === null ? '' : pointTypeLabels[series.pointType[index]],
       series.specialCause[index] === 'common_cause' ? '' : specialCauseLabels[series.specialCause[index]],
       (notesByDate.get(date) ?? []).join('; '),
+      ...(numbered.length > 0 ? [(numbersByRow.get(index) ?? []).join(', ')] : []),
     ];
   });
   const centreName =
@@ -73,9 +84,32 @@ export function spcTable(series: SpcSeriesResult, options: SpcTableOptions = {})
       'Variation',
       'Rule',
       'Notes',
+      ...(numbered.length > 0 ? ['Annotations'] : []),
     ],
     rows,
   };
+}
+
+/**
+ * The index of the point whose period holds `date`: the last point on or before it, taking the
+ * last point's period to be as long as the step before it (whole months when both are firsts of a
+ * month). Null before the first point or after the last period.
+ */
+function rowHolding(dates: readonly string[], date: string): number | null {
+  let row = -1;
+  for (let index = 0; index < dates.length && dates[index] <= date; index++) row = index;
+  if (row < 0) return null;
+  if (row === dates.length - 1 && dates.length > 1 && date !== dates[row]) {
+    const [year, month, day] = dates[row].split('-').map(Number);
+    const [previousYear, previousMonth, previousDay] = dates[row - 1].split('-').map(Number);
+    const time = (text: string) => Date.parse(`${text}T00:00:00Z`);
+    const periodEnd =
+      day === 1 && previousDay === 1
+        ? Date.UTC(year, month - 1 + (year - previousYear) * 12 + (month - previousMonth), 1)
+        : 2 * time(dates[row]) - time(dates[row - 1]);
+    if (time(date) >= periodEnd) return null;
+  }
+  return row;
 }
 
 /**

@@ -5,7 +5,12 @@ import { buildProgram } from './program.ts';
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (error) {
-  if (isAppError(error)) {
+  if (isAppError(error) && error.code === 'VALIDATION_FAILED' && error.details.length > 0) {
+    // Every problem, one a line: `field: problem`.
+    process.stderr.write(`tend: ${error.details.length} problem(s); nothing was done:\n`);
+    for (const detail of error.details) process.stderr.write(`  ${detail}\n`);
+    process.exitCode = error.exitCode;
+  } else if (isAppError(error)) {
     process.stderr.write(`tend: ${error.message}\n`);
     if (error.code !== 'IMPORT_FAILED' && error.code !== 'NOT_FOUND' && error.code !== 'CONFIG_INVALID')
       process.stderr.write(`  ${error.hint}\n`);

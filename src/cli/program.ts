@@ -1,9 +1,13 @@
 import { Command } from 'commander';
 import { registerAssessCommands } from './commands/assess.ts';
+import { registerAuditCommand } from './commands/audit.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerReadCommands } from './commands/read.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerSpcCommand } from './commands/spc.ts';
+import { registerSsoCommands } from './commands/sso.ts';
+import { registerTokenCommands } from './commands/tokens.ts';
+import { registerUserCommands } from './commands/users.ts';
 
 /** Builds the `tend` command line; `main.ts` runs it. */
 export function buildProgram(): Command {
@@ -23,5 +27,9 @@ export function buildProgram(): Command {
   registerSpcCommand(program);
   registerAssessCommands(program);
   registerServeCommands(program);
+  registerSsoCommands(program);
+  registerUserCommands(program);
+  registerTokenCommands(program);
+  registerAuditCommand(program);
   return program;
 }

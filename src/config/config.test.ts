@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { AppError } from '../errors.ts';
@@ -13,6 +16,10 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 3000,
       logLevel: 'info',
+      sessionSecret: undefined,
+      publicOrigin: 'http://127.0.0.1:3000',
+      secureCookies: false,
+      oidcProviders: [],
     });
     assert.ok(Object.isFrozen(config));
   });
@@ -46,5 +53,131 @@ describe('loadConfig', () => {
         return true;
       },
     );
+  });
+});
+
+describe('loadConfig: single sign-on providers', () => {
+  const cis2 = {
+    TEND_OIDC_PROVIDERS: 'cis2',
+    TEND_OIDC_CIS2_ISSUER:
+      'https://am.nhsidentity.spineservices.nhs.uk/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare',
+    TEND_OIDC_CIS2_CLIENT_ID: 'tend-client',
+    TEND_OIDC_CIS2_CLIENT_SECRET: 's3cret',
+  };
+
+  it('reads a CIS2 provider with a client secret, with its label, scopes and claims by default', () => {
+    const config = loadConfig(cis2);
+    assert.deepEqual(config.oidcProviders, [
+      {
+        id: 'cis2',
+        label: 'NHS CIS2 Authentication',
+        issuer: cis2.TEND_OIDC_CIS2_ISSUER,
+        clientId: 'tend-client',
+        clientAuth: { kind: 'client_secret', secret: 's3cret' },
+        scopes: ['openid', 'profile', 'email', 'nationalrbacaccess'],
+        claims: 'cis2',
+      },
+    ]);
+  });
+
+  it('reads an Entra provider with a private key file, its key id, scopes and organisation claim', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tend-config-'));
+    const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    fs.writeFileSync(path.join(folder, 'key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const config = loadConfig(
+      {
+        TEND_OIDC_PROVIDERS: ' Entra ',
+        TEND_OIDC_ENTRA_ISSUER: 'https://login.microsoftonline.com/tenant-id/v2.0',
+        TEND_OIDC_ENTRA_CLIENT_ID: 'app-id',
+        TEND_OIDC_ENTRA_PRIVATE_KEY_FILE: 'key.pem',
+        TEND_OIDC_ENTRA_KEY_ID: 'kid-1',
+        TEND_OIDC_ENTRA_KEY_ALG: 'rs512',
+        TEND_OIDC_ENTRA_SCOPES: 'openid email',
+        TEND_OIDC_ENTRA_LABEL: 'NHS mail',
+        TEND_OIDC_ENTRA_ORG_CLAIM: 'extn.odsCode',
+      },
+      {},
+      folder,
+    );
+    assert.deepEqual(config.oidcProviders, [
+      {
+        id: 'entra',
+        label: 'NHS mail',
+        issuer: 'https://login.microsoftonline.com/tenant-id/v2.0',
+        clientId: 'app-id',
+        clientAuth: {
+          kind: 'private_key_jwt',
+          privateKeyFile: path.join(folder, 'key.pem'),
+          keyId: 'kid-1',
+          algorithm: 'RS512',
+        },
+        scopes: ['openid', 'email'],
+        claims: 'entra',
+        organisationClaim: 'extn.odsCode',
+      },
+    ]);
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('allows a plain-HTTP issuer on a loopback address only', () => {
+    const local = loadConfig({ ...cis2, TEND_OIDC_CIS2_ISSUER: 'http://127.0.0.1:4000' });
+    assert.equal(local.oidcProviders[0]?.issuer, 'http://127.0.0.1:4000');
+    assert.throws(
+      () => loadConfig({ ...cis2, TEND_OIDC_CIS2_ISSUER: 'http://idp.example.nhs.uk' }),
+      (error: unknown) =>
+        error instanceof AppError &&
+        error.details.includes(
+          'TEND_OIDC_CIS2_ISSUER: must be an https:// address (http:// only on localhost)',
+        ),
+    );
+  });
+
+  it('lists every problem with every provider at once, beside the other settings', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          PORT: 'x',
+          TEND_OIDC_PROVIDERS: 'cis2,okta,Bad-Id,cis2',
+          TEND_OIDC_CIS2_CLIENT_SECRET: 'a',
+          TEND_OIDC_CIS2_PRIVATE_KEY_FILE: '/nowhere/key.pem',
+          TEND_OIDC_CIS2_SCOPES: 'profile',
+          TEND_OIDC_OKTA_ISSUER: 'not a url',
+          TEND_OIDC_OKTA_CLIENT_ID: 'x',
+          TEND_OIDC_OKTA_PRIVATE_KEY_FILE: '/nowhere/key.pem',
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.equal(error.code, 'CONFIG_INVALID');
+        assert.deepEqual(error.details, [
+          'PORT: must be a number',
+          'TEND_OIDC_CIS2_ISSUER: must be set (the provider’s issuer address)',
+          'TEND_OIDC_CIS2_CLIENT_ID: must be set',
+          'TEND_OIDC_CIS2_CLIENT_SECRET: set either this or TEND_OIDC_CIS2_PRIVATE_KEY_FILE, not both',
+          'TEND_OIDC_CIS2_SCOPES: must include openid',
+          'TEND_OIDC_OKTA_ISSUER: must be an https:// address',
+          'TEND_OIDC_OKTA_CLAIMS: must be set to cis2 or entra (how roles are read)',
+          'TEND_OIDC_OKTA_PRIVATE_KEY_FILE: cannot read /nowhere/key.pem',
+          'TEND_OIDC_OKTA_KEY_ID: must be set with TEND_OIDC_OKTA_PRIVATE_KEY_FILE (the key id the provider knows)',
+          'TEND_OIDC_PROVIDERS: "bad-id" is not a provider id (a lower-case letter, then up to 19 letters or digits)',
+          'TEND_OIDC_PROVIDERS: cis2 is listed twice',
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it('needs TEND_PUBLIC_ORIGIN when Tend listens beyond loopback, and redirects to it', () => {
+    assert.throws(
+      () => loadConfig({ ...cis2, HOST: '0.0.0.0' }),
+      (error: unknown) =>
+        error instanceof AppError && error.details.some((each) => each.startsWith('TEND_PUBLIC_ORIGIN:')),
+    );
+    const config = loadConfig({
+      ...cis2,
+      HOST: '0.0.0.0',
+      TEND_PUBLIC_ORIGIN: 'https://tend.example.nhs.uk/',
+    });
+    assert.equal(config.publicOrigin, 'https://tend.example.nhs.uk');
+    assert.equal(config.secureCookies, true);
   });
 });

@@ -1,6 +1,41 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+
+/** How a provider's claims name a person's roles: NHS CIS2 Authentication or Microsoft Entra ID. */
+export const oidcClaimStyles = ['cis2', 'entra'] as const;
+export type OidcClaimStyle = (typeof oidcClaimStyles)[number];
+
+/** Algorithms a `private_key_jwt` client assertion can be signed with. */
+export const clientAssertionAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256'] as const;
+export type ClientAssertionAlgorithm = (typeof clientAssertionAlgorithms)[number];
+
+/** One OpenID Connect provider people can sign in with. */
+export interface OidcProviderSettings {
+  /** Short id, in addresses (`/sign-in/cis2`), role mappings and grants (`granted_by = 'sso:cis2'`). */
+  readonly id: string;
+  /** Shown on the sign-in button: "Sign in with NHS CIS2 Authentication". */
+  readonly label: string;
+  /** Issuer identifier; its `/.well-known/openid-configuration` describes the provider. */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Client authentication at the token endpoint: a client secret, or a signed JWT (`private_key_jwt`). */
+  readonly clientAuth:
+    | { readonly kind: 'client_secret'; readonly secret: string }
+    | {
+        readonly kind: 'private_key_jwt';
+        readonly privateKeyFile: string;
+        readonly keyId: string;
+        readonly algorithm: ClientAssertionAlgorithm;
+      };
+  readonly scopes: readonly string[];
+  /** How roles are read from the claims. */
+  readonly claims: OidcClaimStyle;
+  /** Entra: the claim holding the person's organisation (ODS code); unset: `extension_ods_code`, else `ods_code`. */
+  readonly organisationClaim?: string;
+}
 
 /** Tend's runtime configuration, validated once at start and then frozen. */
 export interface Config {
@@ -13,10 +48,12 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Signs session cookies; unset means a random secret per start (sessions end at restart). */
   readonly sessionSecret: string | undefined;
-  /** The address people reach Tend at (`https://tend.example.nhs.uk`); decides Secure cookies and sign-in redirects. */
-  readonly publicOrigin: string | undefined;
+  /** The address people reach Tend at (`https://tend.example.nhs.uk`; default `http://HOST:PORT`); decides Secure cookies and sign-in redirects. */
+  readonly publicOrigin: string;
   /** Whether cookies are sent `Secure` with the `__Host-` prefix: always, except plain-HTTP localhost. */
   readonly secureCookies: boolean;
+  /** Single sign-on providers, in the order given by `TEND_OIDC_PROVIDERS`. */
+  readonly oidcProviders: readonly OidcProviderSettings[];
 }
 
 const environmentSchema = z.object({
@@ -59,6 +96,7 @@ export type Environment = Record<string, string | undefined>;
  * | LOG_LEVEL | info |
  * | TEND_SESSION_SECRET | random per start |
  * | TEND_PUBLIC_ORIGIN | unset: http://HOST:PORT |
+ * | TEND_OIDC_PROVIDERS | none (see `readOidcProviders`) |
  */
 export function loadConfig(
   environment: Environment,
@@ -70,8 +108,21 @@ export function loadConfig(
     merged[key] = overrides[key as keyof typeof overrides] ?? environment[key];
   }
   const parsed = environmentSchema.safeParse(merged);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const oidc = readOidcProviders(environment, cwd);
+  if (parsed.success && oidc.providers.length && !parsed.data.TEND_PUBLIC_ORIGIN) {
+    const host = parsed.data.HOST ?? '127.0.0.1';
+    if (!loopback.has(host))
+      oidc.problems.push(
+        'TEND_PUBLIC_ORIGIN: must be set when single sign-on is configured and HOST is not a loopback address (providers redirect people back to it)',
+      );
+  }
+  if (!parsed.success || oidc.problems.length) {
+    const problems = [
+      ...(parsed.success
+        ? []
+        : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
+      ...oidc.problems,
+    ];
     throw new AppError(
       'CONFIG_INVALID',
       `Tend's configuration has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`,
@@ -87,14 +138,165 @@ export function loadConfig(
   const plainLocalhost = origin
     ? origin.protocol === 'http:' && loopback.has(origin.hostname)
     : loopback.has(host);
+  const port = values.PORT ?? 3000;
   return Object.freeze({
     databaseUrl: values.DATABASE_URL,
     dataDir: dataDir === 'memory://' ? dataDir : path.resolve(cwd, dataDir),
     host,
-    port: values.PORT ?? 3000,
+    port,
     logLevel: values.LOG_LEVEL ?? 'info',
     sessionSecret: values.TEND_SESSION_SECRET,
-    publicOrigin: values.TEND_PUBLIC_ORIGIN,
+    publicOrigin: values.TEND_PUBLIC_ORIGIN ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     secureCookies: !plainLocalhost,
+    oidcProviders: Object.freeze(oidc.providers),
   });
+}
+
+const providerIdPattern = /^[a-z][a-z0-9]{0,19}$/;
+const defaultLabels: Record<OidcClaimStyle, string> = {
+  cis2: 'NHS CIS2 Authentication',
+  entra: 'Microsoft Entra ID',
+};
+const defaultScopes: Record<OidcClaimStyle, string> = {
+  cis2: 'openid profile email nationalrbacaccess',
+  entra: 'openid profile email',
+};
+
+/**
+ * Reads the single sign-on providers: for each id in `TEND_OIDC_PROVIDERS` (comma list, e.g.
+ * `cis2,entra`), `TEND_OIDC_<ID>_ISSUER` (https://, or http:// on a loopback address),
+ * `_CLIENT_ID`, and either `_CLIENT_SECRET` or `_PRIVATE_KEY_FILE` with `_KEY_ID` (and optional
+ * `_KEY_ALG`, default RS256 for an RSA key, ES256 for an EC key); optional `_LABEL`, `_SCOPES`
+ * (space-separated, must include `openid`), `_CLAIMS` (`cis2` or `entra`; defaults to the id when
+ * it is one of those) and, for Entra, `_ORG_CLAIM`. Returns every problem rather than throwing.
+ */
+export function readOidcProviders(
+  environment: Environment,
+  cwd = process.cwd(),
+): { providers: OidcProviderSettings[]; problems: string[] } {
+  const problems: string[] = [];
+  const providers: OidcProviderSettings[] = [];
+  const list = (environment.TEND_OIDC_PROVIDERS ?? '').trim();
+  if (!list) return { providers, problems };
+  const ids = list.split(',').map((each) => each.trim().toLowerCase());
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (!providerIdPattern.test(id)) {
+      problems.push(
+        `TEND_OIDC_PROVIDERS: "${id}" is not a provider id (a lower-case letter, then up to 19 letters or digits)`,
+      );
+      continue;
+    }
+    if (seen.has(id)) {
+      problems.push(`TEND_OIDC_PROVIDERS: ${id} is listed twice`);
+      continue;
+    }
+    seen.add(id);
+    const prefix = `TEND_OIDC_${id.toUpperCase()}_`;
+    const read = (name: string) => {
+      const value = environment[`${prefix}${name}`]?.trim();
+      return value ? value : undefined;
+    };
+    const before = problems.length;
+    const problem = (name: string, message: string) => problems.push(`${prefix}${name}: ${message}`);
+
+    const issuer = read('ISSUER');
+    const issuerIssue = issuer ? issuerProblem(issuer) : 'must be set (the provider’s issuer address)';
+    if (issuerIssue) problem('ISSUER', issuerIssue);
+
+    const clientId = read('CLIENT_ID');
+    if (!clientId) problem('CLIENT_ID', 'must be set');
+
+    const claimsValue =
+      read('CLAIMS')?.toLowerCase() ?? (oidcClaimStyles.includes(id as never) ? id : undefined);
+    const claims = oidcClaimStyles.find((style) => style === claimsValue);
+    if (!claims)
+      problem(
+        'CLAIMS',
+        claimsValue ? 'must be cis2 or entra' : 'must be set to cis2 or entra (how roles are read)',
+      );
+
+    const secret = environment[`${prefix}CLIENT_SECRET`];
+    const keyFile = read('PRIVATE_KEY_FILE');
+    const keyId = read('KEY_ID');
+    const keyAlg = read('KEY_ALG')?.toUpperCase();
+    let clientAuth: OidcProviderSettings['clientAuth'] | undefined;
+    if (secret && keyFile) problem('CLIENT_SECRET', `set either this or ${prefix}PRIVATE_KEY_FILE, not both`);
+    else if (secret) clientAuth = { kind: 'client_secret', secret };
+    else if (keyFile) {
+      const file = path.resolve(cwd, keyFile);
+      const key = privateKeyIn(file);
+      if (typeof key === 'string') problem('PRIVATE_KEY_FILE', key);
+      if (!keyId)
+        problem('KEY_ID', `must be set with ${prefix}PRIVATE_KEY_FILE (the key id the provider knows)`);
+      const algorithm = keyAlg
+        ? clientAssertionAlgorithms.find((each) => each === keyAlg)
+        : typeof key === 'object' && key.asymmetricKeyType === 'ec'
+          ? 'ES256'
+          : 'RS256';
+      if (!algorithm) problem('KEY_ALG', `must be one of ${clientAssertionAlgorithms.join(', ')}`);
+      else if (typeof key === 'object' && (key.asymmetricKeyType === 'ec') !== (algorithm === 'ES256'))
+        problem(
+          'KEY_ALG',
+          `${algorithm} does not suit the ${key.asymmetricKeyType?.toUpperCase()} key in ${file}`,
+        );
+      if (typeof key === 'object' && keyId && algorithm)
+        clientAuth = { kind: 'private_key_jwt', privateKeyFile: file, keyId, algorithm };
+    } else problem('CLIENT_SECRET', `set this or ${prefix}PRIVATE_KEY_FILE with ${prefix}KEY_ID`);
+
+    const scopes = (read('SCOPES') ?? (claims ? defaultScopes[claims] : 'openid'))
+      .split(/[\s,]+/)
+      .filter(Boolean);
+    if (!scopes.includes('openid')) problem('SCOPES', 'must include openid');
+
+    if (problems.length > before || !issuer || !clientId || !claims || !clientAuth) continue;
+    const organisationClaim = read('ORG_CLAIM');
+    providers.push(
+      Object.freeze({
+        id,
+        label: read('LABEL') ?? defaultLabels[claims],
+        issuer,
+        clientId,
+        clientAuth: Object.freeze(clientAuth),
+        scopes: Object.freeze(scopes),
+        claims,
+        ...(organisationClaim ? { organisationClaim } : {}),
+      }),
+    );
+  }
+  return { providers, problems };
+}
+
+/** Why an issuer address will not do, or undefined: https://, or http:// on a loopback address only. */
+function issuerProblem(issuer: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return 'must be an https:// address';
+  }
+  if (url.search || url.hash) return 'must not have a query or fragment';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && loopback.has(url.hostname)) return undefined;
+  return 'must be an https:// address (http:// only on localhost)';
+}
+
+/** The private key in a PEM file, or why it cannot be used. */
+function privateKeyIn(file: string): crypto.KeyObject | string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return `cannot read ${file}`;
+  }
+  try {
+    const key = crypto.createPrivateKey(text);
+    if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec')
+      return `${file} holds a ${key.asymmetricKeyType} key; Tend signs with RSA or EC P-256 keys`;
+    if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+      return `${file} holds an EC key on a curve other than P-256`;
+    return key;
+  } catch {
+    return `${file} does not hold a PEM private key`;
+  }
 }

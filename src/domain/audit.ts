@@ -70,9 +70,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function changedFields(before: unknown, after: unknown): string[] {
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    return [...keys]
-      .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
-      .sort();
+    return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
   }
   if (isPlainObject(after)) return Object.keys(after).sort();
   if (isPlainObject(before)) return Object.keys(before).sort();

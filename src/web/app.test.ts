@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import { dataDir } from '../../test/helpers/paths.ts';
-import { openTestStore } from '../../test/helpers/test-store.ts';
+import { openTestStore, testBackend } from '../../test/helpers/test-store.ts';
 import { importFile } from '../app/import-file.ts';
 import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
@@ -51,7 +51,7 @@ describe('web app and JSON API', () => {
   it('reports health', async () => {
     const response = await app.inject('/health');
     assert.equal(response.statusCode, 200);
-    assert.deepEqual(response.json(), { status: 'ok', store: 'pglite' });
+    assert.deepEqual(response.json(), { status: 'ok', store: testBackend });
   });
 
   it('lists and finds organisations, with both ICB mappings', async () => {

@@ -12,7 +12,7 @@ export async function startServer(
   store: Store,
   config: Config,
 ): Promise<{ address: string; close: () => Promise<void> }> {
-  const app = await buildApp({ store, config });
+  const app = await buildApp({ store, config, oidcProviders: config.oidcProviders });
   const address = await app.listen({ host: config.host, port: config.port });
   const started = performance.now();
   presentHome(store.db).then(

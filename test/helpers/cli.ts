@@ -11,7 +11,7 @@ export interface CliRun {
 /** Runs `tend` (src/cli/main.ts on this Node) as a user would, in its own process. */
 export function runTend(
   args: readonly string[],
-  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; input?: string } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'src', 'cli', 'main.ts'), ...args], {
@@ -26,6 +26,8 @@ export function runTend(
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
     });
+    // `input`, when given, is sent on standard input, which then closes (a piped password, say).
+    if (options.input !== undefined) child.stdin.end(options.input);
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

@@ -116,6 +116,13 @@ export interface GrantInput {
 
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Whether `text` is a real calendar date written YYYY-MM-DD (not 2026-13-01 or 2026-02-30). */
+function isIsoDate(text: string): boolean {
+  if (!datePattern.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+}
+
 /** Grants a role over a scope for a dated period (from today, open-ended, unless given). */
 export async function grantRole(context: UseCaseContext, input: GrantInput): Promise<RoleGrantRow> {
   requireOperator(context, 'grant roles');
@@ -142,8 +149,8 @@ export async function grantRole(context: UseCaseContext, input: GrantInput): Pro
   }
   const today = isoDay(context.clock());
   const validFrom = input.validFrom ?? today;
-  if (!datePattern.test(validFrom)) problems.push('from: must be a date, YYYY-MM-DD');
-  if (input.validTo && !datePattern.test(input.validTo)) problems.push('until: must be a date, YYYY-MM-DD');
+  if (!isIsoDate(validFrom)) problems.push('from: must be a date, YYYY-MM-DD');
+  if (input.validTo && !isIsoDate(input.validTo)) problems.push('until: must be a date, YYYY-MM-DD');
   else if (input.validTo && input.validTo <= validFrom) problems.push('until: must be after the start date');
   if (problems.length || !user) throw validation(problems);
   return auditedWrite(context, {}, async (trx) => {

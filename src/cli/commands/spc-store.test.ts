@@ -6,7 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { runTend } from '../../../test/helpers/cli.ts';
 import { dataDir } from '../../../test/helpers/paths.ts';
+import { openStoreOf } from '../../../test/helpers/people-store.ts';
 import { tendStoreArgs } from '../../../test/helpers/test-store.ts';
+import { withdrawAnnotation } from '../../app/annotations/change.ts';
+import { createAnnotation } from '../../app/annotations/create.ts';
+import { operator } from '../../policies/actor.ts';
 
 const monthlyDir = path.join(dataDir, 'nhse-ae-monthly-csv-2024-25');
 const monthlyFiles = fs
@@ -113,5 +117,78 @@ describe('tend spc over the store', () => {
     const noMetric = await runTend([...store, 'spc', '--org', 'RJ1']);
     assert.equal(noMetric.code, 2);
     assert.match(noMetric.stderr, /need --metric ID/);
+  });
+
+  it('follows the rebases recorded for the series, for one organisation and for all', async () => {
+    const reason = 'The new emergency floor opened in March and the shift has held since';
+    const opened = await openStoreOf(store);
+    let annotationId: number;
+    try {
+      ({ id: annotationId } = await createAnnotation(
+        { db: opened.db, actor: operator('test'), clock: () => new Date() },
+        {
+          org: 'RJ1',
+          metric: 'ae-4hr-type1',
+          date: '2025-03-01',
+          kind: 'rebase',
+          text: 'New floor',
+          rebaseReason: reason,
+        },
+      ));
+    } finally {
+      await opened.close();
+    }
+    const published = publishedFourHourType1('RJ1');
+    const lastFour = published.slice(-4);
+    const meanOfLastFour = lastFour.reduce((sum, value) => sum + value, 0) / lastFour.length;
+    const one = await runTend([
+      ...store,
+      'spc',
+      '--org',
+      'RJ1',
+      '--metric',
+      'ae-4hr-type1',
+      '--format',
+      'json',
+    ]);
+    assert.equal(one.code, 0, one.stderr);
+    const [series] = JSON.parse(one.stdout).series;
+    assert.deepEqual(
+      series.groups.map((group: { startDate: string; rebaseReason: string | null }) => [
+        group.startDate,
+        group.rebaseReason,
+      ]),
+      [
+        ['2024-06-01', null],
+        ['2025-03-01', reason],
+      ],
+    );
+    assert.ok(Math.abs(series.points[12].centreLine - meanOfLastFour) < 1e-9);
+    const all = await runTend([...store, 'spc', '--metric', 'ae-4hr-type1', '--all', '--format', 'csv']);
+    const rj1 = (parse(all.stdout, { columns: true }) as Record<string, string>[]).find(
+      (row) => row.org_code === 'RJ1',
+    );
+    assert.ok(Math.abs(Number(rj1?.mean) - meanOfLastFour) < 1e-9, rj1?.mean);
+
+    const reopened = await openStoreOf(store);
+    try {
+      await withdrawAnnotation(
+        { db: reopened.db, actor: operator('test'), clock: () => new Date() },
+        annotationId,
+      );
+    } finally {
+      await reopened.close();
+    }
+    const restored = await runTend([
+      ...store,
+      'spc',
+      '--org',
+      'RJ1',
+      '--metric',
+      'ae-4hr-type1',
+      '--format',
+      'json',
+    ]);
+    assert.equal(JSON.parse(restored.stdout).series[0].groups.length, 1);
   });
 });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { storedRebases, storedRebasesOfMetric } from '../../app/annotations/rebases.ts';
 import { toCsv } from '../../app/csv.ts';
 import { improvementDirection, loadSeries, loadSeriesForAll } from '../../app/series.ts';
 import type { ImprovementDirection } from '../../engines/spc/options.ts';
@@ -51,7 +52,8 @@ export function scorecardRow(
 /**
  * `tend spc --org CODE --metric ID` (one series from the store, as JSON, CSV or SVG) and
  * `tend spc --metric ID --all` (every organisation's variation and assurance icons: the scorecard).
- * The improvement direction comes from the metric unless `--direction` is given.
+ * The improvement direction comes from the metric unless `--direction` is given; the rebases
+ * recorded for each series apply (with any `--rebase` given, for `--org`).
  */
 export async function runStoreSpc(options: SpcCommandOptions, command?: Command): Promise<void> {
   if (!options.metric)
@@ -84,11 +86,12 @@ export async function runStoreSpc(options: SpcCommandOptions, command?: Command)
       const direction: ImprovementDirection = directionGiven
         ? options.direction
         : improvementDirection(metric);
+      const stored = await storedRebases(store.db, organisation.code, metric.id);
       const result = spcForSeries(points, {
         improvementDirection: direction,
         facet: `${organisation.code} ${organisation.name}`,
         target: options.target ?? null,
-        rebase: options.rebase,
+        rebase: [...stored, ...options.rebase],
       });
       await print(
         formatSpcOutput([result], options.format, {
@@ -106,6 +109,7 @@ export async function runStoreSpc(options: SpcCommandOptions, command?: Command)
         `No organisation has observations of ${metric.id}; see \`tend coverage ${metric.id}\`.`,
       );
     const direction: ImprovementDirection = directionGiven ? options.direction : improvementDirection(metric);
+    const rebases = await storedRebasesOfMetric(store.db, metric.id);
     const rows: (string | number | null)[][] = [];
     for (const [code, { name, points }] of series) {
       rows.push(
@@ -116,6 +120,7 @@ export async function runStoreSpc(options: SpcCommandOptions, command?: Command)
             improvementDirection: direction,
             facet: code,
             target: options.target ?? null,
+            rebase: rebases.get(code) ?? [],
           }),
         ),
       );

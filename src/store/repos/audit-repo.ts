@@ -38,10 +38,12 @@ export async function insertAuditEntry(db: Kysely<Database>, entry: NewAuditEntr
 export interface AuditFilter {
   orgCode?: string;
   since?: Date;
+  /** Only entries older than this one (by id): the next page. */
+  beforeId?: number;
   limit?: number;
 }
 
-/** Audit entries the scope allows, newest first. */
+/** `listAuditEntries`: the entries the scope allows, newest first (500 unless a limit is given). */
 export async function listAuditEntries(
   db: Kysely<Database>,
   scope: AuditScope,
@@ -50,6 +52,7 @@ export async function listAuditEntries(
   let query = db.selectFrom('audit_log').selectAll().where(auditScopeFilter(scope));
   if (filter.orgCode) query = query.where('org_code', '=', filter.orgCode);
   if (filter.since) query = query.where('at', '>=', filter.since);
+  if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
   return query
     .orderBy('id', 'desc')
     .limit(filter.limit ?? 500)

@@ -127,6 +127,21 @@ export async function findOrganisation(
   return db.selectFrom('organisation').selectAll().where('code', '=', code.toUpperCase()).executeTakeFirst();
 }
 
+/** Which of `codes` (upper-cased) name an organisation the store holds, sorted. */
+export async function knownOrganisationCodes(
+  db: Kysely<Database>,
+  codes: readonly string[],
+): Promise<string[]> {
+  if (codes.length === 0) return [];
+  const rows = await db
+    .selectFrom('organisation')
+    .select('code')
+    .where('code', 'in', [...new Set(codes.map((code) => code.toUpperCase()))])
+    .orderBy('code')
+    .execute();
+  return rows.map((row) => row.code);
+}
+
 /** Current memberships of an organisation (no end date, or ending in the future), with the parent's name. */
 export async function membershipsOf(
   db: Kysely<Database>,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { z } from 'zod';
+import { listSeriesAnnotations, notesInPeriod, numberForChart } from '../../app/annotations/read.ts';
 import { assessFromStore, explainFromStore, leagueTableColumns } from '../../app/assessment.ts';
 import { metricCoverage, observationSeries, organisationDetail } from '../../app/catalogue.ts';
 import { observationsCsv, toCsv } from '../../app/csv.ts';
@@ -8,6 +9,7 @@ import { parseQuarterLabel } from '../../domain/quarter.ts';
 import { AppError } from '../../errors.ts';
 import { listMetrics } from '../../store/repos/metric-repo.ts';
 import { listOrganisations } from '../../store/repos/organisation-repo.ts';
+import { registerAnnotationApi } from './api-annotations.ts';
 
 /** Validates input with a Zod schema; a failure is a 400 listing every problem. */
 export function validate<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
@@ -144,6 +146,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
   // Route schemas describe the API (OpenAPI at /api/docs); Zod validates, through `validate`, so
   // every problem is listed in Tend's error shape. Fastify's own validation is switched off here.
   app.setValidatorCompiler(() => () => true);
+  await app.register(registerAnnotationApi);
 
   app.get(
     '/organisations',
@@ -326,7 +329,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
       schema: routeSchema({
         summary: "One organisation's series of one metric, with status and provenance",
         querystring: observationsQuery,
-        ok: 'The series (JSON, or CSV with format=csv)',
+        ok: "The series (JSON, or CSV with format=csv, whose last column names the chart's annotations in each period that the caller may read)",
         notFound: 'The organisation or metric is not held',
       }),
     },
@@ -340,7 +343,12 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
             'content-disposition',
             `attachment; filename="${series.organisation.code}-${series.metric.id}.csv"`,
           );
-        return observationsCsv(series.observations);
+        const notes = numberForChart(
+          await listSeriesAnnotations(request.useCase(), series.organisation.code, series.metric.id),
+        );
+        return observationsCsv(series.observations, {
+          annotation: (row) => notesInPeriod(notes, row.period_start, row.period_end),
+        });
       }
       return {
         organisation: { code: series.organisation.code, name: series.organisation.name },

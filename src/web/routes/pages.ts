@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { sendPage } from '../render.ts';
+import { registerAnnotationPages } from './annotations/routes.ts';
+import { registerAuditPages } from './audit/routes.ts';
 import { presentHome } from './home/present.ts';
 import { registerLeagueTablePages } from './league-tables/routes.ts';
 import { registerMetricPages } from './metrics/routes.ts';
+import { registerNarrativePages } from './narratives/routes.ts';
 import { registerOrganisationPages } from './organisations/routes.ts';
 import { registerSystemPages } from './systems/routes.ts';
 
@@ -12,7 +15,10 @@ export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
     sendPage(request, reply, 'pages/home.njk', await presentHome(app.store.db)),
   );
   await app.register(registerOrganisationPages);
+  await app.register(registerNarrativePages);
+  await app.register(registerAnnotationPages);
   await app.register(registerLeagueTablePages);
   await app.register(registerMetricPages);
   await app.register(registerSystemPages);
+  await app.register(registerAuditPages);
 }

@@ -235,6 +235,9 @@ async function buildPresentMetricChart(db: Kysely<Database>, code: string, metri
       title: `${spc.metric.name}: ${spc.organisation.name}`,
     }),
     tableHtml: renderSpcTable(spc.series, options),
+    /** What the chart is drawn from, to draw it again with the reader's annotations. */
+    spcSeries: spc.series,
+    chartOptions: { ...options, id: 'metric-chart', title: `${spc.metric.name}: ${spc.organisation.name}` },
     pointCount: spc.points.length,
     peerRankText: peers
       ? peerRankSentence(peers, {

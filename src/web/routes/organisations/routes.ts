@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { canReadAudit } from '../../../policies/audit.ts';
 import { findOrganisation, listOrganisations } from '../../../store/repos/organisation-repo.ts';
 import { sendPage } from '../../render.ts';
+import { chartAnnotations } from '../annotations/present.ts';
+import { chartNarrativeSection, organisationNarrativeSection } from '../narratives/present.ts';
 import {
   odsCodePattern,
   organisationsTable,
@@ -44,6 +47,9 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
     return sendPage(request, reply, 'pages/organisations/show.njk', {
       pageName: page.organisation.name,
       ...page,
+      // Per request, never part of the kept view model: only the organisation's admins see the link.
+      canReadAudit: canReadAudit(request.actor, page.organisation.code),
+      ...(await organisationNarrativeSection(request.useCase(), page.organisation.code)),
     });
   });
 
@@ -63,6 +69,8 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
       return sendPage(request, reply, 'pages/organisations/metric.njk', {
         pageName: `${page.metric.name} – ${page.organisation.name}`,
         ...page,
+        ...(await chartAnnotations(request, page)),
+        ...(await chartNarrativeSection(request.useCase(), page.organisation.code, page.metric.id)),
       });
     },
   );
