@@ -126,9 +126,11 @@ describe(`listAudit: who reads which entries (${testBackend})`, () => {
     await assert.rejects(listAudit(context, { orgCode: 'ZZZ9' }), { code: 'NOT_FOUND' });
   });
 
-  it('lists every problem with the query at once', async () => {
+  it('lists every problem with the query at once, once the actor may read the log at all', async () => {
+    const query = { orgCode: 'R Y', since: '2026-11-31', limit: 1.5, before: -1 };
+    await assert.rejects(listAudit(await as('ada'), query), { code: 'FORBIDDEN' }, 'no admin of "R Y"');
     await assert.rejects(
-      listAudit(await as('ada'), { orgCode: 'R Y', since: '2026-11-31', limit: 1.5, before: -1 }),
+      listAudit({ db: store.db, actor: operator('cli:test'), clock }, query),
       (error: { code: string; details: string[] }) => {
         assert.equal(error.code, 'VALIDATION_FAILED');
         assert.deepEqual(error.details, [

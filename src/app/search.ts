@@ -12,7 +12,9 @@ export const searchQuery = z.object({
     .trim()
     .min(1, 'give the text to search for')
     .max(100, 'must be 100 characters or fewer')
-    .describe('Text to find in organisation codes and names, metric ids and names, and narrative titles and text'),
+    .describe(
+      'Text to find in organisation codes and names, metric ids and names, and narrative titles and text',
+    ),
 });
 
 export interface SearchResults {
@@ -36,6 +38,11 @@ export async function searchEverything(context: UseCaseContext, text: string): P
   return {
     organisations: await searchOrganisationsByText(context.db, wanted, searchLimit),
     metrics: await searchMetricsByText(context.db, wanted, searchLimit),
-    narratives: await searchNarratives(context.db, scope(context.actor, 'read', 'narrative'), wanted, searchLimit),
+    narratives: await searchNarratives(
+      context.db,
+      scope(context.actor, 'read', 'narrative'),
+      wanted,
+      searchLimit,
+    ),
   };
 }

@@ -10,12 +10,14 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'user.disable': 'Disabled an account',
   'user.sign_in': 'Signed in',
   'user.sign_in_failed': 'Failed to sign in',
+  'user.sign_in_refused': 'Refused a single sign-on',
   'user.sign_out': 'Signed out',
   'user.sign_out_everywhere': 'Signed out everywhere',
   'role.grant': 'Granted a role',
   'role.revoke': 'Ended a role',
   'token.create': 'Created an API token',
   'token.revoke': 'Revoked an API token',
+  'sso.map': 'Mapped a single sign-on role',
   'import.file': 'Imported a file',
   'import.refused': 'Refused a file',
   'narrative.create': 'Wrote a narrative',
@@ -27,6 +29,7 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'annotation.publish': 'Published an annotation',
   'annotation.withdraw': 'Withdrew an annotation',
   'series.rebase': 'Rebased a chart',
+  'demo.mark_examples': 'Marked the demo’s made-up content as examples',
 };
 
 /** `auditActionLabel`: the label of an action, or its code made readable ("narrative.pin" → "Narrative: pin"). */

@@ -155,7 +155,7 @@ describe(`annotations on the chart page, its form, its CSV and the API (${testBa
     assert.equal(response.statusCode, 422);
     assert.match(response.body, /There is a problem/);
     const summary = [...response.body.matchAll(/<a href="#([a-z]+)">/g)].map((match) => match[1]);
-    assert.deepEqual(summary, ['date', 'text', 'reason', 'visibility', 'status']);
+    assert.deepEqual(summary, ['reason', 'date', 'text', 'visibility', 'status']);
     assert.match(response.body, /Date must be a real date/);
     assert.match(response.body, /Reason must be at least 10 characters/);
     assert.match(response.body, /short &lt;b&gt;<\/textarea>/);
@@ -344,8 +344,10 @@ describe(`annotations on the chart page, its form, its CSV and the API (${testBa
       text: 'New emergency floor opened',
       rebase: { reason: 'The new emergency floor opened in March and the shift has held since' },
     };
-    // Without a token or a form token, the write is refused before it is read.
-    assert.equal((await post(valid)).statusCode, 403);
+    // With no one signed in (no cookie, no token), the API answers 401.
+    const nobody = await post(valid);
+    assert.equal(nobody.statusCode, 401);
+    assert.equal(nobody.json().error.code, 'UNAUTHENTICATED');
     const signInPage = await app.inject('/sign-in');
     const anonymous = await post(valid, {
       cookie: cookiesFrom(signInPage),
@@ -409,6 +411,21 @@ describe(`annotations on the chart page, its form, its CSV and the API (${testBa
     assert.equal(withdrawn.statusCode, 200);
     assert.equal(withdrawn.json().annotation.status, 'withdrawn');
     assert.deepEqual((await storedAnnotations(store)).rebaseDates[0].dates, []);
+
+    const spec = (await app.inject('/api/docs/openapi.json')).json();
+    const create = spec.paths['/api/v1/annotations'].post;
+    assert.deepEqual(Object.keys(create.responses).sort(), ['201', '401', '403', '422']);
+    assert.deepEqual(Object.keys(create.requestBody.content['application/json'].schema.properties).sort(), [
+      'date',
+      'kind',
+      'metric',
+      'org',
+      'rebase',
+      'status',
+      'text',
+      'visibility',
+    ]);
+    assert.ok(spec.paths['/api/v1/annotations/{id}/withdraw'].post.responses['403']);
   });
 
   it('needs the CSRF header for a JSON write made with a session cookie', async () => {

@@ -40,14 +40,20 @@ describe('API documentation', () => {
       '/api/v1/metrics',
       '/api/v1/metrics/{id}/coverage',
       '/api/v1/metrics/{id}/latest',
+      '/api/v1/narratives',
+      '/api/v1/narratives/{id}',
+      '/api/v1/narratives/{id}/publish',
+      '/api/v1/narratives/{id}/versions',
+      '/api/v1/narratives/{id}/withdraw',
       '/api/v1/observations',
       '/api/v1/organisations',
       '/api/v1/organisations/{code}',
+      '/api/v1/search',
       '/health',
     ]);
     for (const [path, methods] of Object.entries<Record<string, Record<string, unknown>>>(spec.paths)) {
       assert.ok(
-        Object.keys(methods).every((method) => ['get', 'post'].includes(method)),
+        Object.keys(methods).every((method) => ['get', 'post', 'patch'].includes(method)),
         path,
       );
       const operation = (methods.get ?? methods.post) as {

@@ -17,21 +17,42 @@ export const orgA = 'RAA';
 export const orgB = 'RBB';
 
 export const cast = {
-  memberA: { email: 'member.a@example.nhs.uk', grants: [{ role: 'member', scopeKind: 'organisation', scopeCode: orgA }] },
+  memberA: {
+    email: 'member.a@example.nhs.uk',
+    grants: [{ role: 'member', scopeKind: 'organisation', scopeCode: orgA }],
+  },
   contributorA: {
     email: 'contributor.a@example.nhs.uk',
     grants: [{ role: 'contributor', scopeKind: 'organisation', scopeCode: orgA }],
   },
-  adminA: { email: 'admin.a@example.nhs.uk', grants: [{ role: 'admin', scopeKind: 'organisation', scopeCode: orgA }] },
-  memberB: { email: 'member.b@example.nhs.uk', grants: [{ role: 'member', scopeKind: 'organisation', scopeCode: orgB }] },
+  adminA: {
+    email: 'admin.a@example.nhs.uk',
+    grants: [{ role: 'admin', scopeKind: 'organisation', scopeCode: orgA }],
+  },
+  memberB: {
+    email: 'member.b@example.nhs.uk',
+    grants: [{ role: 'member', scopeKind: 'organisation', scopeCode: orgB }],
+  },
   contributorB: {
     email: 'contributor.b@example.nhs.uk',
     grants: [{ role: 'contributor', scopeKind: 'organisation', scopeCode: orgB }],
   },
-  adminB: { email: 'admin.b@example.nhs.uk', grants: [{ role: 'admin', scopeKind: 'organisation', scopeCode: orgB }] },
-  systemLeadA: { email: 'lead.qaa@example.nhs.uk', grants: [{ role: 'system-lead', scopeKind: 'system', scopeCode: 'QAA' }] },
-  oversightRegionA: { email: 'oversight.y01@example.nhs.uk', grants: [{ role: 'oversight', scopeKind: 'region', scopeCode: 'Y01' }] },
-  nationalOversight: { email: 'oversight.england@example.nhs.uk', grants: [{ role: 'oversight', scopeKind: 'england' }] },
+  adminB: {
+    email: 'admin.b@example.nhs.uk',
+    grants: [{ role: 'admin', scopeKind: 'organisation', scopeCode: orgB }],
+  },
+  systemLeadA: {
+    email: 'lead.qaa@example.nhs.uk',
+    grants: [{ role: 'system-lead', scopeKind: 'system', scopeCode: 'QAA' }],
+  },
+  oversightRegionA: {
+    email: 'oversight.y01@example.nhs.uk',
+    grants: [{ role: 'oversight', scopeKind: 'region', scopeCode: 'Y01' }],
+  },
+  nationalOversight: {
+    email: 'oversight.england@example.nhs.uk',
+    grants: [{ role: 'oversight', scopeKind: 'england' }],
+  },
   facilitator: { email: 'facilitator@example.nhs.uk', grants: [{ role: 'facilitator', scopeKind: 'none' }] },
   nobody: { email: 'nobody@example.nhs.uk', grants: [] },
 } as const;

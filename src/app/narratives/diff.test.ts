@@ -9,7 +9,11 @@ function show(row: DiffRow): string {
       ? '∅'
       : pieces
           .map((piece) =>
-            piece.change === 'removed' ? `[-${piece.text}-]` : piece.change === 'added' ? `{+${piece.text}+}` : piece.text,
+            piece.change === 'removed'
+              ? `[-${piece.text}-]`
+              : piece.change === 'added'
+                ? `{+${piece.text}+}`
+                : piece.text,
           )
           .join('');
   return `${row.kind} ${row.beforeLine ?? '-'}:${row.afterLine ?? '-'} ${side(row.before)} | ${side(row.after)}`;
@@ -17,7 +21,10 @@ function show(row: DiffRow): string {
 
 describe('narrative version differences', () => {
   it('sets unchanged lines side by side', () => {
-    assert.deepEqual(compareText('one\ntwo', 'one\ntwo\n').map(show), ['same 1:1 one | one', 'same 2:2 two | two']);
+    assert.deepEqual(compareText('one\ntwo', 'one\ntwo\n').map(show), [
+      'same 1:1 one | one',
+      'same 2:2 two | two',
+    ]);
   });
 
   it('marks the words changed within a changed line', () => {

@@ -1,8 +1,8 @@
 import { diffLines, diffWords } from 'diff';
 import {
-  narrativeKindLabels,
   type NarrativeKind,
   type NarrativeVisibility,
+  narrativeKindLabels,
   type PublicationStatus,
   statusLabels,
   visibilityLabels,

@@ -70,7 +70,10 @@ export const fieldRules = {
     .string({ error: 'Enter the text' })
     .transform((text) => text.replace(/\r\n?/g, '\n'))
     .refine((text) => text.trim().length > 0, 'Enter the text')
-    .refine((text) => text.length <= bodyMax, `Text must be ${bodyMax.toLocaleString('en-GB')} characters or fewer`),
+    .refine(
+      (text) => text.length <= bodyMax,
+      `Text must be ${bodyMax.toLocaleString('en-GB')} characters or fewer`,
+    ),
   visibility: z.enum(narrativeVisibilities, { error: 'Choose who can read it' }),
   periodFrom: isoDate,
   periodTo: isoDate,
@@ -92,8 +95,28 @@ export const fieldRules = {
 
 export type FieldName = keyof typeof fieldRules;
 
-/** VALIDATION_FAILED listing every problem. */
-export function validationFailed(problems: readonly string[]): AppError {
+/** The order of the fields on the form, which problems are listed in. */
+const fieldOrder = [
+  'org',
+  'kind',
+  'title',
+  'metric',
+  'periodFrom',
+  'periodTo',
+  'body',
+  'visibility',
+  'readers',
+  'status',
+  'baseVersion',
+];
+
+/** VALIDATION_FAILED listing every problem, in the order of the form's fields. */
+export function validationFailed(unordered: readonly string[]): AppError {
+  const place = (problem: string) => {
+    const index = fieldOrder.indexOf(problem.slice(0, problem.indexOf(':')));
+    return index < 0 ? fieldOrder.length : index;
+  };
+  const problems = [...unordered].sort((a, b) => place(a) - place(b));
   return new AppError(
     'VALIDATION_FAILED',
     `The narrative has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`,
@@ -141,7 +164,11 @@ export async function checkNarrativeFields(
 
   if (metric && !(await findMetric(db, metric)))
     problems.push(`metric: Tend has no metric with the id ${metric}; choose one from the list`);
-  if (kind === 'metric_commentary' && metric === undefined && !problems.some((each) => each.startsWith('metric:')))
+  if (
+    kind === 'metric_commentary' &&
+    metric === undefined &&
+    !problems.some((each) => each.startsWith('metric:'))
+  )
     problems.push('metric: Choose the metric this commentary is about');
   if (periodFrom && periodTo && periodFrom > periodTo)
     problems.push('periodTo: The end of the period must be on or after its start');

@@ -206,10 +206,7 @@ describe('narrative Markdown', () => {
 
   it('shows raw HTML as text, never as markup', () => {
     assert.equal(renderMarkdown('<b>bold?</b>'), '<p>&lt;b&gt;bold?&lt;/b&gt;</p>');
-    assert.equal(
-      renderMarkdown('<script>alert(1)</script>'),
-      '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>',
-    );
+    assert.equal(renderMarkdown('<script>alert(1)</script>'), '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>');
   });
 
   for (const payload of hostileMarkdown)

@@ -11,8 +11,7 @@ import sanitizeHtml from 'sanitize-html';
 
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
 // An image is shown as its alternative text: Tend never loads a remote resource from a narrative.
-markdown.renderer.rules.image = (tokens, index) =>
-  markdown.utils.escapeHtml(tokens[index].content);
+markdown.renderer.rules.image = (tokens, index) => markdown.utils.escapeHtml(tokens[index].content);
 
 const headingShift: Record<string, string> = { h1: 'h3', h2: 'h4', h3: 'h5', h4: 'h6', h5: 'h6', h6: 'h6' };
 

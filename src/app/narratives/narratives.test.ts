@@ -82,20 +82,32 @@ describe(`narrative use cases (${testBackend})`, () => {
       assert.equal(entries[0].actor_user_id, people.contributorA.id);
       assert.equal(entries[0].before, null);
       const [version] = (await narrativeVersions(as(operator()), narrative.id)).versions;
-      assert.deepEqual(entries[0].after, JSON.parse(JSON.stringify(version, (key, value) => (key === 'writtenByName' ? undefined : value))));
+      assert.deepEqual(
+        entries[0].after,
+        JSON.parse(JSON.stringify(version, (key, value) => (key === 'writtenByName' ? undefined : value))),
+      );
       assert.equal((await readStoreVersion(store.db)).dialogue, versionBefore.dialogue + 1);
     });
 
     it('lets an administrator publish at once, setting the publication time', async () => {
-      const narrative = await createNarrative(as(people.adminA.actor), { ...commentary, status: 'published' });
+      const narrative = await createNarrative(as(people.adminA.actor), {
+        ...commentary,
+        status: 'published',
+      });
       assert.equal(narrative.status, 'published');
       assert.equal(narrative.published_at?.toISOString(), clock().toISOString());
     });
 
     it('refuses members, other organisations and anonymous visitors, writing nothing', async () => {
       await assert.rejects(createNarrative(as(people.memberA.actor), commentary), rejectsWith('FORBIDDEN'));
-      await assert.rejects(createNarrative(as(people.contributorB.actor), commentary), rejectsWith('FORBIDDEN'));
-      await assert.rejects(createNarrative(as(people.nationalOversight.actor), commentary), rejectsWith('FORBIDDEN'));
+      await assert.rejects(
+        createNarrative(as(people.contributorB.actor), commentary),
+        rejectsWith('FORBIDDEN'),
+      );
+      await assert.rejects(
+        createNarrative(as(people.nationalOversight.actor), commentary),
+        rejectsWith('FORBIDDEN'),
+      );
       await assert.rejects(createNarrative(as(anonymous), commentary), rejectsWith('UNAUTHENTICATED'));
       assert.equal((await narrativeAudit()).length, 0);
       assert.equal((await findNarratives(as(operator()), {})).length, 0);
@@ -117,7 +129,16 @@ describe(`narrative use cases (${testBackend})`, () => {
         (error) => {
           rejectsWith('VALIDATION_FAILED')(error);
           const fields = (error as AppError).details.map((detail) => detail.split(':')[0]).sort();
-          assert.deepEqual(fields, ['body', 'kind', 'metric', 'periodFrom', 'periodTo', 'status', 'title', 'visibility']);
+          assert.deepEqual(fields, [
+            'body',
+            'kind',
+            'metric',
+            'periodFrom',
+            'periodTo',
+            'status',
+            'title',
+            'visibility',
+          ]);
           return true;
         },
       );
@@ -143,7 +164,9 @@ describe(`narrative use cases (${testBackend})`, () => {
       );
       await assert.rejects(
         createNarrative(as(operator()), { ...commentary, org: 'ZZZ9' }),
-        (error) => rejectsWith('VALIDATION_FAILED')(error) && /org: No organisation has the code ZZZ9/.test(String((error as AppError).details)),
+        (error) =>
+          rejectsWith('VALIDATION_FAILED')(error) &&
+          /org: No organisation has the code ZZZ9/.test(String((error as AppError).details)),
       );
       assert.equal((await narrativeAudit()).length, 0);
       assert.equal((await findNarratives(as(operator()), {})).length, 0);
@@ -188,7 +211,13 @@ describe(`narrative use cases (${testBackend})`, () => {
       const entries = await narrativeAudit();
       assert.deepEqual(
         entries.map((entry) => entry.action),
-        ['narrative.create', 'narrative.edit', 'narrative.publish', 'narrative.withdraw', 'narrative.publish'],
+        [
+          'narrative.create',
+          'narrative.edit',
+          'narrative.publish',
+          'narrative.withdraw',
+          'narrative.publish',
+        ],
       );
       const versions = (await narrativeVersions(as(operator()), created.id)).versions.map(
         ({ writtenByName: _name, ...row }) => JSON.parse(JSON.stringify(row)),
@@ -213,12 +242,19 @@ describe(`narrative use cases (${testBackend})`, () => {
     it('refuses a stale save with CONFLICT, saving nothing and recording nothing', async () => {
       const contributor = as(people.contributorA.actor);
       const created = await createNarrative(contributor, commentary);
-      await editNarrative(as(people.adminA.actor), created.id, { baseVersion: 1, title: 'Changed by the admin' });
+      await editNarrative(as(people.adminA.actor), created.id, {
+        baseVersion: 1,
+        title: 'Changed by the admin',
+      });
       await assert.rejects(
         editNarrative(contributor, created.id, { baseVersion: 1, title: 'Changed by the contributor' }),
-        (error) => rejectsWith('CONFLICT')(error) && /version 1.*now at version 2/.test((error as Error).message),
+        (error) =>
+          rejectsWith('CONFLICT')(error) && /version 1.*now at version 2/.test((error as Error).message),
       );
-      await assert.rejects(publishNarrative(contributor, created.id, { baseVersion: 1 }), rejectsWith('CONFLICT'));
+      await assert.rejects(
+        publishNarrative(contributor, created.id, { baseVersion: 1 }),
+        rejectsWith('CONFLICT'),
+      );
       const current = await getNarrative(contributor, created.id);
       assert.equal(current.narrative.title, 'Changed by the admin');
       assert.equal(current.narrative.current_version, 2);
@@ -228,23 +264,23 @@ describe(`narrative use cases (${testBackend})`, () => {
     it('needs the version a save is based on', async () => {
       const contributor = as(people.contributorA.actor);
       const created = await createNarrative(contributor, commentary);
-      await assert.rejects(
-        editNarrative(contributor, created.id, { title: '' }),
-        (error) => {
-          rejectsWith('VALIDATION_FAILED')(error);
-          assert.deepEqual(
-            (error as AppError).details.map((detail) => detail.split(':')[0]),
-            ['title', 'baseVersion'],
-          );
-          return true;
-        },
-      );
+      await assert.rejects(editNarrative(contributor, created.id, { title: '' }), (error) => {
+        rejectsWith('VALIDATION_FAILED')(error);
+        assert.deepEqual(
+          (error as AppError).details.map((detail) => detail.split(':')[0]),
+          ['title', 'baseVersion'],
+        );
+        return true;
+      });
     });
 
     it('writes nothing for a save that changes nothing', async () => {
       const contributor = as(people.contributorA.actor);
       const created = await createNarrative(contributor, commentary);
-      const same = await editNarrative(contributor, created.id, { baseVersion: 1, title: `  ${commentary.title} ` });
+      const same = await editNarrative(contributor, created.id, {
+        baseVersion: 1,
+        title: `  ${commentary.title} `,
+      });
       assert.equal(same.current_version, 1);
       assert.equal((await narrativeAudit()).length, 1);
     });
@@ -259,16 +295,28 @@ describe(`narrative use cases (${testBackend})`, () => {
     });
 
     it('lets only writers of the organisation change it: FORBIDDEN for readers, NOT_FOUND for the unseen', async () => {
-      const created = await createNarrative(as(people.contributorA.actor), { ...commentary, status: 'published' });
+      const created = await createNarrative(as(people.contributorA.actor), {
+        ...commentary,
+        status: 'published',
+      });
       const draft = await createNarrative(as(people.contributorA.actor), { ...commentary, title: 'Draft' });
       await assert.rejects(
         editNarrative(as(people.memberA.actor), created.id, { baseVersion: 1, title: 'x' }),
         rejectsWith('FORBIDDEN'),
       );
-      await assert.rejects(withdrawNarrative(as(people.nationalOversight.actor), created.id), rejectsWith('FORBIDDEN'));
-      await assert.rejects(publishNarrative(as(people.contributorB.actor), draft.id), rejectsWith('NOT_FOUND'));
+      await assert.rejects(
+        withdrawNarrative(as(people.nationalOversight.actor), created.id),
+        rejectsWith('FORBIDDEN'),
+      );
+      await assert.rejects(
+        publishNarrative(as(people.contributorB.actor), draft.id),
+        rejectsWith('NOT_FOUND'),
+      );
       await assert.rejects(withdrawNarrative(as(anonymous), created.id), rejectsWith('UNAUTHENTICATED'));
-      await assert.rejects(editNarrative(as(people.adminA.actor), 999_999, { baseVersion: 1 }), rejectsWith('NOT_FOUND'));
+      await assert.rejects(
+        editNarrative(as(people.adminA.actor), 999_999, { baseVersion: 1 }),
+        rejectsWith('NOT_FOUND'),
+      );
       assert.equal((await narrativeAudit()).length, 2);
     });
   });
@@ -290,11 +338,15 @@ describe(`narrative use cases (${testBackend})`, () => {
         [people.facilitator.email, people.memberB.email],
       );
       assert.deepEqual((await narrativeAudit())[0].after, {
-        ...(await narrativeAudit())[0].after as object,
+        ...((await narrativeAudit())[0].after as object),
         readers: [people.memberB.email, people.facilitator.email],
       });
       for (const name of ['memberB', 'facilitator', 'adminA', 'memberA', 'nationalOversight'] as const)
-        await assert.rejects(getNarrative(as(people[name].actor), created.id), rejectsWith('NOT_FOUND'), name);
+        await assert.rejects(
+          getNarrative(as(people[name].actor), created.id),
+          rejectsWith('NOT_FOUND'),
+          name,
+        );
       await publishNarrative(author, created.id);
       for (const name of ['memberB', 'facilitator'] as const) {
         const seen = await getNarrative(as(people[name].actor), created.id);
@@ -302,7 +354,11 @@ describe(`narrative use cases (${testBackend})`, () => {
         assert.deepEqual(seen.readers, [], 'readers are shown only to those who may edit');
       }
       for (const name of ['adminA', 'memberA', 'systemLeadA', 'nationalOversight'] as const)
-        await assert.rejects(getNarrative(as(people[name].actor), created.id), rejectsWith('NOT_FOUND'), name);
+        await assert.rejects(
+          getNarrative(as(people[name].actor), created.id),
+          rejectsWith('NOT_FOUND'),
+          name,
+        );
       await assert.rejects(getNarrative(as(anonymous), created.id), rejectsWith('NOT_FOUND'));
     });
 
@@ -325,10 +381,14 @@ describe(`narrative use cases (${testBackend})`, () => {
       });
       assert.equal(named.visibility, 'named');
       await assert.rejects(
-        editNarrative(as(people.contributorA.actor), created.id, { baseVersion: 2, readers: ['ghost@example.nhs.uk'] }),
+        editNarrative(as(people.contributorA.actor), created.id, {
+          baseVersion: 2,
+          readers: ['ghost@example.nhs.uk'],
+        }),
         (error) =>
           rejectsWith('VALIDATION_FAILED')(error) &&
-          (error as AppError).details[0] === 'readers: No one in Tend has the email address ghost@example.nhs.uk',
+          (error as AppError).details[0] ===
+            'readers: No one in Tend has the email address ghost@example.nhs.uk',
       );
       // Changing only who it is shared with is a new version too.
       const reshared = await editNarrative(as(people.contributorA.actor), created.id, {
@@ -377,7 +437,10 @@ describe(`narrative use cases (${testBackend})`, () => {
         'the system lead reads published versions only',
       );
 
-      await assert.rejects(compareNarrativeVersions(as(anonymous), created.id, 1, 3), rejectsWith('NOT_FOUND'));
+      await assert.rejects(
+        compareNarrativeVersions(as(anonymous), created.id, 1, 3),
+        rejectsWith('NOT_FOUND'),
+      );
       const comparison = await compareNarrativeVersions(as(people.memberA.actor), created.id, 1, 3);
       assert.deepEqual(comparison.fields, [
         { label: 'Who can read it', before: 'Organisation only', after: 'Public' },
@@ -385,8 +448,12 @@ describe(`narrative use cases (${testBackend})`, () => {
       ]);
       assert.equal(comparison.rows.length, 1);
       assert.equal(comparison.rows[0].kind, 'changed');
-      assert.ok(comparison.rows[0].before?.some((piece) => piece.change === 'removed' && /failing/.test(piece.text)));
-      assert.ok(comparison.rows[0].after?.some((piece) => piece.change === 'added' && /bedding/.test(piece.text)));
+      assert.ok(
+        comparison.rows[0].before?.some((piece) => piece.change === 'removed' && /failing/.test(piece.text)),
+      );
+      assert.ok(
+        comparison.rows[0].after?.some((piece) => piece.change === 'added' && /bedding/.test(piece.text)),
+      );
     });
 
     it('hides a withdrawn narrative and its whole history from the public', async () => {
@@ -395,7 +462,10 @@ describe(`narrative use cases (${testBackend})`, () => {
       await withdrawNarrative(contributor, created.id);
       await assert.rejects(getNarrative(as(anonymous), created.id), rejectsWith('NOT_FOUND'));
       await assert.rejects(narrativeVersions(as(anonymous), created.id), rejectsWith('NOT_FOUND'));
-      await assert.rejects(compareNarrativeVersions(as(anonymous), created.id, 1, 1), rejectsWith('NOT_FOUND'));
+      await assert.rejects(
+        compareNarrativeVersions(as(anonymous), created.id, 1, 1),
+        rejectsWith('NOT_FOUND'),
+      );
       assert.equal((await narrativeVersions(as(people.memberA.actor), created.id)).versions.length, 2);
     });
   });
@@ -412,7 +482,12 @@ describe(`narrative use cases (${testBackend})`, () => {
         status: 'published',
       });
       await createNarrative(contributor, { ...commentary, title: 'Draft commentary' });
-      await createNarrative(as(people.contributorB.actor), { ...commentary, org: orgB, title: 'B', status: 'published' });
+      await createNarrative(as(people.contributorB.actor), {
+        ...commentary,
+        org: orgB,
+        title: 'B',
+        status: 'published',
+      });
 
       const publicList = await organisationNarratives(as(anonymous), orgA);
       assert.deepEqual(
@@ -431,7 +506,9 @@ describe(`narrative use cases (${testBackend})`, () => {
       );
       await assert.rejects(organisationNarratives(as(anonymous), 'ZZZ9'), rejectsWith('NOT_FOUND'));
       assert.deepEqual(
-        (await findNarratives(as(people.memberA.actor), { status: 'draft' })).map((narrative) => narrative.title),
+        (await findNarratives(as(people.memberA.actor), { status: 'draft' })).map(
+          (narrative) => narrative.title,
+        ),
         ['Draft commentary'],
       );
       assert.deepEqual(
@@ -457,7 +534,11 @@ describe(`narrative use cases (${testBackend})`, () => {
       assert.equal(organisations.organisations[0].code, orgA, 'the exact code first');
       const metrics = await searchEverything(as(anonymous), 'ae-4hr-type1');
       assert.equal(metrics.metrics[0].id, 'ae-4hr-type1', 'the exact id first');
-      assert.deepEqual(await searchEverything(as(anonymous), '   '), { organisations: [], metrics: [], narratives: [] });
+      assert.deepEqual(await searchEverything(as(anonymous), '   '), {
+        organisations: [],
+        metrics: [],
+        narratives: [],
+      });
     });
   });
 });

@@ -81,7 +81,9 @@ export async function getNarrative(context: UseCaseContext, id: number): Promise
     narrative,
     org,
     permissions,
-    readers: permissions.edit ? readers.map((reader) => ({ email: reader.email, name: reader.display_name })) : [],
+    readers: permissions.edit
+      ? readers.map((reader) => ({ email: reader.email, name: reader.display_name }))
+      : [],
   };
 }
 

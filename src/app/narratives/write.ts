@@ -34,7 +34,9 @@ import { checkNarrativeFields, type NarrativeFields, notFound, validationFailed 
 
 /** The version row as the audit log records it, with the readers of a named-only narrative. */
 function auditVersion(version: NarrativeVersionRow, readers: readonly { email: string }[]) {
-  return version.visibility === 'named' ? { ...version, readers: readers.map((each) => each.email) } : version;
+  return version.visibility === 'named'
+    ? { ...version, readers: readers.map((each) => each.email) }
+    : version;
 }
 
 function orgCodeOf(value: unknown): string | undefined {
@@ -85,7 +87,10 @@ export async function createNarrative(context: UseCaseContext, input: unknown): 
       created_by: authorId,
       at,
     });
-    const version = await insertNarrativeVersion(trx, versionRow(narrative.id, 1, fields, status.data, authorId, at));
+    const version = await insertNarrativeVersion(
+      trx,
+      versionRow(narrative.id, 1, fields, status.data, authorId, at),
+    );
     await insertNarrativeReaders(
       trx,
       narrative.id,

@@ -2,17 +2,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { systemClock } from '../../app/context.ts';
+import { createDemoAccounts, createDemoDialogue, type DemoAccount } from '../../app/demo-accounts.ts';
 import { demoFiles } from '../../app/demo-data.ts';
 import { importFile } from '../../app/import-file.ts';
 import { storeStatus } from '../../app/status.ts';
 import { AppError } from '../../errors.ts';
 import { formatIssue } from '../../ingest/cells.ts';
+import { operator } from '../../policies/actor.ts';
 import { openStore, type Store } from '../../store/db.ts';
 import { startServer } from '../../web/server.ts';
-import { configFrom, type GlobalOptions, projectRoot } from '../context.ts';
+import { configFrom, type GlobalOptions, projectRoot, textTable } from '../context.ts';
 
-async function serveUntilStopped(store: Store, config: ReturnType<typeof configFrom>): Promise<void> {
-  const server = await startServer(store, config);
+async function serveUntilStopped(
+  store: Store,
+  config: ReturnType<typeof configFrom>,
+  options: { demo?: boolean } = {},
+): Promise<void> {
+  const server = await startServer(store, config, options);
   process.stderr.write(
     `Tend is running at ${server.address.replace('127.0.0.1', 'localhost')} (${store.kind}: ${store.location}). Press Ctrl+C to stop.\n`,
   );
@@ -24,6 +31,21 @@ async function serveUntilStopped(store: Store, config: ReturnType<typeof configF
   process.stderr.write('Stopping Tend…\n');
   await server.close();
   await store.close();
+}
+
+/** `demoAccountsText`: the demo accounts and their passwords as a table under a heading saying what they are. */
+export function demoAccountsText(accounts: readonly DemoAccount[]): string {
+  return [
+    '',
+    'Demo accounts: made up for this demonstration, with new random passwords each time `tend demo` starts.',
+    'Sign in with any of them ("Sign in", at the top of every page) to see Tend as that role sees it.',
+    '',
+    textTable(
+      ['email', 'role', 'password'],
+      accounts.map((account) => [account.email, account.roleText, account.password]),
+    ),
+    '',
+  ].join('\n');
 }
 
 /** Loads the bundled demo data into a store, with a progress bar on a terminal. */
@@ -106,16 +128,21 @@ export function registerServeCommands(program: Command): void {
       if (config.dataDir !== 'memory://') fs.rmSync(config.dataDir, { recursive: true, force: true });
       process.stderr.write(`Creating a fresh embedded database in ${config.dataDir}…\n`);
       const store = await openStore({ ...config, databaseUrl: undefined });
+      let accounts: DemoAccount[];
       try {
         await loadDemoData(store);
+        const demo = { db: store.db, actor: operator('demo'), clock: systemClock };
+        accounts = await createDemoAccounts(demo);
+        await createDemoDialogue(demo);
       } catch (error) {
         await store.close();
         throw error;
       }
+      process.stdout.write(`${demoAccountsText(accounts)}\n`);
       if (!options.serve) {
         await store.close();
         return;
       }
-      await serveUntilStopped(store, { ...config, databaseUrl: undefined });
+      await serveUntilStopped(store, { ...config, databaseUrl: undefined }, { demo: true });
     });
 }

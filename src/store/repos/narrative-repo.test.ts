@@ -229,7 +229,12 @@ describe(`narrative repository: the SQL read scope agrees with the policy (${tes
       sql`delete from narrative_version where narrative_id = ${first.id}`.execute(store.db),
       /append-only/,
     );
-    const kept = await findNarrativeVersion(store.db, scope(everyReader(people)[1].actor, 'read', 'narrative'), first.id, 1);
+    const kept = await findNarrativeVersion(
+      store.db,
+      scope(everyReader(people)[1].actor, 'read', 'narrative'),
+      first.id,
+      1,
+    );
     assert.equal(kept?.body, 'Version 1');
   });
 });
@@ -272,7 +277,11 @@ describe(`narrative repository: writing (${testBackend})`, () => {
     const moved = await advanceNarrative(store.db, narrative.id, 1, fields);
     assert.equal(moved?.current_version, 2);
     assert.ok(moved?.published_at, 'publishing sets published_at');
-    assert.equal(await advanceNarrative(store.db, narrative.id, 1, fields), undefined, 'a stale base moves nothing');
+    assert.equal(
+      await advanceNarrative(store.db, narrative.id, 1, fields),
+      undefined,
+      'a stale base moves nothing',
+    );
   });
 
   it('matches % and _ literally when searching', async () => {

@@ -30,7 +30,11 @@ export async function searchOrganisationsByText(
  * Metrics whose id or name contains `text`, case-insensitively (`searchMetricsByText`): the exact
  * id first, then ids and names starting with the text, then the rest by name.
  */
-export async function searchMetricsByText(db: Kysely<Database>, text: string, limit = 20): Promise<MetricRow[]> {
+export async function searchMetricsByText(
+  db: Kysely<Database>,
+  text: string,
+  limit = 20,
+): Promise<MetricRow[]> {
   const pattern = containsPattern(text);
   const prefix = `${pattern.slice(1)}`;
   return db

@@ -83,6 +83,7 @@ const { $schema: _dialect, ...bodySchema } = z.toJSONSchema(createBody, { io: 'i
 /** What POST /annotations answers: 201 with the annotation, or an error with every problem. */
 const {
   200: _ok,
+  400: _badRequest,
   404: _notFound,
   ...createErrors
 } = docResponses('', {

@@ -10,6 +10,7 @@ import { AppError } from '../../errors.ts';
 import { listMetrics } from '../../store/repos/metric-repo.ts';
 import { listOrganisations } from '../../store/repos/organisation-repo.ts';
 import { registerAnnotationApi } from './api-annotations.ts';
+import { organisationNarrativesJson, registerNarrativeApi } from './api-narratives.ts';
 
 /** Validates input with a Zod schema; a failure is a 400 listing every problem. */
 export function validate<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
@@ -133,7 +134,10 @@ const assessmentParams = z.object({
     .string()
     .trim()
     .regex(/^Q[1-4] \d{4}\/\d{2}$/, 'must be a quarter such as "Q4 2025/26" (URL-encoded)')
-    .refine((value) => parseQuarterLabel(value) !== undefined, 'the two halves of the year must follow on, e.g. 2025/26')
+    .refine(
+      (value) => parseQuarterLabel(value) !== undefined,
+      'the two halves of the year must follow on, e.g. 2025/26',
+    )
     .describe('Quarter, URL-encoded, e.g. Q4%202025%2F26'),
 });
 const assessmentQuery = z.object({
@@ -147,6 +151,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
   // every problem is listed in Tend's error shape. Fastify's own validation is switched off here.
   app.setValidatorCompiler(() => () => true);
   await app.register(registerAnnotationApi);
+  await app.register(registerNarrativeApi);
 
   app.get(
     '/organisations',
@@ -169,13 +174,17 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
       schema: routeSchema({
         summary: 'One organisation with its region, ICB (both mappings) and group memberships',
         params: codeParams,
-        ok: 'The organisation, as `organisation`',
+        ok: 'The organisation, as `organisation`, and the narratives the caller may read, as `narratives`',
         notFound: 'No organisation has that code',
       }),
     },
     async (request) => {
       const { code } = validate(codeParams, request.params);
-      return { organisation: await organisationDetail(app.store.db, code) };
+      const organisation = await organisationDetail(app.store.db, code);
+      return {
+        organisation,
+        narratives: await organisationNarrativesJson(request.useCase(), organisation.code),
+      };
     },
   );
 

@@ -46,6 +46,13 @@ const emptyForm: AnnotationFormValues = {
   status: '',
 };
 
+/** The form's fields in page order, so the error summary lists problems as the page shows them. */
+const formFields = ['kind', 'reason', 'date', 'text', 'visibility', 'status'];
+const formOrder = (field: string) => {
+  const index = formFields.indexOf(field);
+  return index < 0 ? formFields.length : index;
+};
+
 /** The three date fields as YYYY-MM-DD ('' when all are empty); `complete` is false when one is missing. */
 export function formDate(values: Pick<AnnotationFormValues, 'day' | 'month' | 'year'>): {
   date: string;
@@ -149,18 +156,20 @@ export async function registerAnnotationPages(app: FastifyInstance): Promise<voi
         text: values.text,
         visibility: values.visibility,
         status: values.status,
-        rebaseReason: values.kind === 'rebase' ? values.reason : null,
+        rebaseReason: values.reason,
       }));
     } catch (error) {
       const errors = fieldErrorsFrom(error);
       if (!errors) throw error;
       return showForm(request, reply, page, {
         values,
-        errors: errors.map((each) =>
-          each.field === 'date' && !date.complete
-            ? { field: 'date', message: 'Date must include a day, month and year' }
-            : each,
-        ),
+        errors: errors
+          .map((each) =>
+            each.field === 'date' && !date.complete
+              ? { field: 'date', message: 'Date must include a day, month and year' }
+              : each,
+          )
+          .sort((a, b) => formOrder(a.field) - formOrder(b.field)),
       });
     }
     return reply.redirect(

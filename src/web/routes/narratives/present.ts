@@ -1,3 +1,4 @@
+import type { UseCaseContext } from '../../../app/context.ts';
 import { renderMarkdown } from '../../../app/narratives/markdown.ts';
 import {
   type NarrativeDetail,
@@ -5,12 +6,11 @@ import {
   type VersionComparison,
   type VersionEntry,
 } from '../../../app/narratives/read.ts';
-import type { UseCaseContext } from '../../../app/context.ts';
 import {
   type NarrativeKind,
+  type NarrativeVisibility,
   narrativeKindLabels,
   narrativeKinds,
-  type NarrativeVisibility,
   narrativeVisibilities,
   type PublicationStatus,
   statusLabels,
@@ -77,7 +77,10 @@ export function periodText(from: string | null, to: string | null): string | nul
 
 /** One narrative as every list and section shows it. */
 export function narrativeSummary(narrative: NarrativeWithBody) {
-  const date = narrative.status === 'published' && narrative.published_at ? narrative.published_at : narrative.updated_at;
+  const date =
+    narrative.status === 'published' && narrative.published_at
+      ? narrative.published_at
+      : narrative.updated_at;
   return {
     id: narrative.id,
     title: narrative.title,
@@ -113,7 +116,11 @@ export type NarrativeSummary = ReturnType<typeof narrativeSummary>;
  * The narratives table of an organisation's page and its download (`?download=narratives`): what the
  * reader may see, the text as Markdown in the CSV.
  */
-export function narrativesTable(orgCode: string, orgName: string, narratives: readonly NarrativeWithBody[]): DataTable {
+export function narrativesTable(
+  orgCode: string,
+  orgName: string,
+  narratives: readonly NarrativeWithBody[],
+): DataTable {
   return {
     id: 'narratives',
     caption: `Narratives of ${orgName}`,
@@ -188,7 +195,9 @@ export async function chartNarrativeSection(context: UseCaseContext, orgCode: st
     chartNarratives: {
       items: narratives.map(narrativeSummary),
       allHref: narrativesPath(organisation.code),
-      newHref: canWrite ? `${narrativesPath(organisation.code)}/new?metric=${encodeURIComponent(metricId)}` : null,
+      newHref: canWrite
+        ? `${narrativesPath(organisation.code)}/new?metric=${encodeURIComponent(metricId)}`
+        : null,
     },
   };
 }
@@ -200,7 +209,11 @@ export function presentNarrative(detail: NarrativeDetail) {
   const base = narrativesPath(detail.narrative.org_code, detail.narrative.id);
   return {
     pageName: detail.narrative.title,
-    organisation: { code: detail.narrative.org_code, name: orgName, href: `/organisations/${encodeURIComponent(detail.narrative.org_code)}` },
+    organisation: {
+      code: detail.narrative.org_code,
+      name: orgName,
+      href: `/organisations/${encodeURIComponent(detail.narrative.org_code)}`,
+    },
     narrative: summary,
     readers: detail.readers,
     permissions: detail.permissions,
@@ -233,7 +246,9 @@ export function presentVersions(detail: NarrativeDetail, versions: readonly Vers
         writtenAt: dateAndTime.format(version.written_at),
         writtenBy: version.writtenByName,
         compareHref:
-          index > 0 ? `${base}/versions/compare?from=${versions[index - 1].version}&to=${version.version}` : null,
+          index > 0
+            ? `${base}/versions/compare?from=${versions[index - 1].version}&to=${version.version}`
+            : null,
         previous: index > 0 ? versions[index - 1].version : null,
       }))
       .reverse(),
@@ -340,7 +355,8 @@ export function presentForm(options: {
 /** A form's values from what was sent, kept as typed (only strings, each cut to a sane length). */
 export function formValuesFrom(body: unknown, base?: number): NarrativeFormValues {
   const sent = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const text = (name: string, max: number) => (typeof sent[name] === 'string' ? (sent[name] as string).slice(0, max) : '');
+  const text = (name: string, max: number) =>
+    typeof sent[name] === 'string' ? (sent[name] as string).slice(0, max) : '';
   return {
     kind: text('kind', 40),
     title: text('title', 1000),

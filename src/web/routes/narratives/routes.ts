@@ -68,7 +68,10 @@ const newQuery = z.object({
 function pageInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new AppError('NOT_FOUND', 'There is no page at this address. Check the organisation code and narrative number.');
+  throw new AppError(
+    'NOT_FOUND',
+    'There is no page at this address. Check the organisation code and narrative number.',
+  );
 }
 
 function requireSignedIn(context: UseCaseContext, what: string): void {
@@ -85,7 +88,8 @@ async function organisationOrNotFound(context: UseCaseContext, code: string): Pr
 async function narrativeAt(context: UseCaseContext, params: unknown) {
   const { code, id } = pageInput(narrativeParams, params);
   const detail = await getNarrative(context, id);
-  if (detail.narrative.org_code !== code) throw new AppError('NOT_FOUND', `There is no narrative ${id} of ${code}.`);
+  if (detail.narrative.org_code !== code)
+    throw new AppError('NOT_FOUND', `There is no narrative ${id} of ${code}.`);
   return detail;
 }
 
@@ -130,7 +134,11 @@ export async function registerNarrativePages(app: FastifyInstance): Promise<void
     const context = request.useCase();
     requireSignedIn(context, 'write a narrative');
     const organisation = await organisationOrNotFound(context, code);
-    authorise(context, canCreateNarrative(context.actor, organisation.code), `write narratives for ${organisation.name}`);
+    authorise(
+      context,
+      canCreateNarrative(context.actor, organisation.code),
+      `write narratives for ${organisation.name}`,
+    );
     return showForm(request, reply, {
       mode: 'new',
       organisation,
