@@ -4,7 +4,8 @@ import { computeSpc } from '../engines/spc/compute-spc.ts';
 import { describeSpc, type SpcDescription } from '../engines/spc/describe-spc.ts';
 import { formatValue } from '../engines/spc/format-value.ts';
 import { assuranceIconLabels, variationIconLabels } from '../engines/spc/labels.ts';
-import type { SpcRebase, SpcSeriesResult } from '../engines/spc/types.ts';
+import type { SpcOptions } from '../engines/spc/options.ts';
+import type { SpcPointInput, SpcRebase, SpcSeriesResult } from '../engines/spc/types.ts';
 import { rebasesOfOrganisation, seriesRebases } from '../store/repos/annotation-repo.ts';
 import type { Database, MetricRow, OrganisationRow } from '../store/tables.ts';
 import { improvementDirection, loadSeries, type SeriesPoint } from './series.ts';
@@ -30,6 +31,28 @@ export function periodLabel(start: string, granularity: string): string {
   return start;
 }
 
+/** Options for one series: the engine options plus the series' own facet, target and rebases. */
+export interface SpcForSeriesOptions extends SpcOptions {
+  readonly facet?: string | null;
+  readonly target?: number | null;
+  readonly rebase?: readonly SpcRebase[];
+}
+
+/**
+ * SPC for one series: the unit of work of every `tend spc` mode (a CSV facet, a stored
+ * organisation × metric). Returns the series' result; its `warnings` carry any data conditions.
+ *
+ * @example
+ * spcForSeries([{ date: '2024-01-01', value: 93.1 }, …], { improvementDirection: 'increase', target: 95 });
+ */
+export function spcForSeries(
+  points: readonly SpcPointInput[],
+  options: SpcForSeriesOptions = {},
+): SpcSeriesResult {
+  const { facet = null, target = null, rebase = [], ...spcOptions } = options;
+  return computeSpc([{ facet, points, target, rebase }], spcOptions).series[0];
+}
+
 /** The SPC result of one series, with the metric's improvement direction and the series' stored rebases. */
 export function spcOfPoints(
   points: readonly SeriesPoint[],
@@ -37,9 +60,7 @@ export function spcOfPoints(
   facet: string,
   rebase: readonly SpcRebase[] = [],
 ): SpcSeriesResult {
-  return computeSpc([{ facet, points, target: null, rebase }], {
-    improvementDirection: improvementDirection(metric),
-  }).series[0];
+  return spcForSeries(points, { improvementDirection: improvementDirection(metric), facet, rebase });
 }
 
 export interface StoredSpc {

@@ -66,9 +66,10 @@ describe(`narratives API (${testBackend})`, () => {
 
   it('creates a narrative: 401 without sign-in, 403 for a member, 422 with every problem, 201 for a contributor', async () => {
     const audited = await auditCount();
-    // With neither a token nor a form token the write is refused before it is read (403, CSRF)…
-    assert.equal((await api('POST', '/narratives', { body: draft })).statusCode, 403);
-    // …and an anonymous session with its form token, or a bad token, is asked to sign in.
+    // No one signed in: asked to sign in, with or without a session's form token, or with a bad token.
+    const noOne = await api('POST', '/narratives', { body: draft });
+    assert.equal(noOne.statusCode, 401);
+    assert.equal(noOne.json().error.code, 'UNAUTHENTICATED');
     const signInPage = await app.inject('/sign-in');
     const unauthenticated = await app.inject({
       method: 'POST',

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { storedRebases, storedRebasesOfMetric } from '../../app/annotations/rebases.ts';
 import { toCsv } from '../../app/csv.ts';
 import { improvementDirection, loadSeries, loadSeriesForAll } from '../../app/series.ts';
+import { spcForSeries } from '../../app/spc-view.ts';
 import type { ImprovementDirection } from '../../engines/spc/options.ts';
 import type { SpcSeriesResult } from '../../engines/spc/types.ts';
 import { AppError } from '../../errors.ts';
 import { configFrom, type GlobalOptions, print, withStore } from '../context.ts';
-import { formatSpcOutput, type SpcCommandOptions, spcForSeries } from './spc.ts';
+import { formatSpcOutput, type SpcCommandOptions } from './spc-output.ts';
 
 /** The columns of `tend spc --metric ID --all`: one row per organisation, the scorecard of icons. */
 export const spcScorecardColumns = [
