@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { financialQuarterLabel, parseFinancialQuarter } from '../domain/period.ts';
 import {
   assessQuarter,
@@ -10,6 +10,7 @@ import {
   type TrustExplanation,
 } from '../engines/nof/index.ts';
 import { AppError } from '../errors.ts';
+import { nofSourceRows } from '../store/repos/series-repo.ts';
 import type { Database } from '../store/tables.ts';
 import { requireOrganisation } from './catalogue.ts';
 
@@ -56,25 +57,10 @@ export function requireQuarter(label: string): string {
  * shape of NHS England's data file, for the NOF engine.
  */
 export async function loadNofRows(db: Kysely<Database>): Promise<NofLongRow[]> {
-  const rows = await sql<{
-    org_code: string;
-    name: string;
-    nof_trust_type: string | null;
-    nof_trust_subtype: string | null;
-    metric_id: string;
-    period_start: string;
-    value: number | null;
-    status: string;
-    detail: Record<string, unknown> | null;
-  }>`
-    select o.org_code, org.name, org.nof_trust_type, org.nof_trust_subtype, o.metric_id, o.period_start::text as period_start,
-           o.value, o.status, o.detail
-    from observation o join organisation org on org.code = o.org_code
-    where o.metric_id like 'OF%' and o.granularity = 'quarter'
-    order by o.period_start, o.org_code, o.metric_id`.execute(db);
+  const rows = await nofSourceRows(db);
   const number = (value: unknown): number | null => (typeof value === 'number' ? value : null);
   const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
-  return rows.rows.map((row) => ({
+  return rows.map((row) => ({
     quarter: financialQuarterLabel(row.period_start),
     trustCode: row.org_code,
     trustName: row.name,

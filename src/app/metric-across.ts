@@ -3,6 +3,7 @@ import type { PointType, VariationIcon } from '../engines/spc/codes.ts';
 import { competitionRanks } from '../engines/stats/competition-rank.ts';
 import { median } from '../engines/stats/median.ts';
 import { rebasesOfMetric } from '../store/repos/annotation-repo.ts';
+import { metricIdsWithObservations } from '../store/repos/series-repo.ts';
 import type { Database, MetricRow } from '../store/tables.ts';
 import { rememberUntilNextImport } from './assessment-cache.ts';
 import { loadSeriesForAll, type SeriesPoint } from './series.ts';
@@ -98,13 +99,7 @@ export function metricAcrossOrganisations(
 
 /** The ids of the metrics the store holds observations of, in id order. */
 export async function metricIdsWithData(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db
-    .selectFrom('observation')
-    .select('metric_id')
-    .distinct()
-    .orderBy('metric_id')
-    .execute();
-  return rows.map((row) => row.metric_id);
+  return metricIdsWithObservations(db);
 }
 
 /**

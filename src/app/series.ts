@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { dominantGranularityOf, metricSeriesRows, seriesRows } from '../store/repos/series-repo.ts';
 import type { Database, MetricRow, OrganisationRow } from '../store/tables.ts';
 import { requireMetric, requireOrganisation } from './catalogue.ts';
 
@@ -28,16 +29,11 @@ export async function loadSeries(
 ): Promise<{ organisation: OrganisationRow; metric: MetricRow; points: SeriesPoint[] }> {
   const organisation = await requireOrganisation(db, orgCode);
   const metric = await requireMetric(db, metricId);
-  const rows = await sql<{ period_start: string; value: number | null; status: string; granularity: string }>`
-    select period_start::text as period_start, value, status, granularity from observation
-    where org_code = ${organisation.code} and metric_id = ${metric.id}
-      and granularity = (select granularity from observation where org_code = ${organisation.code} and metric_id = ${metric.id}
-                         group by granularity order by count(*) desc limit 1)
-    order by period_start`.execute(db);
+  const rows = await seriesRows(db, organisation.code, metric.id);
   return {
     organisation,
     metric,
-    points: rows.rows.map((row) => ({
+    points: rows.map((row) => ({
       date: row.period_start,
       value: row.status === 'reported' ? row.value : null,
     })),
@@ -60,28 +56,10 @@ export async function loadSeriesForAll(
   metricId: string,
 ): Promise<{ metric: MetricRow; granularity: string | null; series: Map<string, OrganisationSeries> }> {
   const metric = await requireMetric(db, metricId);
-  const granularity =
-    (
-      await sql<{ granularity: string }>`
-        select granularity from observation where metric_id = ${metric.id}
-        group by granularity order by count(*) desc, granularity limit 1`.execute(db)
-    ).rows[0]?.granularity ?? null;
-  const rows = await sql<{
-    org_code: string;
-    name: string | null;
-    kind: string | null;
-    nof_trust_type: string | null;
-    period_start: string;
-    value: number | null;
-    status: string;
-  }>`
-    select o.org_code, org.name, org.kind, org.nof_trust_type, o.period_start::text as period_start, o.value, o.status
-    from observation o left join organisation org on org.code = o.org_code
-    where o.metric_id = ${metric.id}
-      and o.granularity = ${granularity}
-    order by o.org_code, o.period_start`.execute(db);
+  const granularity = await dominantGranularityOf(db, metric.id);
+  const rows = await metricSeriesRows(db, metric.id, granularity);
   const series = new Map<string, OrganisationSeries>();
-  for (const row of rows.rows) {
+  for (const row of rows) {
     let entry = series.get(row.org_code);
     if (!entry) {
       entry = {

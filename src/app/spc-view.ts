@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { financialQuarterLabel } from '../domain/period.ts';
 import { computeSpc } from '../engines/spc/compute-spc.ts';
 import { describeSpc, type SpcDescription } from '../engines/spc/describe-spc.ts';
@@ -7,6 +7,8 @@ import { assuranceIconLabels, variationIconLabels } from '../engines/spc/labels.
 import type { SpcOptions } from '../engines/spc/options.ts';
 import type { SpcPointInput, SpcRebase, SpcSeriesResult } from '../engines/spc/types.ts';
 import { rebasesOfOrganisation, seriesRebases } from '../store/repos/annotation-repo.ts';
+import { metricsByIds } from '../store/repos/metric-repo.ts';
+import { organisationSeriesRows } from '../store/repos/series-repo.ts';
 import type { Database, MetricRow, OrganisationRow } from '../store/tables.ts';
 import { improvementDirection, loadSeries, type SeriesPoint } from './series.ts';
 
@@ -111,28 +113,13 @@ export interface ScorecardRow {
 /** Every metric an organisation holds, in metric id order, with its latest value and SPC icons. */
 export async function organisationScorecard(db: Kysely<Database>, orgCode: string): Promise<ScorecardRow[]> {
   const code = orgCode.toUpperCase();
-  const rows = await sql<{
-    metric_id: string;
-    period_start: string;
-    granularity: string;
-    value: number | null;
-    status: string;
-  }>`
-    select o.metric_id, o.period_start::text as period_start, o.granularity, o.value, o.status
-    from observation o
-    where o.org_code = ${code}
-      and o.granularity = (select granularity from observation g where g.org_code = ${code} and g.metric_id = o.metric_id
-                           group by granularity order by count(*) desc, granularity limit 1)
-    order by o.metric_id, o.period_start`.execute(db);
+  const rows = { rows: await organisationSeriesRows(db, code) };
   if (rows.rows.length === 0) return [];
   const metrics = new Map(
-    (
-      await db
-        .selectFrom('metric')
-        .selectAll()
-        .where('id', 'in', [...new Set(rows.rows.map((row) => row.metric_id))])
-        .execute()
-    ).map((metric) => [metric.id, metric]),
+    (await metricsByIds(db, [...new Set(rows.rows.map((row) => row.metric_id))])).map((metric) => [
+      metric.id,
+      metric,
+    ]),
   );
   const rebases = await rebasesOfOrganisation(db, code);
   const byMetric = new Map<string, SeriesPoint[]>();

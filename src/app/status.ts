@@ -1,24 +1,10 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { type StoreCounts, storeCounts } from '../store/repos/series-repo.ts';
 import type { Database } from '../store/tables.ts';
 
-export interface StoreStatus {
-  organisations: number;
-  metrics: number;
-  observations: number;
-  importBatches: number;
-  rejectedImports: number;
-  observationHistory: number;
-}
+export type StoreStatus = StoreCounts;
 
 /** Counts of what the store holds. */
 export async function storeStatus(db: Kysely<Database>): Promise<StoreStatus> {
-  const result = await sql<StoreStatus>`
-    select
-      (select count(*) from organisation)::integer as "organisations",
-      (select count(*) from metric)::integer as "metrics",
-      (select count(*) from observation)::integer as "observations",
-      (select count(*) from import_batch where outcome = 'imported')::integer as "importBatches",
-      (select count(*) from import_batch where outcome = 'rejected')::integer as "rejectedImports",
-      (select count(*) from observation_history)::integer as "observationHistory"`.execute(db);
-  return result.rows[0];
+  return storeCounts(db);
 }

@@ -47,3 +47,13 @@ export async function metricIds(db: Kysely<Database>): Promise<Set<string>> {
   const rows = await db.selectFrom('metric').select('id').execute();
   return new Set(rows.map((row) => row.id));
 }
+
+/** The metrics with these ids (in no particular order). */
+export async function metricsByIds(db: Kysely<Database>, ids: readonly string[]): Promise<MetricRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('metric')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
+}
