@@ -1,16 +1,32 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { canReadAudit } from '../../../policies/audit.ts';
 import { findOrganisation, listOrganisations } from '../../../store/repos/organisation-repo.ts';
+import { pageParams, pageQuery } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
 import { chartAnnotations } from '../annotations/present.ts';
 import { chartNarrativeSection, organisationNarrativeSection } from '../narratives/present.ts';
 import {
+  metricIdPattern,
   odsCodePattern,
   organisationsTable,
   presentMetricChart,
   presentOrganisation,
   searchOrganisations,
 } from './present.ts';
+
+/** A search is trimmed and cut to 100 characters (a longer one is still a search, not an error). */
+const listQuery = z.object({
+  search: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').trim().slice(0, 100)),
+});
+const organisationParams = z.object({ code: z.string().regex(odsCodePattern) });
+const chartParams = z.object({
+  code: z.string().regex(odsCodePattern),
+  id: z.string().regex(metricIdPattern),
+});
 
 /** The organisation not-found page: says what to try (a search, the list). */
 export function organisationNotFound(reply: FastifyReply, code: string, what = 'organisation') {
@@ -28,8 +44,8 @@ export function organisationNotFound(reply: FastifyReply, code: string, what = '
 
 /** Organisation pages: the list with search, one organisation, one metric's chart. */
 export async function registerOrganisationPages(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { search?: string } }>('/organisations', async (request, reply) => {
-    const search = typeof request.query.search === 'string' ? request.query.search.trim().slice(0, 100) : '';
+  app.get('/organisations', async (request, reply) => {
+    const { search } = pageQuery(listQuery, request.query);
     const results = search
       ? await searchOrganisations(app.store.db, search)
       : await listOrganisations(app.store.db, { kind: 'trust' });
@@ -42,7 +58,8 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
   });
 
   app.get<{ Params: { code: string } }>('/organisations/:code', async (request, reply) => {
-    const page = await presentOrganisation(app.store.db, request.params.code);
+    const params = pageParams(organisationParams, request.params);
+    const page = params && (await presentOrganisation(app.store.db, params.code));
     if (!page) return organisationNotFound(reply, request.params.code);
     return sendPage(request, reply, 'pages/organisations/show.njk', {
       pageName: page.organisation.name,
@@ -56,7 +73,8 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
   app.get<{ Params: { code: string; id: string } }>(
     '/organisations/:code/metrics/:id',
     async (request, reply) => {
-      const page = await presentMetricChart(app.store.db, request.params.code, request.params.id);
+      const params = pageParams(chartParams, request.params);
+      const page = params && (await presentMetricChart(app.store.db, params.code, params.id));
       if (!page) {
         const code = request.params.code;
         const organisation = odsCodePattern.test(code) && (await findOrganisation(app.store.db, code));
