@@ -30,7 +30,7 @@ const pages: [name: string, url: string, heading: RegExp][] = [
   ['api-docs', '/api/docs', /API/],
 ];
 
-test('every other page type passes an axe scan', { skip, timeout: 90_000 }, async () => {
+test('every other page type passes an axe scan', { skip, timeout: 180_000 }, async () => {
   mkdirSync(artifacts, { recursive: true });
   const store = await openLoadedStore(webTestFiles);
   const app = await buildApp({ store, config: { logLevel: 'silent' } });

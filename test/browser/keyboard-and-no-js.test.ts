@@ -48,7 +48,7 @@ async function tabUntil(
   assert.fail(`Tab never reached ${what} in ${limit} presses; focus went ${visited.join(' → ')}`);
 }
 
-describe('keyboard-only use and pages without JavaScript', { skip, timeout: 60_000 }, () => {
+describe('keyboard-only use and pages without JavaScript', { skip, timeout: 120_000 }, () => {
   let store: Store;
   let app: FastifyInstance;
   let browser: Browser;

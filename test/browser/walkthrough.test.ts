@@ -33,7 +33,7 @@ async function assertAccessible(page: Page, name: string): Promise<void> {
 
 test('a visitor searches, opens a trust, a chart and the league table', {
   skip,
-  timeout: 90_000,
+  timeout: 180_000,
 }, async () => {
   mkdirSync(artifacts, { recursive: true });
   const store = await openLoadedStore(webTestFiles);
