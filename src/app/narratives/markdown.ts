@@ -78,9 +78,36 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   },
 };
 
-/** Renders a narrative's Markdown as sanitised HTML (`renderMarkdown`). */
-export function renderMarkdown(source: string): string {
-  return sanitizeHtml(markdown.render(source), sanitizeOptions).trim();
+/** The allow-list for Markdown whose headings are already at their levels: h2 allowed, none moved. */
+const outlinedOptions: sanitizeHtml.IOptions = {
+  ...sanitizeOptions,
+  allowedTags: ['h2', ...(sanitizeOptions.allowedTags || [])],
+  transformTags: Object.fromEntries(
+    Object.entries(sanitizeOptions.transformTags ?? {}).filter(([tag]) => !(tag in headingShift)),
+  ),
+};
+
+/**
+ * Renders a narrative's Markdown as sanitised HTML (`renderMarkdown`). With `topHeading`, for a page
+ * where the text sits under a heading one level above it, the text's highest headings become that
+ * level, the others follow, and none is more than one level below the heading before it, so the
+ * page's outline never skips a level.
+ */
+export function renderMarkdown(source: string, options: { topHeading?: 2 | 3 | 4 } = {}): string {
+  const top = options.topHeading;
+  if (top === undefined) return sanitizeHtml(markdown.render(source), sanitizeOptions).trim();
+  const tokens = markdown.parse(source, {});
+  const levelOf = (tag: string) => Number(tag.slice(1));
+  const highest = Math.min(
+    ...tokens.filter((token) => token.type === 'heading_open').map((token) => levelOf(token.tag)),
+  );
+  let previous = top - 1;
+  for (const token of tokens) {
+    if (token.type === 'heading_open')
+      previous = Math.min(6, levelOf(token.tag) - highest + top, previous + 1);
+    if (token.type === 'heading_open' || token.type === 'heading_close') token.tag = `h${previous}`;
+  }
+  return sanitizeHtml(markdown.renderer.render(tokens, markdown.options, {}), outlinedOptions).trim();
 }
 
 /** Sanitises HTML with the narrative allow-list (`sanitizeNarrativeHtml`), for HTML from anywhere else. */

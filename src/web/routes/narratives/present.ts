@@ -214,7 +214,8 @@ export function presentNarrative(detail: NarrativeDetail) {
       name: orgName,
       href: `/organisations/${encodeURIComponent(detail.narrative.org_code)}`,
     },
-    narrative: summary,
+    // The text sits under the page's h1: its headings start at h2.
+    narrative: { ...summary, bodyHtml: renderMarkdown(detail.narrative.body, { topHeading: 2 }) },
     readers: detail.readers,
     permissions: detail.permissions,
     editHref: `${base}/edit`,
