@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- part…]`: Tend's benchmarks. Parts: import, spc, nof, web (default: all).
+ * `npm run bench [-- part…]`: Tend's benchmarks. Parts: import, spc, nof, web (default: all of these),
+ * and soak (ten minutes; only when named).
  * Each prints its own table with ratios against a baseline measured in the same run.
  */
 const parts = process.argv.slice(2);
@@ -18,6 +19,10 @@ if (wanted('spc')) {
 if (wanted('nof')) {
   const { runNofBench } = await import('./nof.ts');
   await runNofBench();
+}
+if (parts.includes('soak')) {
+  const { runSoakBench } = await import('./soak.ts');
+  await runSoakBench();
 }
 if (wanted('web')) {
   const { runWebBench } = await import('./web.ts');

@@ -22,6 +22,11 @@ export const errorCatalogue = {
     exitCode: 2,
     hint: 'Check the request parameters against the API documentation.',
   },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    exitCode: 2,
+    hint: 'Use one of the methods the Allow header lists; the API documentation gives each route its method.',
+  },
   IMPORT_FAILED: {
     status: 422,
     exitCode: 1,
@@ -84,6 +89,31 @@ export const errorCatalogue = {
     hint: 'Someone changed this since you opened it; reload and make your change again.',
   },
   INVALID_ARGUMENT: { status: 400, exitCode: 2, hint: 'Run the command with --help to see what it accepts.' },
+  STORE_IN_USE: {
+    status: 503,
+    exitCode: 75,
+    hint: 'An embedded database has one process at a time: stop the one named, or work through it (a running `tend serve` takes imports at POST /api/v1/imports and backups with `tend backup`). For several processes at once, use PostgreSQL (DATABASE_URL).',
+  },
+  STORE_NOT_EMPTY: {
+    status: 409,
+    exitCode: 73,
+    hint: 'Restore into an empty folder or database, or add --force to replace what is there.',
+  },
+  BACKUP_FAILED: {
+    status: 500,
+    exitCode: 74,
+    hint: 'Check the file is a backup written by `tend backup` for this kind of store, that there is space, and that pg_dump and pg_restore (package postgresql-client) are installed for PostgreSQL.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    exitCode: 2,
+    hint: 'Send the file as text/csv or as an .xlsx workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet).',
+  },
+  UPLOAD_TOO_LARGE: {
+    status: 413,
+    exitCode: 1,
+    hint: 'Split the file, or import it with `tend import` while the server is stopped.',
+  },
   INTERNAL: {
     status: 500,
     exitCode: 70,

@@ -12,6 +12,7 @@ import ExcelJS from 'exceljs';
 import { observationSeries } from '../src/app/catalogue.ts';
 import { toCsv } from '../src/app/csv.ts';
 import { importFile } from '../src/app/import-file.ts';
+import { loadSeries } from '../src/app/series.ts';
 import { formatIssue } from '../src/ingest/cells.ts';
 import type { Store } from '../src/store/db.ts';
 import { issueText } from './helpers/issues.ts';
@@ -389,5 +390,46 @@ describe('good input', () => {
         null,
       ),
     ]);
+  });
+
+  it("keeps the A&E table's known quirks as data questions, with warnings, never charted", async () => {
+    const result = await importClean(store, fixture('ae-provider-quirks.csv'));
+    assert.deepEqual(
+      result.issues.map((issue) => issueText('ae-provider-quirks.csv', issue)),
+      [
+        '2:H: warning: over4h_type1: 120 attendances over 4 hours is more than the 100 type 1 attendances; kept as a data question, no 4-hour percentage',
+        '3:F: warning: att_type2: "954.42857143" is not a whole number; kept as a data question, not charted',
+      ],
+    );
+    const questions = await store.db
+      .selectFrom('observation')
+      .select(['org_code', 'metric_id', 'value', 'status', 'note', 'detail'])
+      .where('note', 'like', 'Data question:%')
+      .orderBy('org_code')
+      .orderBy('metric_id')
+      .execute();
+    assert.deepEqual(
+      questions.map((row) => [row.org_code, row.metric_id, row.value, row.status]),
+      [
+        ['RGT', 'ae-4hr-type1', null, 'missing'],
+        ['RJ1', 'ae-4hr-all', null, 'missing'],
+        ['RJ1', 'ae-4hr-type2', null, 'missing'],
+        ['RJ1', 'ae-attendances-type2', null, 'missing'],
+      ],
+    );
+    assert.deepEqual(questions[0].detail, {
+      dataQuestion: 'the published over-4-hour count (120) exceeds the attendances (100)',
+      published: { attendances: 100, over4Hours: 120 },
+    });
+    assert.equal(
+      questions[3].note,
+      'Data question: att_type2 was published as 954.42857143, not a whole number',
+    );
+    // What charts and SPC are given: a gap, not a figure.
+    const series = await loadSeries(store.db, 'RJ1', 'ae-attendances-type2');
+    assert.deepEqual(series.points, [{ date: '2024-06-01', value: null }]);
+    // The other figures of those rows are stored as published.
+    const type1 = await loadSeries(store.db, 'RJ1', 'ae-attendances-type1');
+    assert.deepEqual(type1.points, [{ date: '2024-06-01', value: 10382 }]);
   });
 });

@@ -1,8 +1,12 @@
 import { isAppError } from '../errors.ts';
-import { buildProgram } from './program.ts';
+import { listenEarly } from '../web/listener.ts';
 
 /** `tend` entry point: runs the command and turns errors into a message and an exit code. */
+// `tend serve` binds its port before the rest of Tend loads, so a restart refuses connections only
+// while Node starts; requests wait there until the server is ready.
+await listenEarly(process.argv, process.env);
 try {
+  const { buildProgram } = await import('./program.ts');
   await buildProgram().parseAsync(process.argv);
 } catch (error) {
   if (isAppError(error) && error.code === 'VALIDATION_FAILED' && error.details.length > 0) {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAssessCommands } from './commands/assess.ts';
 import { registerAuditCommand } from './commands/audit.ts';
+import { registerBackupCommands } from './commands/backup.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerReadCommands } from './commands/read.ts';
 import { registerServeCommands } from './commands/serve.ts';
@@ -31,5 +32,6 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerTokenCommands(program);
   registerAuditCommand(program);
+  registerBackupCommands(program);
   return program;
 }

@@ -20,8 +20,38 @@ describe('loadConfig', () => {
       publicOrigin: 'http://127.0.0.1:3000',
       secureCookies: false,
       oidcProviders: [],
+      trustedProxy: [],
+      rateLimitPerMinute: 600,
     });
     assert.ok(Object.isFrozen(config));
+  });
+
+  it('reads the trusted proxies as a comma list of addresses, CIDR ranges and named ranges', () => {
+    const config = loadConfig({
+      TEND_TRUSTED_PROXY: ' 10.0.0.0/8, 192.168.1.7 ,fd00::/8,::1, loopback',
+      TEND_RATE_LIMIT_PER_MINUTE: '12000',
+    });
+    assert.deepEqual(config.trustedProxy, ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '::1', 'loopback']);
+    assert.equal(config.rateLimitPerMinute, 12000);
+    assert.deepEqual(loadConfig({ TEND_TRUSTED_PROXY: '' }).trustedProxy, []);
+  });
+
+  it('refuses a trusted proxy that is not an address or range, and a rate limit below 1', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          TEND_TRUSTED_PROXY: '10.0.0.0/33,proxy.example.nhs.uk,10.1.2.3',
+          TEND_RATE_LIMIT_PER_MINUTE: '0',
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.equal(error.details.length, 3);
+        assert.match(error.details[0], /^TEND_TRUSTED_PROXY: "10\.0\.0\.0\/33" is not/);
+        assert.match(error.details[1], /^TEND_TRUSTED_PROXY: "proxy\.example\.nhs\.uk" is not/);
+        assert.match(error.details[2], /^TEND_RATE_LIMIT_PER_MINUTE: must be at least 1/);
+        return true;
+      },
+    );
   });
 
   it('reads the environment, and flags override it', () => {

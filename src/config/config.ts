@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
@@ -54,6 +55,10 @@ export interface Config {
   readonly secureCookies: boolean;
   /** Single sign-on providers, in the order given by `TEND_OIDC_PROVIDERS`. */
   readonly oidcProviders: readonly OidcProviderSettings[];
+  /** Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed: addresses or CIDR ranges (none by default). */
+  readonly trustedProxy: readonly string[];
+  /** Requests a minute from one client address before 429; health checks and static assets are not counted. */
+  readonly rateLimitPerMinute: number;
 }
 
 const environmentSchema = z.object({
@@ -77,7 +82,44 @@ const environmentSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' })
     .transform((value) => new URL(value).origin)
     .optional(),
+  TEND_TRUSTED_PROXY: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((each) => each.trim())
+        .filter(Boolean),
+    )
+    .check((context) => {
+      for (const entry of context.value)
+        if (!isProxyAddress(entry))
+          context.issues.push({
+            code: 'custom',
+            input: context.value,
+            message: `"${entry}" is not an IP address, a CIDR range (10.0.0.0/8) or one of loopback, linklocal, uniquelocal`,
+          });
+    })
+    .optional(),
+  TEND_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .optional(),
 });
+
+/** Names proxy-addr (Fastify's `trustProxy`) knows for whole address ranges. */
+const namedProxyRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IP address, a CIDR range of one (`10.0.0.0/8`, `fd00::/8`), or a named range. */
+function isProxyAddress(entry: string): boolean {
+  if (namedProxyRanges.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 const loopback = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -97,6 +139,8 @@ export type Environment = Record<string, string | undefined>;
  * | TEND_SESSION_SECRET | random per start |
  * | TEND_PUBLIC_ORIGIN | unset: http://HOST:PORT |
  * | TEND_OIDC_PROVIDERS | none (see `readOidcProviders`) |
+ * | TEND_TRUSTED_PROXY | none: `X-Forwarded-*` headers are ignored |
+ * | TEND_RATE_LIMIT_PER_MINUTE | 600 |
  */
 export function loadConfig(
   environment: Environment,
@@ -149,6 +193,8 @@ export function loadConfig(
     publicOrigin: values.TEND_PUBLIC_ORIGIN ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     secureCookies: !plainLocalhost,
     oidcProviders: Object.freeze(oidc.providers),
+    trustedProxy: Object.freeze(values.TEND_TRUSTED_PROXY ?? []),
+    rateLimitPerMinute: values.TEND_RATE_LIMIT_PER_MINUTE ?? 600,
   });
 }
 

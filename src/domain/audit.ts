@@ -30,6 +30,7 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'annotation.withdraw': 'Withdrew an annotation',
   'series.rebase': 'Rebased a chart',
   'demo.mark_examples': 'Marked the demo’s made-up content as examples',
+  'store.restore': 'Restored the store from a backup',
 };
 
 /** `auditActionLabel`: the label of an action, or its code made readable ("narrative.pin" → "Narrative: pin"). */
@@ -53,6 +54,7 @@ export const auditEntityLabels: Readonly<Record<string, string>> = {
   narrative: 'Narrative',
   annotation: 'Annotation',
   series_config: 'Chart settings',
+  store: 'Store',
 };
 
 /** `auditEntityLabel`: "Narrative 12", "Role 3,4", "Person". */

@@ -1,4 +1,4 @@
-import type { MetricDefinition } from './metric.ts';
+import type { MetricBounds, MetricDefinition } from './metric.ts';
 
 /**
  * Metrics Tend knows before anything is imported. NHS Oversight Framework metrics (`OF…`)
@@ -160,3 +160,55 @@ export const nofLeagueMetrics: readonly MetricDefinition[] = Object.freeze(
 
 /** Every metric Tend defines itself; the store adds (or refreshes) them each time it opens. */
 export const builtinMetrics: readonly MetricDefinition[] = Object.freeze([...aeMetrics, ...nofLeagueMetrics]);
+
+/**
+ * The most a count of one organisation in one period can be: more than England's A&E attendances in
+ * a month (about 2.3 million) is a mistake, not a figure.
+ */
+const LARGEST_COUNT = 5_000_000;
+
+const countBounds: MetricBounds = Object.freeze({ min: 0, max: LARGEST_COUNT, whole: true });
+const percentBounds: MetricBounds = Object.freeze({ min: 0, max: 100, ratioScale: 100 });
+
+/**
+ * What each built-in metric can take. Change a metric's bounds here; metrics imported with a
+ * publication (NHS Oversight Framework `OF…`) take the bounds of their unit (`boundsForUnit`).
+ */
+export const builtinMetricBounds: Readonly<Record<string, MetricBounds>> = Object.freeze({
+  ...Object.fromEntries(
+    aeMetrics.map((metric) => [metric.id, metric.unit === '%' ? percentBounds : countBounds]),
+  ),
+  'nof-league-average-score': { min: 1, max: 4 },
+  'nof-league-segment': { min: 1, max: 5, whole: true },
+  'nof-league-rank': { min: 1, max: 1000, whole: true },
+  'nof-league-financial-deficit': { min: 0, max: 1, whole: true },
+});
+
+/**
+ * Bounds by unit, for metrics the catalogue does not list. Oversight Framework scores run from 1 to
+ * 4 and segments from 1 to 5; its percentages are often changes or shares of a plan, so they may be
+ * negative or above 100 and only their ratio is checked.
+ */
+export function boundsForUnit(unit: string | undefined): MetricBounds {
+  switch (unit?.trim().toLowerCase()) {
+    case 'count':
+      return countBounds;
+    case 'score':
+      return { min: 1, max: 4 };
+    case 'segment':
+      return { min: 1, max: 5, whole: true };
+    case 'flag':
+      return { min: 0, max: 1, whole: true };
+    case 'out of 10':
+      return { min: 0, max: 10 };
+    case '%':
+      return { ratioScale: 100 };
+    default:
+      return {};
+  }
+}
+
+/** The bounds a metric's values are checked against: its own in the catalogue, or its unit's. */
+export function metricBounds(id: string, unit: string | undefined): MetricBounds {
+  return builtinMetricBounds[id] ?? boundsForUnit(unit);
+}

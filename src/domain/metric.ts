@@ -25,3 +25,23 @@ export const observationStatuses: readonly ObservationStatus[] = [
   'suppressed',
   'not_applicable',
 ];
+
+/**
+ * The values a metric can take, checked on every import. A value outside them refuses the file,
+ * with the row and column. Every number must also be finite and within ±1e15 (what a double holds
+ * exactly), whatever the metric.
+ */
+export interface MetricBounds {
+  /** Smallest value (inclusive). */
+  readonly min?: number;
+  /** Largest value (inclusive). */
+  readonly max?: number;
+  /** Whole numbers only (counts, ranks, flags). */
+  readonly whole?: boolean;
+  /**
+   * For a rate with a numerator and denominator: value = ratioScale × numerator ÷ denominator
+   * (100 for a percentage), to within rounding (half a unit of the value's last whole figure:
+   * ±0.5 for a percentage).
+   */
+  readonly ratioScale?: number;
+}

@@ -56,6 +56,41 @@ export function parseNumberCell(text: string): number | null {
   return NUMBER_PATTERN.test(plain) ? Number(plain) : Number.NaN;
 }
 
+/** The largest magnitude Tend stores: beyond it a double no longer holds every whole number exactly. */
+export const LARGEST_MAGNITUDE = 1e15;
+
+/** A number cell read: its value (null when empty), or what is wrong with it. */
+export type NumberReading =
+  | { readonly value: number | null }
+  | { readonly problem: { readonly code: IngestIssueCode; readonly message: string } };
+
+/**
+ * Reads a number cell as `parseNumberCell` does, and refuses what Tend cannot hold: text that is not a
+ * number ("NaN" and "Infinity" included), numbers beyond ±1e15 (`1e309` would be Infinity), and
+ * numbers too close to zero to hold (`1e-400` would be 0). `name` starts each message.
+ */
+export function readNumberCell(text: string, name: string): NumberReading {
+  const value = parseNumberCell(text);
+  if (value === null) return { value: null };
+  if (Number.isNaN(value))
+    return { problem: { code: 'NOT_A_NUMBER', message: `${name}: ${quote(text)} is not a number` } };
+  if (!Number.isFinite(value) || Math.abs(value) > LARGEST_MAGNITUDE)
+    return {
+      problem: {
+        code: 'NUMBER_OUT_OF_RANGE',
+        message: `${name}: ${quote(text)} is out of range; expected a number between -1e15 and 1e15`,
+      },
+    };
+  if (value === 0 && /[1-9]/.test(text.trim().split(/[eE]/)[0]))
+    return {
+      problem: {
+        code: 'NUMBER_OUT_OF_RANGE',
+        message: `${name}: ${quote(text)} is too close to zero to hold; expected 0 or a number written with fewer decimal places`,
+      },
+    };
+  return { value };
+}
+
 /** Cells NHS England publications use for "no figure": they mean missing, never zero. */
 export function isPublishedGap(text: string): boolean {
   const trimmed = text.trim().toUpperCase();

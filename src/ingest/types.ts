@@ -4,7 +4,7 @@ import type { Granularity } from '../domain/period.ts';
 
 export type { MembershipRelation, OrganisationKind };
 
-/** Stable codes for every problem an importer can report. `docs/IMPORT-ERRORS.md` explains each. */
+/** Stable codes for every problem an importer can report. `docs/ERRORS.md` explains each. */
 export type IngestIssueCode =
   | 'EMPTY_FILE'
   | 'BINARY_FILE'
@@ -29,7 +29,12 @@ export type IngestIssueCode =
   | 'CONFLICTING_DUPLICATE'
   | 'TOTAL_MISMATCH'
   | 'MIXED_PERIODS'
-  | 'NO_DATA_ROWS';
+  | 'NO_DATA_ROWS'
+  | 'NUMBER_OUT_OF_RANGE'
+  | 'FORMULA_WITHOUT_VALUE'
+  | 'NO_SUCH_SHEET'
+  | 'TOO_LARGE'
+  | 'TOO_MANY_PROBLEMS';
 
 export interface IngestIssue {
   readonly code: IngestIssueCode;
@@ -57,6 +62,17 @@ export interface ObservationRecord {
   detail: Record<string, unknown> | null;
   /** Spreadsheet row it came from, for messages. */
   rowNumber: number;
+  /** Where the figures came from (0-based column indices), so a problem with them names its cell. */
+  columns?: ObservationColumns;
+  /** The unit the file states, for a metric the file itself defines (its bounds follow the unit). */
+  unit?: string;
+}
+
+export interface ObservationColumns {
+  period?: number;
+  value?: number;
+  numerator?: number;
+  denominator?: number;
 }
 
 export interface OrganisationRecord {
@@ -97,6 +113,19 @@ export interface ParseContext {
   readonly file: string;
   /** Ids of metrics in the catalogue (built-in and imported). */
   readonly knownMetricIds: ReadonlySet<string>;
+  /** Each catalogued metric's unit, for the bounds of metrics the built-in catalogue does not list. */
+  readonly metricUnits?: ReadonlyMap<string, string>;
+  /** Today (`YYYY-MM-DD`): no period may start later than today plus the publication's lag. */
+  readonly today?: string;
+  /** Stop reading once this many errors have been found (default 1,000), and say so. */
+  readonly stopAfterErrors?: number;
+}
+
+/** The periods a publication can hold: none before its first year, none starting after today plus its lag. */
+export interface PeriodLimits {
+  readonly firstYear: number;
+  /** How many days after today a period may start (a month published on its first day, a clock behind). */
+  readonly lagDays: number;
 }
 
 /** A parser for one format: fed each data record in order, then finished. */
@@ -119,4 +148,6 @@ export interface ImportFormat {
   open(firstRecord: readonly string[], context: ParseContext, sink: IngestSink): RecordParser | undefined;
   /** Edition taken from the file content where the publication states one (e.g. the period). */
   readonly edition?: string;
+  /** The periods its observations may have (every format that gives observations states them). */
+  readonly periods?: PeriodLimits;
 }

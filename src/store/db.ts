@@ -7,6 +7,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Config } from '../config/config.ts';
 import { builtinMetrics } from '../domain/metric-catalogue.ts';
 import { AppError } from '../errors.ts';
+import { type BackupChannel, openBackupChannel } from './backup-channel.ts';
+import { acquireStoreLock, type StoreLock } from './lock.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { upsertMetrics } from './repos/metric-repo.ts';
 import type { Database } from './tables.ts';
@@ -33,7 +35,22 @@ export interface Store {
    * PostgreSQL server); bulk imports use it to stage rows.
    */
   session<T>(work: (db: Kysely<Database>, startCopy: StartCopy | undefined) => Promise<T>): Promise<T>;
+  /**
+   * An embedded database in a folder: the lock this process holds on it (see `lock.ts`), and a
+   * consistent snapshot of the folder as a gzipped tarball, taken between transactions.
+   */
+  readonly lock?: StoreLock;
+  snapshot?(): Promise<Blob>;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Migrate to the latest schema and add the built-in metrics (default true). */
+  migrate?: boolean;
+  /** A lock this process already holds on the folder (a restore takes it before the folder exists). */
+  lock?: StoreLock;
+  /** Where a note about a stale lock taken over goes (default: standard error). */
+  onNote?: (line: string) => void;
 }
 
 const DATE_OID = 1082;
@@ -52,11 +69,19 @@ pg.types.setTypeParser(NUMERIC_OID, parseAsNumber);
  * Opens the store: PGlite (embedded PostgreSQL) in `config.dataDir` when `DATABASE_URL` is
  * unset, otherwise a PostgreSQL server through `pg`. Migrates to the latest schema and adds the
  * built-in metrics.
+ *
+ * An embedded database in a folder is one process's: this process takes the folder's lock first,
+ * and a second process is refused with `STORE_IN_USE` (see `lock.ts`). While it holds the folder, it
+ * answers backup requests on the channel named in the lock file (see `backup-channel.ts`).
  */
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Store> {
+export async function openStore(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  options: OpenOptions = {},
+): Promise<Store> {
   const store = config.databaseUrl
     ? await openPostgres(config.databaseUrl)
-    : await openPglite(config.dataDir);
+    : await openPglite(config.dataDir, options);
+  if (options.migrate === false) return store;
   try {
     await migrateToLatest(store.db);
     await upsertMetrics(store.db, builtinMetrics);
@@ -67,9 +92,17 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>)
   return store;
 }
 
-async function openPglite(dataDir: string): Promise<Store> {
+async function openPglite(dataDir: string, options: OpenOptions): Promise<Store> {
   const inMemory = dataDir === 'memory://';
-  if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
+  let lock: StoreLock | undefined;
+  if (!inMemory) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    lock =
+      options.lock ??
+      acquireStoreLock(dataDir, {
+        onTakeover: options.onNote ?? ((line) => process.stderr.write(`${line}\n`)),
+      });
+  }
   const pglite = new PGlite({
     ...(inMemory ? {} : { dataDir }),
     parsers: { [pgliteTypes.DATE]: parseAsText, [INT8_OID]: parseAsNumber, [NUMERIC_OID]: parseAsNumber },
@@ -77,19 +110,43 @@ async function openPglite(dataDir: string): Promise<Store> {
   try {
     await pglite.waitReady;
   } catch (error) {
+    lock?.release();
     throw new AppError('DATABASE_UNAVAILABLE', `The embedded database in ${dataDir} could not be opened.`, {
       cause: error,
     });
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  // Between transactions (PGlite runs one at a time), after a checkpoint: a folder that opens as is.
+  const snapshot = () =>
+    pglite.transaction(async (tx) => {
+      await tx.exec('checkpoint');
+      return pglite.dumpDataDir('gzip');
+    });
+  let channel: BackupChannel | undefined;
+  if (lock) {
+    try {
+      channel = await openBackupChannel(snapshot);
+      lock.announce({ backupSocket: channel.socketPath });
+    } catch (error) {
+      // Backups then need the process stopped; the store itself is fine.
+      process.emitWarning(`No backup channel for ${dataDir}: ${(error as Error).message}`);
+    }
+  }
   return {
     db,
     kind: 'pglite',
     location: dataDir,
     session: (work) => work(db, undefined),
+    ...(lock ? { lock } : {}),
+    snapshot,
     async close() {
-      await db.destroy();
-      if (!pglite.closed) await pglite.close();
+      try {
+        await channel?.close();
+        await db.destroy();
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

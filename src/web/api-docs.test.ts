@@ -37,6 +37,7 @@ describe('API documentation', () => {
       '/api/v1/annotations/{id}/withdraw',
       '/api/v1/assessments/{framework}/{quarter}',
       '/api/v1/assessments/{framework}/{quarter}/{code}',
+      '/api/v1/imports',
       '/api/v1/metrics',
       '/api/v1/metrics/{id}/coverage',
       '/api/v1/metrics/{id}/latest',
@@ -50,6 +51,7 @@ describe('API documentation', () => {
       '/api/v1/organisations/{code}',
       '/api/v1/search',
       '/health',
+      '/health/ready',
     ]);
     for (const [path, methods] of Object.entries<Record<string, Record<string, unknown>>>(spec.paths)) {
       assert.ok(

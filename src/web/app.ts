@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ import { sortKeys } from './data-table.ts';
 import { type FieldError, fieldMessage } from './forms.ts';
 import { holdsNul } from './page-input.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { outsideRateLimit, routedMethods, urlProblem } from './request-guards.ts';
 import { registerAccountPages } from './routes/account/routes.ts';
 import { registerSingleSignOn } from './routes/account/single-sign-on.ts';
 import { registerApiRoutes } from './routes/api.ts';
@@ -32,12 +34,13 @@ const nhsukFrontendRoot = path.dirname(require.resolve('nhsuk-frontend/package.j
 const { version } = require('../../package.json') as { version: string };
 
 /** Routes the OpenAPI description covers: the JSON API and the health check. */
-const documented = (url: string) => url === '/health' || url.startsWith('/api/v1/');
+const documented = (url: string) =>
+  url === '/health' || url === '/health/ready' || url.startsWith('/api/v1/');
 
 export interface AppDependencies {
   store: Store;
   config: Pick<Config, 'logLevel'> &
-    Partial<Pick<Config, 'sessionSecret' | 'secureCookies' | 'publicOrigin'>>;
+    Partial<Pick<Config, 'sessionSecret' | 'secureCookies' | 'publicOrigin' | 'trustedProxy'>>;
   /** Sign-in attempts per client address per minute before 429 (default 10). */
   signInPerMinute?: number;
   /** Shows the demo banner on every page. */
@@ -48,6 +51,8 @@ export interface AppDependencies {
   rateLimitPerMinute?: number;
   /** Single sign-on providers offered on the sign-in page (default: none); needs `config.publicOrigin`. */
   oidcProviders?: readonly OidcProviderSettings[];
+  /** Why the server is not ready yet (still warming up), or undefined once it is; `/health/ready` answers with it. */
+  notReadyBecause?: () => string | undefined;
 }
 
 declare module 'fastify' {
@@ -63,14 +68,33 @@ declare module 'fastify' {
  * listening, so tests can `inject()` requests. `src/web/server.ts` listens.
  */
 export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
+  // An address that cannot be decoded is routed as a harmless one and refused once the security
+  // headers are set (below), so it is answered in Tend's shape rather than the router's.
+  const unreadable = new WeakMap<IncomingMessage, string>();
+  const trustedProxy = dependencies.config.trustedProxy ?? [];
   const app = Fastify({
     logger: dependencies.config.logLevel === 'silent' ? false : { level: dependencies.config.logLevel },
+    trustProxy: trustedProxy.length ? [...trustedProxy] : false,
+    routerOptions: { maxParamLength: 1000 },
+    rewriteUrl: (raw) => {
+      const url = raw.url ?? '/';
+      const problem = urlProblem(url);
+      if (!problem) return url;
+      unreadable.set(raw, problem);
+      // Kept under /api/ or /health when it was there, so the error handler answers in JSON.
+      return url.startsWith('/api/')
+        ? '/api/v1/unreadable-address'
+        : url.startsWith('/health')
+          ? '/health/unreadable-address'
+          : '/unreadable-address';
+    },
   });
   // Every route, as registered: the route × role tests walk this list so that no route escapes them.
   const routes: { method: string; url: string }[] = [];
   app.decorate('routeList', routes);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
   app.decorate('store', dependencies.store);
   // No parameter may carry a NUL: it can only be an attack or a mistake, and it must never reach SQL.
@@ -92,10 +116,42 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],
+        // Added per request below, only over HTTPS: on plain HTTP it would send browsers to an https:// that is not there.
+        upgradeInsecureRequests: null,
       },
     },
+    hsts: false,
   });
-  await app.register(rateLimit, { max: dependencies.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
+  // After helmet's hooks, so every answer below carries the security headers.
+  const servedOverHttps = dependencies.config.publicOrigin?.startsWith('https:') ?? false;
+  app.addHook('onRequest', async (request, reply) => {
+    if (servedOverHttps || request.protocol === 'https') {
+      reply.raw.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
+      const policy = reply.raw.getHeader('content-security-policy');
+      if (typeof policy === 'string')
+        reply.raw.setHeader('content-security-policy', `${policy};upgrade-insecure-requests`);
+    }
+    const problem = unreadable.get(request.raw);
+    if (problem) throw new AppError('BAD_REQUEST', problem, { details: ['url: cannot be decoded'] });
+    if (request.is404) {
+      const path = request.url.split('?')[0];
+      const allowed = routedMethods.filter(
+        (method) => method !== request.method && app.findRoute({ method, url: path }) !== null,
+      );
+      if (allowed.length) {
+        reply.header('allow', allowed.join(', '));
+        throw new AppError(
+          'METHOD_NOT_ALLOWED',
+          `${path} does not take ${request.method}; it takes ${allowed.join(', ')}.`,
+        );
+      }
+    }
+  });
+  await app.register(rateLimit, {
+    max: dependencies.rateLimitPerMinute ?? 600,
+    timeWindow: '1 minute',
+    allowList: (request) => outsideRateLimit(request.url),
+  });
   await app.register(formbody);
   await registerAuth(app, {
     sessionSecret: dependencies.config.sessionSecret ?? crypto.randomBytes(32).toString('base64url'),
@@ -170,7 +226,11 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
         'retry-after',
         Math.max(1, Math.ceil((retryAfter.getTime() - app.clock().getTime()) / 1000)),
       );
-    if (request.url.startsWith('/api/') || request.url === '/health' || request.headers.authorization !== undefined)
+    if (
+      request.url.startsWith('/api/') ||
+      request.url.startsWith('/health') ||
+      request.headers.authorization !== undefined
+    )
       return reply.status(status).send({ error: { code, message, details: appError?.details ?? [] } });
     if (status === 401 && request.method === 'GET')
       return reply.redirect(`/sign-in?returnTo=${encodeURIComponent(request.url)}`, 303);
@@ -234,6 +294,34 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     async () => {
       await readStoreVersion(dependencies.store.db);
       return { status: 'ok', store: dependencies.store.kind };
+    },
+  );
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        summary: 'Readiness: whether the server has finished warming up',
+        tags: ['api'],
+        docResponses: {
+          200: {
+            description: 'Ready: warmed up, and its store answers',
+            type: 'object',
+            properties: { status: { type: 'string' }, store: { type: 'string' } },
+          },
+          503: {
+            description:
+              'Still warming up (requests are served meanwhile, more slowly); the reason says what remains',
+            type: 'object',
+            properties: { status: { type: 'string' }, reason: { type: 'string' } },
+          },
+        },
+      } as Record<string, unknown>,
+    },
+    async (_request, reply) => {
+      const reason = dependencies.notReadyBecause?.();
+      if (reason) return reply.status(503).send({ status: 'warming up', reason });
+      await readStoreVersion(dependencies.store.db);
+      return { status: 'ready', store: dependencies.store.kind };
     },
   );
   await app.register(registerApiRoutes, { prefix: '/api/v1' });

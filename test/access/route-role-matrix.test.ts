@@ -196,6 +196,7 @@ describe(`every route as every role, and confidential content on every surface (
       '/account': ['/account'],
       '/sign-in': ['/sign-in'],
       '/health': ['/health'],
+      '/health/ready': ['/health/ready'],
       '/api/docs': ['/api/docs'],
       '/api/docs/openapi.json': ['/api/docs/openapi.json'],
       '/organisations': ['/organisations', `/organisations?search=${run}`],
@@ -383,7 +384,8 @@ describe(`every route as every role, and confidential content on every surface (
     const wrong: string[] = [];
     const writeRoutes = app.routeList.filter(
       (route) =>
-        route.method !== 'GET' && !['/sign-in', '/sign-out', '/sign-out-everywhere'].includes(route.url),
+        route.method !== 'GET' &&
+        !['/sign-in', '/sign-out', '/sign-out-everywhere', '/api/v1/imports'].includes(route.url),
     );
     assert.ok(writeRoutes.length >= 10, 'the app has write routes');
     const addressOf = (url: string) =>
@@ -434,6 +436,33 @@ describe(`every route as every role, and confidential content on every surface (
     }
     assert.deepEqual(wrong, []);
     assert.deepEqual(await readStoreVersion(store.db), before, 'no refused write changed the store');
+  });
+
+  it('lets only national oversight import through the API, and writes nothing for anyone else', async () => {
+    const before = await readStoreVersion(store.db);
+    const wrong: string[] = [];
+    for (const role of roles) {
+      const cookie = cookies.get(role);
+      const page = await app.inject({
+        url: cookie ? '/account' : '/sign-in',
+        headers: cookie ? { cookie } : {},
+      });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/imports?filename=x.csv',
+        headers: {
+          cookie: cookie ?? cookiesFrom(page),
+          'x-csrf-token': csrfTokenIn(page.body),
+          'content-type': 'application/json',
+        },
+        payload: '{}',
+      });
+      // National oversight passes the policy and is then refused the JSON body (415): not a file.
+      const want = role === 'anonymous' ? 401 : role === 'oversightEngland' ? 415 : 403;
+      if (response.statusCode !== want) wrong.push(`${role}: ${response.statusCode}, expected ${want}`);
+    }
+    assert.deepEqual(wrong, []);
+    assert.deepEqual(await readStoreVersion(store.db), before);
   });
 
   it('serves signed-in pages privately, never from a shared cache', async () => {

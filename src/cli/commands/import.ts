@@ -1,12 +1,14 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { type ImportResult, importFile } from '../../app/import-file.ts';
 import type { Config } from '../../config/config.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, isAppError } from '../../errors.ts';
 import { formatIssue } from '../../ingest/cells.ts';
 import type { Store } from '../../store/db.ts';
+import { describeHolder, readStoreLock } from '../../store/lock.ts';
 import type { Database } from '../../store/tables.ts';
 import { configFrom, type GlobalOptions, print, withStore } from '../context.ts';
 
@@ -32,7 +34,7 @@ export function summariseImport(result: ImportResult): string {
 export async function importFiles(
   db: Kysely<Database> | Store,
   files: readonly string[],
-  options: { quiet?: boolean; progress?: boolean; log?: (line: string) => void } = {},
+  options: { quiet?: boolean; progress?: boolean; log?: (line: string) => void; sheet?: string } = {},
 ): Promise<ImportResult[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const results: ImportResult[] = [];
@@ -53,6 +55,7 @@ export async function importFiles(
     bar?.start(Math.round(size / 1e5) / 10, 0);
     const result = await importFile(db, file, {
       onProgress: bar ? (bytesRead) => bar.update(Math.round(bytesRead / 1e5) / 10) : undefined,
+      sheet: options.sheet,
     });
     bar?.stop();
     results.push(result);
@@ -66,19 +69,50 @@ export async function importFiles(
   return results;
 }
 
+/**
+ * An embedded database a running `tend serve` holds takes imports through that server, never from a
+ * second process: the refusal then says how (`POST /api/v1/imports`) as well as how to stop it.
+ */
+function throughTheServer(error: unknown, config: Config, files: readonly string[]): unknown {
+  if (!isAppError(error) || error.code !== 'STORE_IN_USE' || config.databaseUrl) return error;
+  const lock = readStoreLock(config.dataDir);
+  if (lock.state !== 'held' || !lock.holder.address) return error;
+  const { holder } = lock;
+  const address = holder.address as string;
+  const file = files[0] ?? 'FILE';
+  const type = file.toLowerCase().endsWith('.xlsx')
+    ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+    : 'text/csv';
+  return new AppError(
+    'STORE_IN_USE',
+    [
+      `The embedded database in ${config.dataDir} is held by a running Tend server at ${address}: ${describeHolder(holder)}. A second process writing it would corrupt it, so nothing was imported.`,
+      'Import through the server instead, as someone with national oversight (an API token from `tend tokens create`, made while the server is stopped):',
+      `  curl --fail-with-body -H "Authorization: Bearer $TEND_TOKEN" -H "Content-Type: ${type}" --data-binary @${file} "${address}/api/v1/imports?filename=${encodeURIComponent(path.basename(file))}"`,
+      `Or stop the server (Ctrl+C in its terminal, or \`kill ${holder.pid}\`), import, and start it again.`,
+    ].join('\n'),
+  );
+}
+
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
     .description('Import NHS publications or tidy files into the store (format detected from the header)')
     .argument('<files...>', 'CSV or XLSX files')
     .option('--format <format>', 'output format for the summary: text or json', 'text')
-    .action(async (files: string[], options: { format: string }, command: Command) => {
+    .option('--sheet <name>', 'the sheet of a workbook to import (default: the first visible sheet)')
+    .action(async (files: string[], options: { format: string; sheet?: string }, command: Command) => {
       if (!['text', 'json'].includes(options.format))
         throw new AppError('INVALID_ARGUMENT', `invalid --format: ${options.format} (text or json)`);
       const config: Config = configFrom(command.optsWithGlobals<GlobalOptions>());
       const results = await withStore(config, (store) =>
-        importFiles(store, files, { log: options.format === 'json' ? () => {} : undefined }),
-      );
+        importFiles(store, files, {
+          log: options.format === 'json' ? () => {} : undefined,
+          sheet: options.sheet,
+        }),
+      ).catch((error: unknown) => {
+        throw throughTheServer(error, config, files);
+      });
       if (options.format === 'json') await print(JSON.stringify(results, null, 2));
       const refused = results.filter((result) => result.outcome === 'rejected');
       if (refused.length > 0) {

@@ -11,15 +11,25 @@ import { AppError } from '../../errors.ts';
 import { formatIssue } from '../../ingest/cells.ts';
 import { operator } from '../../policies/actor.ts';
 import { openStore, type Store } from '../../store/db.ts';
+import { acquireStoreLock } from '../../store/lock.ts';
+import { claimEarlyListener, type Listener, releaseEarlyListener } from '../../web/listener.ts';
 import { startServer } from '../../web/server.ts';
 import { configFrom, type GlobalOptions, projectRoot, textTable } from '../context.ts';
 
 async function serveUntilStopped(
   store: Store,
   config: ReturnType<typeof configFrom>,
-  options: { demo?: boolean } = {},
+  options: { demo?: boolean; listener?: Listener } = {},
 ): Promise<void> {
-  const server = await startServer(store, config, options);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(store, config, options);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  // `tend import` and `tend backup` on the same folder read this to point at the server.
+  store.lock?.announce({ address: server.address });
   process.stderr.write(
     `Tend is running at ${server.address.replace('127.0.0.1', 'localhost')} (${store.kind}: ${store.location}). Press Ctrl+C to stop.\n`,
   );
@@ -28,7 +38,8 @@ async function serveUntilStopped(
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  process.stderr.write('Stopping Tend…\n');
+  // Graceful: no new connections, requests in flight finish (10 s at most), then the store closes.
+  process.stderr.write('Stopping Tend: finishing the requests in flight…\n');
   await server.close();
   await store.close();
 }
@@ -100,13 +111,24 @@ export function registerServeCommands(program: Command): void {
     .option('--port <port>', 'port to listen on (default 3000, or PORT)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1, or HOST)')
     .action(async (options: { port?: string; host?: string }, command: Command) => {
-      const config = configFrom({ ...command.optsWithGlobals<GlobalOptions>(), ...options });
-      if (!config.sessionSecret)
-        process.stderr.write(
-          'TEND_SESSION_SECRET is not set: a random one is used, so everyone is signed out when Tend restarts.\n',
-        );
-      const store = await openStore(config);
-      await serveUntilStopped(store, config);
+      // The port is usually bound already (main.ts binds it before Tend loads, and requests wait
+      // there): take it, or let it go when Tend cannot start.
+      let listener: Listener | undefined;
+      let config: ReturnType<typeof configFrom>;
+      let store: Store;
+      try {
+        config = configFrom({ ...command.optsWithGlobals<GlobalOptions>(), ...options });
+        if (!config.sessionSecret)
+          process.stderr.write(
+            'TEND_SESSION_SECRET is not set: a random one is used, so everyone is signed out when Tend restarts.\n',
+          );
+        listener = await claimEarlyListener(config.host, config.port);
+        store = await openStore(config);
+      } catch (error) {
+        await (listener ? listener.close(0) : releaseEarlyListener());
+        throw error;
+      }
+      await serveUntilStopped(store, config, { listener });
     });
 
   program
@@ -125,9 +147,11 @@ export function registerServeCommands(program: Command): void {
         ...configFrom({ ...globals, ...options, dataDir: demoDir, databaseUrl: undefined }),
         ...(process.env.LOG_LEVEL ? {} : { logLevel: 'warn' as const }),
       };
-      if (config.dataDir !== 'memory://') fs.rmSync(config.dataDir, { recursive: true, force: true });
+      // Never remove a folder another process holds: take its lock first, and keep it while serving.
+      const lock = config.dataDir === 'memory://' ? undefined : acquireStoreLock(config.dataDir);
+      if (lock) fs.rmSync(config.dataDir, { recursive: true, force: true });
       process.stderr.write(`Creating a fresh embedded database in ${config.dataDir}…\n`);
-      const store = await openStore({ ...config, databaseUrl: undefined });
+      const store = await openStore({ ...config, databaseUrl: undefined }, lock ? { lock } : {});
       let accounts: DemoAccount[];
       try {
         await loadDemoData(store);

@@ -3,7 +3,7 @@ import { issueFactory, quote, titleCaseName } from '../cells.ts';
 import { createCountReader, isOrganisationCode } from '../count-reader.ts';
 import { headerHasAll, mapColumns } from '../header.ts';
 import type { ImportFormat, IngestSink, ParseContext, RecordParser } from '../types.ts';
-import { emitAeObservations, providerKind } from './ae-observations.ts';
+import { aePeriodLimits, emitAeObservations, providerKind } from './ae-observations.ts';
 
 const COUNT_COLUMNS = [
   'A&E attendances Type 1',
@@ -39,6 +39,7 @@ export const aeMonthlyCsvFormat: ImportFormat = {
   label: 'NHS England monthly A&E CSV (2024 onwards)',
   publication: 'NHS England: A&E Attendances and Emergency Admissions, monthly CSV',
   hasHeader: true,
+  periods: aePeriodLimits,
   detect: (header) =>
     headerHasAll(header, [
       'Period',
@@ -77,7 +78,7 @@ function createParser(
       for (const name of COUNT_COLUMNS) {
         const value = readCount(cells, rowNumber, columns[name], name);
         if (value === undefined) valid = false;
-        else values.set(name, value);
+        else values.set(name, value as number | null); // fractions are errors here, never questions
       }
       if (orgCode === 'TOTAL') {
         total = { values, rowNumber };
@@ -151,7 +152,7 @@ function createParser(
               'NUMERATOR_ABOVE_DENOMINATOR',
               rowNumber,
               columns[overColumns[index]],
-              `${overColumns[index]}: ${over} attendances over 4 hours (booked included) is more than the ${attended} attendances; kept as published, no 4-hour percentage`,
+              `${overColumns[index]}: ${over} attendances over 4 hours (booked included) is more than the ${attended} attendances; kept as a data question, no 4-hour percentage`,
               'warning',
             ),
           );
@@ -185,6 +186,27 @@ function createParser(
           decisionToAdmitOver12Hours: dtaTwelvePlus,
         },
         rowNumber,
+        {
+          period: columns.Period,
+          attendances: [
+            columns['A&E attendances Type 1'],
+            columns['A&E attendances Type 2'],
+            columns['A&E attendances Other A&E Department'],
+          ],
+          over4Hours: [
+            columns['Attendances over 4hrs Type 1'],
+            columns['Attendances over 4hrs Type 2'],
+            columns['Attendances over 4hrs Other Department'],
+          ],
+          emergencyAdmissions: [
+            columns['Emergency admissions via A&E - Type 1'],
+            columns['Emergency admissions via A&E - Type 2'],
+            columns['Emergency admissions via A&E - Other A&E department'],
+          ],
+          emergencyAdmissionsNotViaAe: columns['Other emergency admissions'],
+          decisionToAdmitOver4Hours: columns['Patients who have waited 4-12 hs from DTA to admission'],
+          decisionToAdmitOver12Hours: columns['Patients who have waited 12+ hrs from DTA to admission'],
+        },
       );
     },
     finish() {

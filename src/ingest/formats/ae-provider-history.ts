@@ -1,9 +1,9 @@
 import { monthPeriod } from '../../domain/period.ts';
 import { cleanText, issueFactory, quote } from '../cells.ts';
-import { createCountReader, isOrganisationCode } from '../count-reader.ts';
+import { type CountCell, createCountReader, isOrganisationCode } from '../count-reader.ts';
 import { headerHasAll, mapColumns } from '../header.ts';
 import type { ImportFormat, IngestSink, ParseContext, RecordParser } from '../types.ts';
-import { emitAeObservations, providerKind } from './ae-observations.ts';
+import { aePeriodLimits, emitAeObservations, providerKind } from './ae-observations.ts';
 
 const COUNT_COLUMNS = [
   'att_type1',
@@ -32,6 +32,7 @@ export const aeProviderHistoryFormat: ImportFormat = {
   label: 'NHS England A&E by provider, provider-month table',
   publication: 'NHS England: A&E Attendances and Emergency Admissions, monthly by provider',
   hasHeader: true,
+  periods: aePeriodLimits,
   detect: (header) => headerHasAll(header, ['period', 'org_code', 'att_type1', 'over4h_type1']),
   open(header, context, sink) {
     const columns = mapColumns(
@@ -50,7 +51,8 @@ function createParser(
   sink: IngestSink,
 ): RecordParser {
   const issue = issueFactory(context.file);
-  const readCount = createCountReader(context.file, sink);
+  // The table carries one fractional count as published (RXC, January 2016, type 2): a data question.
+  const readCount = createCountReader(context.file, sink, { fractions: 'question' });
   const latestName = new Map<string, { name: string; period: string }>();
   return {
     row(cells, rowNumber) {
@@ -81,7 +83,7 @@ function createParser(
         );
         valid = false;
       }
-      const values: Record<string, number | null> = {};
+      const values: Record<string, CountCell> = {};
       for (const name of COUNT_COLUMNS) {
         const value = readCount(cells, rowNumber, columns[name], name);
         if (value === undefined) valid = false;
@@ -94,13 +96,17 @@ function createParser(
       ] as const) {
         const attendanceCount = values[attendances];
         const overCount = values[over];
-        if (attendanceCount != null && overCount != null && overCount > attendanceCount) {
+        if (
+          typeof attendanceCount === 'number' &&
+          typeof overCount === 'number' &&
+          overCount > attendanceCount
+        ) {
           sink.issue(
             issue(
               'NUMERATOR_ABOVE_DENOMINATOR',
               rowNumber,
               columns[over],
-              `${over}: ${overCount} attendances over 4 hours is more than the ${attendanceCount} ${department} attendances; kept as published, no 4-hour percentage`,
+              `${over}: ${overCount} attendances over 4 hours is more than the ${attendanceCount} ${department} attendances; kept as a data question, no 4-hour percentage`,
               'warning',
             ),
           );
@@ -129,6 +135,19 @@ function createParser(
           decisionToAdmitOver12Hours: values.dta_over_12h,
         },
         rowNumber,
+        {
+          period: columns.period,
+          attendances: [columns.att_type1, columns.att_type2, columns.att_type3],
+          over4Hours: [columns.over4h_type1, columns.over4h_type2, columns.over4h_type3],
+          emergencyAdmissions: [
+            columns.emerg_adm_via_type1,
+            columns.emerg_adm_via_type2,
+            columns.emerg_adm_via_type3_4,
+          ],
+          emergencyAdmissionsNotViaAe: columns.emerg_adm_other,
+          decisionToAdmitOver4Hours: columns.dta_over_4h,
+          decisionToAdmitOver12Hours: columns.dta_over_12h,
+        },
       );
     },
     finish() {

@@ -1,9 +1,19 @@
 import type { Direction, MetricDefinition } from '../../domain/metric.ts';
 import { NOF_PUBLICATION } from '../../domain/metric-catalogue.ts';
 import { type Period, parseFinancialQuarter } from '../../domain/period.ts';
-import { cleanText, isPublishedGap, issueFactory, parseNumberCell, quote } from '../cells.ts';
+import { cleanText, isPublishedGap, issueFactory, quote, readNumberCell } from '../cells.ts';
 import { headerHasAll, mapColumns } from '../header.ts';
-import type { ImportFormat, IngestSink, ParseContext, RecordParser } from '../types.ts';
+import type {
+  ImportFormat,
+  IngestSink,
+  ObservationColumns,
+  ParseContext,
+  PeriodLimits,
+  RecordParser,
+} from '../types.ts';
+
+/** The Oversight Framework's data files begin with 2025/26; its quarters are published after they end. */
+const nofPeriodLimits: PeriodLimits = Object.freeze({ firstYear: 2025, lagDays: 92 });
 
 const DATA_REQUIRED = [
   'Quarter',
@@ -69,8 +79,12 @@ function quarterObservation(
   value: number | null,
   detail: Record<string, unknown> | null,
   rowNumber: number,
+  columns: ObservationColumns,
+  unit?: string,
 ): Parameters<IngestSink['observation']>[0] {
   return {
+    columns,
+    ...(unit === undefined ? {} : { unit }),
     orgCode,
     metricId,
     periodStart: period.start,
@@ -95,14 +109,12 @@ function readOptionalNumber(
   sink: IngestSink,
 ): number | null | undefined {
   if (isPublishedGap(text)) return null;
-  const value = parseNumberCell(text);
-  if (value === null || Number.isNaN(value)) {
-    sink.issue(
-      issueFactory(file)('NOT_A_NUMBER', rowNumber, column, `${name}: ${quote(text)} is not a number`),
-    );
+  const reading = readNumberCell(text, name);
+  if ('problem' in reading) {
+    sink.issue(issueFactory(file)(reading.problem.code, rowNumber, column, reading.problem.message));
     return undefined;
   }
-  return value;
+  return reading.value;
 }
 
 /**
@@ -117,6 +129,7 @@ export const nofDataFormat: ImportFormat = {
   label: 'NHS Oversight Framework data file',
   publication: NOF_PUBLICATION,
   hasHeader: true,
+  periods: nofPeriodLimits,
   detect: (header) => headerHasAll(header, ['Quarter', 'Trust_code', 'Metric_ID', 'Value']),
   open(header, context, sink) {
     const columns = mapColumns(
@@ -230,7 +243,18 @@ function createDataParser(
       if (numbers.Lower_quartile !== null) detail.lowerQuartile = numbers.Lower_quartile;
       if (numbers.Upper_quartile !== null) detail.upperQuartile = numbers.Upper_quartile;
       if (rank !== null) detail.rank = rank;
-      sink.observation(quarterObservation(orgCode, metricId, period, value, detail, rowNumber));
+      sink.observation(
+        quarterObservation(
+          orgCode,
+          metricId,
+          period,
+          value,
+          detail,
+          rowNumber,
+          { period: columns.Quarter, value: columns.Value },
+          units || undefined,
+        ),
+      );
     },
     finish() {
       for (const seen of metrics.values()) {
@@ -273,7 +297,10 @@ const LEAGUE_REQUIRED = [
 /** Parses "1.2 to 1.89" into [1.2, 1.89]. */
 export function parseLikelyRange(text: string): [number, number] | undefined {
   const match = /^\s*(-?[\d.]+)\s+to\s+(-?[\d.]+)\s*$/.exec(text);
-  return match ? [Number(match[1]), Number(match[2])] : undefined;
+  if (!match) return undefined;
+  const range: [number, number] = [Number(match[1]), Number(match[2])];
+  // "1.2.3" is not a number, and 400 digits is not one Tend can hold.
+  return range.every((end) => Number.isFinite(end) && Math.abs(end) <= 1e15) ? range : undefined;
 }
 
 /**
@@ -285,6 +312,7 @@ export const nofLeagueFormat: ImportFormat = {
   label: 'NHS Oversight Framework league table',
   publication: NOF_PUBLICATION,
   hasHeader: true,
+  periods: nofPeriodLimits,
   detect: (header) =>
     headerHasAll(header, ['Quarter', 'Trust_code', 'Average_score', 'Likely_range_of_rank']),
   open(header, context, sink) {
@@ -354,7 +382,12 @@ export const nofLeagueFormat: ImportFormat = {
           nofTrustSubtype: cleanText(cell('Trust_subtype')) || null,
           authority: 'nof',
         });
-        const emit = (metricId: string, value: number | null, range: [number, number] | null) =>
+        const emit = (
+          metricId: string,
+          value: number | null,
+          range: [number, number] | null,
+          column: number,
+        ) =>
           sink.observation(
             quarterObservation(
               orgCode,
@@ -363,12 +396,18 @@ export const nofLeagueFormat: ImportFormat = {
               value,
               range ? { likelyRange: range } : null,
               rowNumber,
+              { period: columns.Quarter, value: column },
             ),
           );
-        emit('nof-league-average-score', numbers.Average_score, ranges.Likely_range_of_average_score);
-        emit('nof-league-segment', numbers.Segment, null);
-        emit('nof-league-rank', numbers.Rank, ranges.Likely_range_of_rank);
-        emit('nof-league-financial-deficit', deficit, null);
+        emit(
+          'nof-league-average-score',
+          numbers.Average_score,
+          ranges.Likely_range_of_average_score,
+          columns.Average_score,
+        );
+        emit('nof-league-segment', numbers.Segment, null, columns.Segment);
+        emit('nof-league-rank', numbers.Rank, ranges.Likely_range_of_rank, columns.Rank);
+        emit('nof-league-financial-deficit', deficit, null, columns.Trust_in_financial_deficit);
       },
       finish() {},
     } satisfies RecordParser;

@@ -20,15 +20,31 @@ const REGIONS_ESTABLISHED = '2020-04-01';
 
 const latest = (a: string, b: string | null): string => (b !== null && b > a ? b : a);
 
-/** Parses an ODS date (`YYYYMMDD`); '' is null; anything else undefined. */
-function parseOdsDate(text: string): string | null | undefined {
+/** ODS dates Tend takes: none before 1900 (year 0000 is a typing slip), none more than ten years ahead. */
+const FIRST_DATE_YEAR = 1900;
+const lastDateYear = (context: ParseContext): number =>
+  Number((context.today ?? new Date().toISOString()).slice(0, 4)) + 10;
+
+/** Parses an ODS date (`YYYYMMDD`) from 1900 to `lastYear`; '' is null; anything else undefined. */
+function parseOdsDate(text: string, lastYear: number): string | null | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return null;
   const match = /^(\d{4})(\d{2})(\d{2})$/.exec(trimmed);
   if (!match) return undefined;
+  const year = Number(match[1]);
+  if (year < FIRST_DATE_YEAR || year > lastYear) return undefined;
   const iso = `${match[1]}-${match[2]}-${match[3]}`;
   const date = new Date(`${iso}T00:00:00Z`);
   return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso ? undefined : iso;
+}
+
+/** What is wrong with a date `parseOdsDate` refused, for the message after the quoted cell. */
+function odsDateProblem(text: string, lastYear: number): string {
+  const match = /^(\d{4})\d{4}$/.exec(text.trim());
+  const year = match ? Number(match[1]) : undefined;
+  return year !== undefined && (year < FIRST_DATE_YEAR || year > lastYear)
+    ? `is outside the years ${FIRST_DATE_YEAR} to ${lastYear}; expected a date (YYYYMMDD) in them`
+    : 'is not a date (YYYYMMDD)';
 }
 
 function emitRegion(sink: IngestSink, code: string, name?: string): void {
@@ -62,6 +78,7 @@ export const odsTrustsFormat: ImportFormat = {
 
 function createOdsParser(context: ParseContext, sink: IngestSink): RecordParser {
   const issue = issueFactory(context.file);
+  const lastYear = lastDateYear(context);
   return {
     row(cells, rowNumber) {
       if (cells.length < 12) {
@@ -88,17 +105,27 @@ function createOdsParser(context: ParseContext, sink: IngestSink): RecordParser 
       }
       const regionCode = cells[2].trim().toUpperCase();
       const icbCode = cells[3].trim().toUpperCase();
-      const openedOn = parseOdsDate(cells[10]);
-      const closedOn = parseOdsDate(cells[11]);
+      const openedOn = parseOdsDate(cells[10], lastYear);
+      const closedOn = parseOdsDate(cells[11], lastYear);
       if (openedOn === undefined) {
         sink.issue(
-          issue('BAD_DATE', rowNumber, 10, `open date ${quote(cells[10])} is not a date (YYYYMMDD)`),
+          issue(
+            'BAD_DATE',
+            rowNumber,
+            10,
+            `open date ${quote(cells[10])} ${odsDateProblem(cells[10], lastYear)}`,
+          ),
         );
         valid = false;
       }
       if (closedOn === undefined) {
         sink.issue(
-          issue('BAD_DATE', rowNumber, 11, `close date ${quote(cells[11])} is not a date (YYYYMMDD)`),
+          issue(
+            'BAD_DATE',
+            rowNumber,
+            11,
+            `close date ${quote(cells[11])} ${odsDateProblem(cells[11], lastYear)}`,
+          ),
         );
         valid = false;
       }
@@ -169,6 +196,7 @@ export const trustLookupFormat: ImportFormat = {
     );
     if (!columns) return undefined;
     const issue = issueFactory(context.file);
+    const lastYear = lastDateYear(context);
     const icbCodeByName = new Map<string, string>();
     const performanceMappings: {
       code: string;
@@ -188,9 +216,9 @@ export const trustLookupFormat: ImportFormat = {
           return;
         }
         const openedOn =
-          columns.open_date === undefined ? null : parseOdsDate(cells[columns.open_date] ?? '');
+          columns.open_date === undefined ? null : parseOdsDate(cells[columns.open_date] ?? '', lastYear);
         const closedOn =
-          columns.close_date === undefined ? null : parseOdsDate(cells[columns.close_date] ?? '');
+          columns.close_date === undefined ? null : parseOdsDate(cells[columns.close_date] ?? '', lastYear);
         if (openedOn === undefined || closedOn === undefined) {
           for (const [name, date] of [
             ['open_date', openedOn],
@@ -202,7 +230,7 @@ export const trustLookupFormat: ImportFormat = {
                   'BAD_DATE',
                   rowNumber,
                   columns[name],
-                  `${name}: ${quote(cells[columns[name]] ?? '')} is not a date (YYYYMMDD)`,
+                  `${name}: ${quote(cells[columns[name]] ?? '')} ${odsDateProblem(cells[columns[name]] ?? '', lastYear)}`,
                 ),
               );
           }

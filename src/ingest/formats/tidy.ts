@@ -1,6 +1,7 @@
 import { type ObservationStatus, observationStatuses } from '../../domain/metric.ts';
 import { parseTidyPeriod } from '../../domain/period.ts';
-import { cleanText, issueFactory, parseNumberCell, quote } from '../cells.ts';
+import { defaultPeriodLimits } from '../bounds.ts';
+import { cleanText, issueFactory, quote, readNumberCell } from '../cells.ts';
 import { headerHasAll, mapColumns } from '../header.ts';
 import type { ImportFormat, IngestSink, ParseContext, RecordParser } from '../types.ts';
 
@@ -26,6 +27,7 @@ export const tidyFormat: ImportFormat = {
   label: 'Tend tidy template',
   publication: 'Tend tidy template',
   hasHeader: true,
+  periods: defaultPeriodLimits,
   detect: (header) =>
     headerHasAll(header, ['org_code', 'metric_id']) || headerHasAll(header, ['metric_id', 'period']),
   open(header, context, sink) {
@@ -55,14 +57,13 @@ function createTidyParser(
     column: 'numerator' | 'denominator',
   ): number | null | undefined => {
     const raw = text(cells, column);
-    const value = parseNumberCell(raw);
-    if (value === null) return null;
-    if (Number.isNaN(value)) {
-      sink.issue(
-        issue('NOT_A_NUMBER', rowNumber, columns[column], `${column}: ${quote(raw)} is not a number`),
-      );
+    const reading = readNumberCell(raw, column);
+    if ('problem' in reading) {
+      sink.issue(issue(reading.problem.code, rowNumber, columns[column], reading.problem.message));
       return undefined;
     }
+    const value = reading.value;
+    if (value === null) return null;
     if (value < 0) {
       sink.issue(
         issue(
@@ -136,11 +137,10 @@ function createTidyParser(
         valid = false;
       }
       const valueText = text(cells, 'value');
-      const value = parseNumberCell(valueText);
-      if (value !== null && !Number.isFinite(value)) {
-        sink.issue(
-          issue('NOT_A_NUMBER', rowNumber, columns.value, `value: ${quote(valueText)} is not a number`),
-        );
+      const reading = readNumberCell(valueText, 'value');
+      const value = 'problem' in reading ? undefined : reading.value;
+      if ('problem' in reading) {
+        sink.issue(issue(reading.problem.code, rowNumber, columns.value, reading.problem.message));
         valid = false;
       }
       const numerator = readCount(cells, rowNumber, 'numerator');
@@ -200,13 +200,19 @@ function createTidyParser(
         periodStart: period.start,
         periodEnd: period.end,
         granularity: period.granularity,
-        value: Number.isNaN(value as number) ? null : value,
+        value,
         numerator,
         denominator,
         status,
         note: cleanText(note) === '' ? null : note.trim(),
         detail: null,
         rowNumber,
+        columns: {
+          period: columns.period,
+          value: columns.value,
+          numerator: columns.numerator,
+          denominator: columns.denominator,
+        },
       });
     },
     finish() {},

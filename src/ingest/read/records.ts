@@ -1,5 +1,5 @@
+import { isUtf8 } from 'node:buffer';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
 import { issueFactory } from '../cells.ts';
 import type { IngestIssue } from '../types.ts';
 
@@ -54,29 +54,119 @@ export function sniffFile(file: string, head: Buffer): { kind: FileKind } | { is
   return { kind: 'csv' };
 }
 
+/** The longest CSV record Tend reads (characters); a longer one is a damaged or hostile file. */
+export const MAX_CSV_RECORD_LENGTH = 1 << 20;
+
+/** Where decoding a CSV's bytes stopped, and why: a NUL, or bytes that are not UTF-8. */
+interface DecodeProblem {
+  kind: 'nul' | 'encoding';
+  byte: number;
+}
+
+/** Stands in the text for the first byte that is not CSV text; decoding stops after it. */
+const MARKER = '\u0000';
+
+/** Length of the complete UTF-8 sequences in `bytes`: an incomplete one at the end waits for more. */
+function completeLength(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back];
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return needed > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+
+/** Offset of the first byte in `bytes` that does not begin or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let low = 0;
+  let high = bytes.length;
+  // The longest valid prefix, by halving: a prefix cut inside a character counts as invalid, so
+  // the search settles on a character boundary just before the bad byte.
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    try {
+      decoder.decode(bytes.subarray(0, middle));
+      low = middle;
+    } catch {
+      high = middle - 1;
+    }
+  }
+  return low;
+}
+
+/**
+ * Decodes a byte stream as UTF-8 text, checking every byte (not only the first 64 KiB). At the first
+ * NUL or byte that is not UTF-8, it yields the text before it and one marker (`\0`), reports what
+ * it found, and stops.
+ */
+async function* decodeUtf8(
+  chunks: AsyncIterable<Buffer | string>,
+  onProblem: (problem: DecodeProblem) => void,
+): AsyncGenerator<string> {
+  let carry: Buffer = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    const bytes = carry.length > 0 ? Buffer.concat([carry, Buffer.from(chunk)]) : Buffer.from(chunk);
+    const cut = completeLength(bytes);
+    const complete = bytes.subarray(0, cut);
+    carry = Buffer.from(bytes.subarray(cut));
+    const nul = complete.indexOf(0);
+    const valid = isUtf8(complete);
+    if (valid && nul === -1) {
+      yield complete.toString('utf8');
+      continue;
+    }
+    const invalid = valid ? complete.length : firstInvalidUtf8(complete);
+    const at = nul === -1 ? invalid : Math.min(nul, invalid);
+    onProblem({ kind: at === nul ? 'nul' : 'encoding', byte: complete[at] });
+    yield complete.subarray(0, at).toString('utf8') + MARKER;
+    return;
+  }
+  if (carry.length > 0) {
+    onProblem({ kind: 'encoding', byte: carry[0] });
+    yield MARKER;
+  }
+}
+
+function decodeProblemMessage(problem: DecodeProblem, where: 'cell' | 'row'): string {
+  const place = where === 'cell' ? 'in this cell' : 'on this row';
+  return problem.kind === 'nul'
+    ? `a NUL byte is ${place}: the file is binary or damaged, not CSV text`
+    : `byte 0x${problem.byte.toString(16).toUpperCase().padStart(2, '0')} ${place} is not UTF-8 text; save the file as "CSV UTF-8" and import it again`;
+}
+
 /**
  * Streams a CSV file's records (RFC 4180: quoted fields with commas and line breaks; byte-order mark
- * and CRLF line ends accepted). Blank lines, and records whose every cell is blank (the `,,,,` lines a
+ * accepted; CRLF, LF and CR line ends, mixed or not). Blank lines, and records whose every cell is blank (the `,,,,` lines a
  * spreadsheet writes for cleared rows), are skipped but still counted, so row numbers stay those a
- * spreadsheet shows even after a quoted field spanning lines. A malformed quote stops the read with an issue.
+ * spreadsheet shows even after a quoted field spanning lines. A malformed quote, a record longer
+ * than 1 MiB, a NUL or a byte that is not UTF-8 anywhere in the file stops the read with an issue
+ * naming its row (and, for a byte, its column). Stopping early (a `break` by the consumer) closes the source.
  */
 export async function* readCsvRecords(
   chunks: AsyncIterable<Buffer | string>,
   file: string,
   onIssue: (issue: IngestIssue) => void,
 ): AsyncGenerator<FileRecord> {
+  const issue = issueFactory(file);
   // A spreadsheet shows each record on one row and each blank line as an empty row.
   const spreadsheetRow = (info: { records: number; empty_lines: number }) => info.records + info.empty_lines;
   // Records as parsed, with their rows, in order; the stream yields the same records. An error destroys
   // the stream and drops what it buffered, so what was parsed before the error is still read from here.
   const unread: FileRecord[] = [];
+  let decodeProblem: DecodeProblem | undefined;
+  let lastRow = 0;
   const parser = parse({
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
     trim: false,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    max_record_size: MAX_CSV_RECORD_LENGTH,
     on_record: (cells, info) => {
-      unread.push({ cells, rowNumber: spreadsheetRow(info) });
+      lastRow = spreadsheetRow(info);
+      unread.push({ cells, rowNumber: lastRow });
       return cells;
     },
   });
@@ -91,11 +181,14 @@ export async function* readCsvRecords(
       parser.on('drain', done);
       parser.on('close', done);
     });
+  const text = decodeUtf8(chunks, (problem) => {
+    decodeProblem = problem;
+  });
   const feeding = (async () => {
     try {
-      for await (const chunk of chunks) {
+      for await (const piece of text) {
         if (parser.destroyed) break;
-        if (!parser.write(chunk) && !parser.destroyed) await writable();
+        if (!parser.write(piece) && !parser.destroyed) await writable();
       }
       if (!parser.destroyed) parser.end();
     } catch (error) {
@@ -103,33 +196,70 @@ export async function* readCsvRecords(
     }
   })();
   const isBlank = (record: FileRecord) => record.cells.every((cell) => cell.trim() === '');
+  /** The record holding the marker ends the read: its issue names the cell. */
+  const stopsAt = (record: FileRecord): boolean => {
+    if (!decodeProblem) return false;
+    const column = record.cells.findIndex((cell) => cell.includes(MARKER));
+    if (column === -1) return false;
+    onIssue(issue('BINARY_FILE', record.rowNumber, column, decodeProblemMessage(decodeProblem, 'cell')));
+    decodeProblem = undefined;
+    return true;
+  };
+  let finished = false;
   try {
-    for await (const _cells of parser as AsyncIterable<string[]>) {
-      const record = unread.shift();
-      if (record && !isBlank(record)) yield record;
+    try {
+      for await (const _cells of parser as AsyncIterable<string[]>) {
+        const record = unread.shift();
+        if (!record || isBlank(record)) continue;
+        if (stopsAt(record)) {
+          finished = true;
+          return;
+        }
+        yield record;
+      }
+    } catch (error) {
+      for (const record of unread.splice(0)) {
+        if (isBlank(record)) continue;
+        if (stopsAt(record)) {
+          finished = true;
+          return;
+        }
+        yield record;
+      }
+      const csvError = error as Error & {
+        code?: string;
+        records?: number;
+        empty_lines?: number;
+        index?: number;
+      };
+      const row =
+        csvError.records === undefined
+          ? null
+          : spreadsheetRow({ records: csvError.records + 1, empty_lines: csvError.empty_lines ?? 0 });
+      if (decodeProblem) {
+        // The bad byte cut the text inside a quoted field: the byte, not the quote, is the problem.
+        onIssue(issue('BINARY_FILE', row, null, decodeProblemMessage(decodeProblem, 'row')));
+      } else {
+        onIssue(
+          issue(
+            csvError.code === 'CSV_MAX_RECORD_SIZE' ? 'TOO_LARGE' : 'UNREADABLE_CSV',
+            row,
+            csvError.index ?? null,
+            `the CSV could not be read: ${csvProblem(csvError)}`,
+          ),
+        );
+      }
+      finished = true;
+      return;
     }
-  } catch (error) {
-    for (const record of unread.splice(0)) if (!isBlank(record)) yield record;
-    const csvError = error as Error & {
-      code?: string;
-      records?: number;
-      empty_lines?: number;
-      index?: number;
-    };
-    const row =
-      csvError.records === undefined
-        ? null
-        : spreadsheetRow({ records: csvError.records + 1, empty_lines: csvError.empty_lines ?? 0 });
-    onIssue(
-      issueFactory(file)(
-        'UNREADABLE_CSV',
-        row,
-        csvError.index ?? null,
-        `the CSV could not be read: ${csvProblem(csvError)}`,
-      ),
-    );
+    if (decodeProblem) {
+      onIssue(issue('BINARY_FILE', lastRow + 1, null, decodeProblemMessage(decodeProblem, 'row')));
+    }
+    finished = true;
+  } finally {
+    if (!finished || !parser.destroyed) parser.destroy();
+    await feeding;
   }
-  await feeding;
 }
 
 /** Says in plain words what is wrong with a CSV that cannot be parsed. */
@@ -141,60 +271,12 @@ function csvProblem(error: Error & { code?: string }): string {
       return 'a quote (") inside an unquoted field; put the whole field in quotes and double the quote ("")';
     case 'CSV_INVALID_CLOSING_QUOTE':
       return 'text follows the closing quote of a quoted field; put the whole field in quotes and double any quote inside it ("")';
+    case 'CSV_MAX_RECORD_SIZE':
+      return `a record is longer than ${MAX_CSV_RECORD_LENGTH.toLocaleString('en-GB')} characters, more than Tend reads in one row`;
     default:
-      return error.message;
+      // Other parser codes all mean malformed text; anything else is the file failing to read.
+      return error.code?.startsWith('CSV_')
+        ? 'the text is not valid CSV'
+        : 'the file could not be read to its end';
   }
-}
-
-function excelCellText(cell: ExcelJS.Cell): string {
-  const value = cell.value;
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) {
-    const iso = value.toISOString().slice(0, 10);
-    return /d/i.test(cell.numFmt ?? '') ? iso : iso.slice(0, 7); // a month-formatted date means the month
-  }
-  if (typeof value === 'object') {
-    if ('result' in value)
-      return value.result === undefined || value.result === null
-        ? ''
-        : String(value.result instanceof Date ? value.result.toISOString().slice(0, 10) : value.result);
-    if ('richText' in value) return value.richText.map((part) => part.text).join('');
-    if ('text' in value) return String(value.text);
-    if ('error' in value) return String(value.error);
-  }
-  return String(value);
-}
-
-/** Reads the first worksheet of an .xlsx workbook as records (the file is read whole: workbooks are small). */
-export async function readXlsxRecords(
-  content: Buffer,
-  file: string,
-  onIssue: (issue: IngestIssue) => void,
-): Promise<FileRecord[]> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(content as unknown as ArrayBuffer);
-  } catch (error) {
-    onIssue(
-      issueFactory(file)(
-        'BINARY_FILE',
-        null,
-        null,
-        `the workbook could not be opened: ${(error as Error).message}`,
-      ),
-    );
-    return [];
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) {
-    onIssue(issueFactory(file)('EMPTY_FILE', null, null, 'the workbook has no worksheets'));
-    return [];
-  }
-  const records: FileRecord[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    for (let column = 1; column <= row.cellCount; column++) cells.push(excelCellText(row.getCell(column)));
-    if (cells.some((cell) => cell.trim() !== '')) records.push({ cells, rowNumber });
-  });
-  return records;
 }

@@ -10,6 +10,7 @@ import { AppError } from '../../errors.ts';
 import { listMetrics } from '../../store/repos/metric-repo.ts';
 import { listOrganisations } from '../../store/repos/organisation-repo.ts';
 import { registerAnnotationApi } from './api-annotations.ts';
+import { registerImportApi } from './api-imports.ts';
 import { organisationNarrativesJson, registerNarrativeApi } from './api-narratives.ts';
 
 /** Validates input with a Zod schema; a failure is a 400 listing every problem. */
@@ -152,6 +153,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(() => () => true);
   await app.register(registerAnnotationApi);
   await app.register(registerNarrativeApi);
+  await app.register(registerImportApi);
 
   app.get(
     '/organisations',
