@@ -9,6 +9,7 @@ import { listMetrics } from '../store/repos/metric-repo.ts';
 import type { Database } from '../store/tables.ts';
 import { type BatchIdentity, openBatch, recordRejection } from './import/batch.ts';
 import { checkStage } from './import/check.ts';
+import { checkEditionOf } from './import/edition.ts';
 import { mergeBatch } from './import/merge.ts';
 import { examineFile, fileKind, openRecords } from './import/read.ts';
 import { createReport, type ImportResult, sortIssues } from './import/report.ts';
@@ -32,6 +33,12 @@ export interface ImportOptions {
   sheet?: string;
   /** A workbook's bounds, where they differ from Tend's defaults (`defaultWorkbookLimits`). */
   workbookLimits?: Partial<WorkbookLimits>;
+  /**
+   * Re-asserts the edition imported as this batch: the file (the same content) is imported again
+   * even though it was imported before, so its values replace a later revision's, which are kept
+   * in `observation_history` like any revision's.
+   */
+  editionOf?: number;
 }
 
 /** Thrown inside the import's transaction to roll it back when the file is refused. */
@@ -40,8 +47,9 @@ class ImportRejected extends Error {}
 /**
  * Imports one file: detects its format from the header, reads every row, reports every problem
  * (`file:row:column: message`), and writes all of the file or none of it, in one transaction.
- * A file whose exact content was imported before changes nothing. A revised file replaces changed
- * values and keeps the earlier ones in `observation_history`.
+ * A file whose exact content was imported before changes nothing, unless `editionOf` names the batch
+ * it was imported as: then it is imported again, re-asserting that edition. A revised file replaces
+ * changed values and keeps the earlier ones in `observation_history`.
  *
  * Four steps, each in its own module under `import/`: read (examine and hash the file, stream its
  * records), stage (parse them into a temporary table), check (against the store) and merge.
@@ -85,7 +93,12 @@ async function importWith(
     startedAt: clock(),
     actor: options.actor ?? operator('cli'),
   };
-  const previous = await findImportedBatchByHash(db, batch.hash);
+  if (options.editionOf !== undefined) {
+    await checkEditionOf(db, options.editionOf, file, batch.hash);
+    result.editionOf = options.editionOf;
+  }
+  const previous =
+    options.editionOf === undefined ? await findImportedBatchByHash(db, batch.hash) : undefined;
   if (previous) {
     return {
       ...result,
@@ -146,7 +159,7 @@ async function importWith(
       // Merge.
       const counts = await mergeBatch(
         trx,
-        { ...batch, batchId, format: staged.format, finishedAt: clock },
+        { ...batch, batchId, format: staged.format, finishedAt: clock, editionOf: options.editionOf },
         result,
         checked,
       );

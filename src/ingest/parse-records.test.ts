@@ -239,4 +239,28 @@ describe('parseRecords', () => {
     assert.deepEqual(found.issues, ['in.csv:1: missing column "value"']);
     assert.deepEqual(found.observations, []);
   });
+
+  it('stops reading after the errors it may have, says so, and closes the source', async () => {
+    const { found, sink } = collectingSink();
+    let read = 0;
+    let closed = false;
+    const source = (async function* () {
+      try {
+        yield { cells: ['org_code', 'metric_id', 'period', 'value'], rowNumber: 1 };
+        for (let row = 2; row < 1000; row++) {
+          read++;
+          yield { cells: ['RGT', 'ae-attendances-type1', 'June', '1'], rowNumber: row };
+        }
+      } finally {
+        closed = true;
+      }
+    })();
+    const result = await parseRecords(source, { ...context, stopAfterErrors: 3 }, sink);
+    assert.equal(result.stopped, true);
+    assert.deepEqual(found.issues.slice(3), [
+      'in.csv:5: stopped reading at this row after 3 errors; fix those and import the file again',
+    ]);
+    assert.equal(read, 4);
+    assert.equal(closed, true);
+  });
 });

@@ -91,21 +91,24 @@ const CONTENT_TYPES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`;
 const ROOT_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`;
-const WORKBOOK = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`;
+const workbookXml = (state?: string) => `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1"${state ? ` state="${state}"` : ''} r:id="rId1"/></sheets></workbook>`;
 const WORKBOOK_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`;
 
-/** A one-sheet .xlsx whose sheet XML is given as chunks (between the sheet's opening and closing tags). */
+/**
+ * A one-sheet .xlsx whose sheet XML is given as chunks (between the sheet's opening and closing
+ * tags); `state` hides the sheet.
+ */
 export function oneSheetWorkbook(
-  sheetData: () => Iterable<string>,
-  options: { declaredSize?: number } = {},
+  sheetData: () => Iterable<string | Buffer>,
+  options: { declaredSize?: number; state?: 'hidden' | 'veryHidden' } = {},
 ): Buffer {
   return zipArchive(
     [
       { name: '[Content_Types].xml', content: CONTENT_TYPES },
       { name: '_rels/.rels', content: ROOT_RELS },
-      { name: 'xl/workbook.xml', content: WORKBOOK },
+      { name: 'xl/workbook.xml', content: workbookXml(options.state) },
       { name: 'xl/_rels/workbook.xml.rels', content: WORKBOOK_RELS },
       {
         name: 'xl/worksheets/sheet1.xml',
@@ -113,10 +116,10 @@ export function oneSheetWorkbook(
           yield '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
           yield* sheetData();
           yield '</sheetData></worksheet>';
-        } as () => Iterable<string>,
+        } as () => Iterable<string | Buffer>,
       },
     ],
-    options,
+    { declaredSize: options.declaredSize },
   );
 }
 

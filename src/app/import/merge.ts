@@ -19,11 +19,18 @@ export interface MergeCounts {
 /**
  * The merge step: drops exact repeats, merges the stage into `observation` (a changed value moves
  * the earlier one to `observation_history`), completes the batch row, writes the `import.file`
- * audit entry and bumps the data version — all in the import's transaction.
+ * audit entry (naming the batch it re-asserts, for `--edition-of`) and bumps the data version —
+ * all in the import's transaction.
  */
 export async function mergeBatch(
   trx: Kysely<Database>,
-  batch: BatchIdentity & { batchId: number; format: ImportFormat | undefined; finishedAt: () => Date },
+  batch: BatchIdentity & {
+    batchId: number;
+    format: ImportFormat | undefined;
+    finishedAt: () => Date;
+    /** The earlier batch whose edition this import re-asserts. */
+    editionOf?: number;
+  },
   result: ImportResult,
   options: { repeats: boolean },
 ): Promise<MergeCounts> {
@@ -62,6 +69,7 @@ export async function mergeBatch(
       inserted: counts.inserted,
       updated: counts.updated,
       unchanged: counts.unchanged,
+      ...(batch.editionOf === undefined ? {} : { editionOf: batch.editionOf }),
     },
   });
   await bumpStoreVersion(trx, { data: true });

@@ -12,6 +12,8 @@ export interface ImportResult {
   batchId: number | undefined;
   /** The batch that already holds this exact file, when the outcome is `unchanged`. */
   previousBatchId: number | undefined;
+  /** The earlier batch this import re-asserted (`--edition-of`), when it did. */
+  editionOf: number | undefined;
   rows: number;
   observations: number;
   inserted: number;
@@ -48,6 +50,7 @@ export function createReport(file: string, maxIssues: number): ImportReport {
     outcome: 'rejected',
     batchId: undefined,
     previousBatchId: undefined,
+    editionOf: undefined,
     rows: 0,
     observations: 0,
     inserted: 0,

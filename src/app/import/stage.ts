@@ -108,8 +108,9 @@ export async function stageFile(
       references.metrics.set(record.id, record);
     },
     issue(found) {
-      // Once the file could not be read to the end, "no rows" / "no data rows" would only mislead.
-      if (readFailed && (found.code === 'EMPTY_FILE' || found.code === 'NO_DATA_ROWS')) return;
+      // Once the file could not be read to the end, what is said of the whole of it ("no rows",
+      // "no data rows", "no TOTAL row") would only mislead.
+      if (readFailed && found.row === null) return;
       report.add(found);
     },
   };

@@ -19,7 +19,7 @@ export function summariseImport(result: ImportResult): string {
   const format = result.formatLabel ?? result.format ?? 'unrecognised format';
   switch (result.outcome) {
     case 'imported':
-      return `${result.file}: imported as batch ${result.batchId} (${format}): ${result.rows} rows, ${result.observations} observations — ${result.inserted} new, ${result.updated} revised, ${result.unchanged} unchanged${result.warningCount ? `; ${result.warningCount} warning(s)` : ''}`;
+      return `${result.file}: imported as batch ${result.batchId} (${format})${result.editionOf === undefined ? '' : `, re-asserting the edition of batch ${result.editionOf}`}: ${result.rows} rows, ${result.observations} observations — ${result.inserted} new, ${result.updated} revised, ${result.unchanged} unchanged${result.warningCount ? `; ${result.warningCount} warning(s)` : ''}`;
     case 'unchanged':
       return `${result.file}: unchanged — this exact file was already imported as batch ${result.previousBatchId}`;
     default:
@@ -34,7 +34,13 @@ export function summariseImport(result: ImportResult): string {
 export async function importFiles(
   db: Kysely<Database> | Store,
   files: readonly string[],
-  options: { quiet?: boolean; progress?: boolean; log?: (line: string) => void; sheet?: string } = {},
+  options: {
+    quiet?: boolean;
+    progress?: boolean;
+    log?: (line: string) => void;
+    sheet?: string;
+    editionOf?: number;
+  } = {},
 ): Promise<ImportResult[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const results: ImportResult[] = [];
@@ -56,6 +62,7 @@ export async function importFiles(
     const result = await importFile(db, file, {
       onProgress: bar ? (bytesRead) => bar.update(Math.round(bytesRead / 1e5) / 10) : undefined,
       sheet: options.sheet,
+      editionOf: options.editionOf,
     });
     bar?.stop();
     results.push(result);
@@ -101,28 +108,47 @@ export function registerImportCommand(program: Command): void {
     .argument('<files...>', 'CSV or XLSX files')
     .option('--format <format>', 'output format for the summary: text or json', 'text')
     .option('--sheet <name>', 'the sheet of a workbook to import (default: the first visible sheet)')
-    .action(async (files: string[], options: { format: string; sheet?: string }, command: Command) => {
-      if (!['text', 'json'].includes(options.format))
-        throw new AppError('INVALID_ARGUMENT', `invalid --format: ${options.format} (text or json)`);
-      const config: Config = configFrom(command.optsWithGlobals<GlobalOptions>());
-      const results = await withStore(config, (store) =>
-        importFiles(store, files, {
-          log: options.format === 'json' ? () => {} : undefined,
-          sheet: options.sheet,
-        }),
-      ).catch((error: unknown) => {
-        throw throughTheServer(error, config, files);
-      });
-      if (options.format === 'json') await print(JSON.stringify(results, null, 2));
-      const refused = results.filter((result) => result.outcome === 'rejected');
-      if (refused.length > 0) {
-        throw new AppError(
-          'IMPORT_FAILED',
-          `${refused.length} of ${results.length} file(s) refused: ${refused.map((result) => result.file).join(', ')}`,
-          {
-            details: [],
-          },
-        );
-      }
-    });
+    .option(
+      '--edition-of <batch>',
+      'import FILE again to re-assert the edition imported as this batch (after a revision replaced it)',
+    )
+    .action(
+      async (
+        files: string[],
+        options: { format: string; sheet?: string; editionOf?: string },
+        command: Command,
+      ) => {
+        if (!['text', 'json'].includes(options.format))
+          throw new AppError('INVALID_ARGUMENT', `invalid --format: ${options.format} (text or json)`);
+        const editionOf = options.editionOf === undefined ? undefined : Number(options.editionOf);
+        if (editionOf !== undefined && !(Number.isSafeInteger(editionOf) && editionOf > 0))
+          throw new AppError(
+            'INVALID_ARGUMENT',
+            `invalid --edition-of: ${options.editionOf} (a batch number)`,
+          );
+        if (editionOf !== undefined && files.length !== 1)
+          throw new AppError('INVALID_ARGUMENT', '--edition-of re-asserts one file: name exactly one');
+        const config: Config = configFrom(command.optsWithGlobals<GlobalOptions>());
+        const results = await withStore(config, (store) =>
+          importFiles(store, files, {
+            log: options.format === 'json' ? () => {} : undefined,
+            sheet: options.sheet,
+            editionOf,
+          }),
+        ).catch((error: unknown) => {
+          throw throughTheServer(error, config, files);
+        });
+        if (options.format === 'json') await print(JSON.stringify(results, null, 2));
+        const refused = results.filter((result) => result.outcome === 'rejected');
+        if (refused.length > 0) {
+          throw new AppError(
+            'IMPORT_FAILED',
+            `${refused.length} of ${results.length} file(s) refused: ${refused.map((result) => result.file).join(', ')}`,
+            {
+              details: [],
+            },
+          );
+        }
+      },
+    );
 }

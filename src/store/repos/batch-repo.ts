@@ -15,6 +15,10 @@ export async function findImportedBatchByHash(
     .executeTakeFirst();
 }
 
+export async function findBatch(db: Kysely<Database>, id: number): Promise<ImportBatchRow | undefined> {
+  return db.selectFrom('import_batch').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function findRejectedBatchByHash(
   db: Kysely<Database>,
   contentHash: string,
