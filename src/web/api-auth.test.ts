@@ -40,7 +40,10 @@ describe(`API tokens (${testBackend})`, () => {
     assert.ok((await listTokens(store.db))[0].last_used_at, 'last use recorded');
 
     await revokeToken(context(), { email: 'analyst@example.nhs.uk', name: 'notebook' });
-    const revoked = await app.inject({ url: '/api/v1/metrics', headers: { authorization: `Bearer ${secret}` } });
+    const revoked = await app.inject({
+      url: '/api/v1/metrics',
+      headers: { authorization: `Bearer ${secret}` },
+    });
     assert.equal(revoked.statusCode, 401);
     assert.equal(revoked.json().error.code, 'UNAUTHENTICATED');
   });
@@ -55,9 +58,15 @@ describe(`API tokens (${testBackend})`, () => {
 
   it('stops a disabled account’s tokens at once', async () => {
     const { secret } = await createToken(context(), { email: 'leaver@example.nhs.uk', name: 'script' });
-    assert.equal((await app.inject({ url: '/health', headers: { authorization: `Bearer ${secret}` } })).statusCode, 200);
+    assert.equal(
+      (await app.inject({ url: '/health', headers: { authorization: `Bearer ${secret}` } })).statusCode,
+      200,
+    );
     await disableUser(context(), 'leaver@example.nhs.uk');
-    assert.equal((await app.inject({ url: '/health', headers: { authorization: `Bearer ${secret}` } })).statusCode, 401);
+    assert.equal(
+      (await app.inject({ url: '/health', headers: { authorization: `Bearer ${secret}` } })).statusCode,
+      401,
+    );
   });
 
   it('does not ask a bearer-token write for a CSRF token', async () => {

@@ -46,7 +46,7 @@ export function isPersonal(request: FastifyRequest): boolean {
  */
 export function personalContext(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
   const actor = request.actor;
-  if (!actor || actor.kind !== 'user') return { signedIn: null };
+  if (actor?.kind !== 'user') return { signedIn: null };
   return { signedIn: { name: actor.name, email: actor.email }, csrfToken: reply.generateCsrf() };
 }
 

@@ -1,3 +1,4 @@
+import { parseQuarterLabel } from '../../domain/quarter.ts';
 import {
   type AverageScore,
   averageMetricScore,
@@ -10,7 +11,6 @@ import { leagueRanks } from './league-rank.ts';
 import { type LikelyRange, likelyRanges } from './likely-ranges.ts';
 import { type LongRowIssue, longRowsToQuarterInput, type NofLongRow } from './long-rows.ts';
 import { type NofOptions, type ResolvedNofOptions, resolveNofOptions } from './options.ts';
-import { parseQuarterLabel } from '../../domain/quarter.ts';
 import { scoreQuarterMetrics } from './score-metrics.ts';
 import { quartileCutPoints, segmentFromAverage } from './segment.ts';
 import type {

@@ -1,3 +1,4 @@
+import { parseQuarterLabel, previousQuarterLabel } from '../../domain/quarter.ts';
 import { roundHalfUp } from '../stats/round-half-up.ts';
 import { assessQuarter, type QuarterAssessment, type TrustAssessment } from './assess.ts';
 import { averageOfScores, scoresEnteringAverage } from './average-score.ts';
@@ -5,7 +6,6 @@ import { combinedFinanceScore, scoreByThresholds } from './discrete-score.ts';
 import { frameworkForQuarter, getFramework } from './frameworks.ts';
 import type { NofLongRow } from './long-rows.ts';
 import type { NofOptions } from './options.ts';
-import { parseQuarterLabel, previousQuarterLabel } from '../../domain/quarter.ts';
 import { scoreRanked } from './ranked-score.ts';
 import { rankedScopeOf } from './score-metrics.ts';
 import { segmentFromAverage } from './segment.ts';

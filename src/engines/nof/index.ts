@@ -4,6 +4,7 @@
  * data; see docs/nof.md.
  */
 
+export { formatQuarterLabel, parseQuarterLabel, previousQuarterLabel } from '../../domain/quarter.ts';
 export type { CutPointsUsed, LeagueRow, QuarterAssessment, TrustAssessment } from './assess.ts';
 // Entry points (the CLI's `tend assess` and `tend explain`, and the API)
 export { assessQuarter, assessQuarterInput, formatRange } from './assess.ts';
@@ -29,7 +30,6 @@ export { nof202526 } from './nof-2025-26.ts';
 export { nof202627 } from './nof-2026-27.ts';
 export type { NofOptions, ResolvedNofOptions } from './options.ts';
 export { resolveNofOptions } from './options.ts';
-export { formatQuarterLabel, parseQuarterLabel, previousQuarterLabel } from '../../domain/quarter.ts';
 export { scoreRanked } from './ranked-score.ts';
 export { reconstructUnroundedScores } from './reconstruct-published-scores.ts';
 // The steps, one pure function each

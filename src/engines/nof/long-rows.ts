@@ -1,5 +1,5 @@
-import { findMetric } from './frameworks.ts';
 import { parseQuarterLabel } from '../../domain/quarter.ts';
+import { findMetric } from './frameworks.ts';
 import type {
   DomainId,
   FrameworkDefinition,
