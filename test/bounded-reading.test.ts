@@ -188,6 +188,24 @@ describe('bounded reading', () => {
     ]);
   });
 
+  it('names the cell of a stray NUL early in a CSV, and refuses a binary file whole', async () => {
+    const stray = await refused(
+      write(
+        'nul-early.csv',
+        `${TIDY_HEADER}\nRGT,ae-dta-12hr,2024-06,1,,,,\nRJ1,ae-dta-12hr,2024-06,2,,,,no\u0000te\n`,
+      ),
+    );
+    assert.deepEqual(stray.issues.map(formatIssue), [
+      'nul-early.csv:3:H: a NUL byte is in this cell: the file is binary or damaged, not CSV text',
+    ]);
+    const binary = await refused(
+      write('binary.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d])),
+    );
+    assert.deepEqual(binary.issues.map(formatIssue), [
+      'binary.csv: the file is binary, not CSV text or an .xlsx workbook',
+    ]);
+  });
+
   it('refuses a Latin-1 byte after the first 64 KiB of a UTF-8 CSV at its row and column', async () => {
     const rows = Array.from(
       { length: 3000 },

@@ -652,8 +652,14 @@ export function hostileFiles(seed: number): HostileFile[] {
       lines[rowIndex + headerRows] = fields.join(',');
       const content = Buffer.from(lines.join('\n'), 'utf8');
       if (spoil === 'latin1') content[content.indexOf(1)] = 0xe9; // é in Latin-1
-      // Within the first 64 KiB a NUL or a Latin-1 byte refuses the whole file; quotes name the row.
-      add(spoil, content, spoil === 'nul' || spoil === 'latin1' ? null : rowIndex + 1 + headerRows, null);
+      // A NUL is named by its cell; within the first 64 KiB a Latin-1 byte refuses the whole file (it is
+      // in the wrong encoding); quotes name the row.
+      add(
+        spoil,
+        content,
+        spoil === 'latin1' ? null : rowIndex + 1 + headerRows,
+        spoil === 'nul' ? letter(column) : null,
+      );
     }
     // A record longer than Tend reads in one row.
     {

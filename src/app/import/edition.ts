@@ -16,7 +16,7 @@ export async function checkEditionOf(
   contentHash: string,
 ): Promise<void> {
   const batch = await findBatch(db, batchId);
-  if (!batch || batch.outcome !== 'imported')
+  if (batch?.outcome !== 'imported')
     throw new AppError(
       'NOT_FOUND',
       `there is no imported batch ${batchId}; --edition-of takes the batch number \`tend import\` printed when the file was first imported`,

@@ -14,6 +14,18 @@ export type FileKind = 'csv' | 'xlsx';
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLD_EXCEL_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
 
+/** NULs and control bytes other than tab, line feed, form feed and carriage return, counting up to 2. */
+function controlBytes(sample: Buffer): number {
+  let found = 0;
+  for (let at = sample.indexOf(0); at !== -1 && found < 2; at = sample.indexOf(0, at + 1)) found++;
+  if (found === 0) return 0;
+  for (const byte of sample) {
+    if (found >= 2) break;
+    if (byte > 0 && byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d) found++;
+  }
+  return found;
+}
+
 /**
  * Looks at the first bytes of a file and says what it is, or which problem stops it being read:
  * empty, binary (other than .xlsx), an old .xls workbook, or text that is not UTF-8.
@@ -35,7 +47,9 @@ export function sniffFile(file: string, head: Buffer): { kind: FileKind } | { is
   // Cut at a line break so a multi-byte character split at the end of the sample is not mistaken for bad UTF-8.
   const lastBreak = head.lastIndexOf(0x0a);
   const sample = head.length >= 65536 && lastBreak > 0 ? head.subarray(0, lastBreak) : head;
-  if (sample.includes(0))
+  // Binary files are full of NULs and control bytes; a single stray NUL in text is left for the
+  // reader, which names its row and cell.
+  if (controlBytes(sample) >= 2)
     return {
       issue: issue('BINARY_FILE', null, null, 'the file is binary, not CSV text or an .xlsx workbook'),
     };
@@ -98,8 +112,8 @@ function firstInvalidUtf8(bytes: Buffer): number {
 
 /**
  * Decodes a byte stream as UTF-8 text, checking every byte (not only the first 64 KiB). At the first
- * NUL or byte that is not UTF-8, it yields the text before it and one marker (`\0`), reports what
- * it found, and stops.
+ * NUL or byte that is not UTF-8, it reports what it found, yields the text before it, one marker
+ * (`\0`) and the rest of that line, and stops.
  */
 async function* decodeUtf8(
   chunks: AsyncIterable<Buffer | string>,
@@ -120,7 +134,17 @@ async function* decodeUtf8(
     const invalid = valid ? complete.length : firstInvalidUtf8(complete);
     const at = nul === -1 ? invalid : Math.min(nul, invalid);
     onProblem({ kind: at === nul ? 'nul' : 'encoding', byte: complete[at] });
-    yield complete.subarray(0, at).toString('utf8') + MARKER;
+    // The rest of the line goes too (any further bad byte made harmless), so a quoted field closes
+    // and the problem is named by its cell.
+    const lineEnd = complete.indexOf(0x0a, at + 1);
+    const rest =
+      lineEnd === -1
+        ? ''
+        : complete
+            .subarray(at + 1, lineEnd + 1)
+            .toString('utf8')
+            .replaceAll(MARKER, ' ');
+    yield complete.subarray(0, at).toString('utf8') + MARKER + rest;
     return;
   }
   if (carry.length > 0) {
