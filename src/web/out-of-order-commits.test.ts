@@ -42,53 +42,56 @@ async function beginImport(db: Kysely<Database>, code: string, name: string): Pr
 const needsServer =
   testBackend !== 'postgres' && 'needs PostgreSQL (set DATABASE_URL): PGlite runs one transaction at a time';
 
-describe(`out-of-order commits (${testBackend})`, { skip: needsServer }, () => {
-  let store: Store;
-  let app: FastifyInstance;
-  before(async () => {
-    store = await openTestStore();
-    app = await buildApp({ store, config: { logLevel: 'silent' } });
-  });
-  after(async () => {
-    await app?.close();
-    await store?.close();
-  });
-
-  it('shows each of two imports on the next request after it commits, whichever commits first', async () => {
-    const names = async () => {
-      const response = await app.inject('/organisations?search=Lantern');
-      assert.equal(response.statusCode, 200);
-      return ['Lantern Early Trust', 'Lantern Late Trust'].filter((name) => response.body.includes(name));
-    };
-    assert.deepEqual(await names(), []);
-
-    let commitEarly: () => void = () => {};
-    let earlyBegun: () => void = () => {};
-    const begun = new Promise<void>((resolve) => (earlyBegun = resolve));
-    const released = new Promise<void>((resolve) => (commitEarly = resolve));
-    let earlyBatch = 0;
-    // Begins first (the lower batch id) and commits last.
-    const early = store.db.transaction().execute(async (trx) => {
-      earlyBatch = await beginImport(trx, 'ZZE01', 'Lantern Early Trust');
-      earlyBegun();
-      await released;
-      await bumpStoreVersion(trx, { data: true });
+// Registered only on PostgreSQL (CI's second run): PGlite runs one transaction at a time, so commits
+// cannot come out of order there.
+if (!needsServer)
+  describe(`out-of-order commits (${testBackend})`, () => {
+    let store: Store;
+    let app: FastifyInstance;
+    before(async () => {
+      store = await openTestStore();
+      app = await buildApp({ store, config: { logLevel: 'silent' } });
     });
-    await begun;
-    const lateBatch = await store.db.transaction().execute(async (trx) => {
-      const id = await beginImport(trx, 'ZZL01', 'Lantern Late Trust');
-      await bumpStoreVersion(trx, { data: true });
-      return id;
+    after(async () => {
+      await app?.close();
+      await store?.close();
     });
-    assert.ok(earlyBatch < lateBatch, 'the batch that began first has the lower id');
-    assert.deepEqual(await names(), ['Lantern Late Trust'], 'the later commit is seen at once');
 
-    commitEarly();
-    await early;
-    assert.deepEqual(
-      await names(),
-      ['Lantern Early Trust', 'Lantern Late Trust'],
-      'the earlier batch, committed last, is seen by the next request',
-    );
+    it('shows each of two imports on the next request after it commits, whichever commits first', async () => {
+      const names = async () => {
+        const response = await app.inject('/organisations?search=Lantern');
+        assert.equal(response.statusCode, 200);
+        return ['Lantern Early Trust', 'Lantern Late Trust'].filter((name) => response.body.includes(name));
+      };
+      assert.deepEqual(await names(), []);
+
+      let commitEarly: () => void = () => {};
+      let earlyBegun: () => void = () => {};
+      const begun = new Promise<void>((resolve) => (earlyBegun = resolve));
+      const released = new Promise<void>((resolve) => (commitEarly = resolve));
+      let earlyBatch = 0;
+      // Begins first (the lower batch id) and commits last.
+      const early = store.db.transaction().execute(async (trx) => {
+        earlyBatch = await beginImport(trx, 'ZZE01', 'Lantern Early Trust');
+        earlyBegun();
+        await released;
+        await bumpStoreVersion(trx, { data: true });
+      });
+      await begun;
+      const lateBatch = await store.db.transaction().execute(async (trx) => {
+        const id = await beginImport(trx, 'ZZL01', 'Lantern Late Trust');
+        await bumpStoreVersion(trx, { data: true });
+        return id;
+      });
+      assert.ok(earlyBatch < lateBatch, 'the batch that began first has the lower id');
+      assert.deepEqual(await names(), ['Lantern Late Trust'], 'the later commit is seen at once');
+
+      commitEarly();
+      await early;
+      assert.deepEqual(
+        await names(),
+        ['Lantern Early Trust', 'Lantern Late Trust'],
+        'the earlier batch, committed last, is seen by the next request',
+      );
+    });
   });
-});
