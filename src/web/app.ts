@@ -193,26 +193,6 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       onConfigure: (environment: nunjucks.Environment) => {
         environment.addGlobal('sortKeys', sortKeys);
         environment.addGlobal('demoMode', dependencies.demo ?? false);
-        // A table from a view model kept until the data change (the organisation page's scorecard and
-        // explanation) is rendered once per data version and page address, then reused: the same
-        // table object comes back from the kept view model until the data change.
-        const keptTables = new WeakMap<object, Map<string, nunjucks.runtime.SafeString>>();
-        environment.addGlobal('keptTable', (table: { id: string }, downloadHref: (id: string) => string) => {
-          const key = downloadHref(table.id);
-          let rendered = keptTables.get(table);
-          if (!rendered) {
-            rendered = new Map();
-            keptTables.set(table, rendered);
-          }
-          let html = rendered.get(key);
-          if (!html) {
-            html = new nunjucks.runtime.SafeString(
-              environment.render('partials/data-table-standalone.njk', { table, downloadHref }),
-            );
-            rendered.set(key, html);
-          }
-          return html;
-        });
         environment.addFilter('tendErrorList', (errors: FieldError[]) =>
           errors.map((error) => ({ text: fieldMessage(error), href: `#${error.field}` })),
         );
