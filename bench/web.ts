@@ -13,7 +13,8 @@
  * widen the runs; PostgreSQL is `DATABASE_URL`, else a scratch database on
  * postgres://postgres@127.0.0.1:5432 (or `TEND_BENCH_ADMIN_URL`), dropped afterwards.
  */
-import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createToken } from '../src/app/accounts/tokens.ts';
 import { addUser, grantRole } from '../src/app/accounts/users.ts';
 import { loadDemoData } from '../src/cli/commands/serve.ts';
@@ -25,26 +26,28 @@ import { format, scratchDatabase, table } from './support.ts';
 /** A latency in ms, or '-' when no request completed in the run. */
 const ms = (value: number) => (Number.isNaN(value) ? '-' : format(value, 2));
 
-/** The part of autocannon's programmatic API used here (it ships no type declarations). */
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
-interface AutocannonInstance extends PromiseLike<AutocannonResult> {
-  on(
-    event: 'response',
-    listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void,
-  ): void;
-}
-type Autocannon = (options: {
+/** The load generator: autocannon in a process of its own (bench/load-generator.ts). */
+const loadGenerator = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
+
+/** Runs the load generator against `url` and returns its latencies and totals. */
+export function generateLoad(options: {
   url: string;
   connections: number;
-  duration: number;
+  seconds: number;
   headers?: Record<string, string>;
-}) => AutocannonInstance;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+}): Promise<{ latencies: number[]; requestsPerSecond: number; errors: number; non2xx: number }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [loadGenerator, JSON.stringify(options)],
+      { maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout) => {
+        if (error) reject(error);
+        else resolve(JSON.parse(stdout));
+      },
+    );
+  });
+}
 
 const baseline = '/health';
 /** The two pages the web aim names first, then one of each other heavy page type. */
@@ -81,20 +84,16 @@ async function load(
   headers?: Record<string, string>,
   label?: string,
 ): Promise<RouteResult> {
-  const latencies: number[] = [];
-  const instance = autocannon({ url, connections, duration: seconds, ...(headers ? { headers } : {}) });
-  instance.on('response', (_client, _status, _bytes, responseTimeMs) => {
-    latencies.push(responseTimeMs);
-  });
-  const result = await instance;
+  const result = await generateLoad({ url, connections, seconds, ...(headers ? { headers } : {}) });
+  const latencies = result.latencies;
   latencies.sort((a, b) => a - b);
   return {
     route: label ?? new URL(url).pathname,
     p50: percentile(latencies, 0.5),
     p95: percentile(latencies, 0.95),
     p99: percentile(latencies, 0.99),
-    requestsPerSecond: result.requests.average,
-    errors: result.errors + result.timeouts,
+    requestsPerSecond: result.requestsPerSecond,
+    errors: result.errors,
     non2xx: result.non2xx,
   };
 }

@@ -21,6 +21,7 @@ import { sortKeys } from './data-table.ts';
 import { type FieldError, fieldMessage } from './forms.ts';
 import { holdsNul } from './page-input.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { sendKeptPage } from './render.ts';
 import { outsideRateLimit, routedMethods, urlProblem } from './request-guards.ts';
 import { registerAccountPages } from './routes/account/routes.ts';
 import { registerSingleSignOn } from './routes/account/single-sign-on.ts';
@@ -156,6 +157,10 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await registerAuth(app, {
     sessionSecret: dependencies.config.sessionSecret ?? crypto.randomBytes(32).toString('base64url'),
     secureCookies: dependencies.config.secureCookies ?? false,
+  });
+  // An anonymous page already rendered for the store as it is now is sent before its route runs.
+  app.addHook('preHandler', async (request, reply) => {
+    if (await sendKeptPage(request, reply)) return reply;
   });
   await app.register(fastifyStatic, {
     root: path.join(nhsukFrontendRoot, 'dist', 'nhsuk'),

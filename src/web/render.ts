@@ -4,34 +4,83 @@ import { dataTableCsv, tablesIn } from './data-table.ts';
 
 /**
  * Rendered pages for anonymous visitors, by address and the store's versions. An anonymous page
- * depends only on the stored data, what has been published, and its address, and rendering a large
- * table costs more than everything else in a request (15 ms for a metric page of 240 KB), so its HTML
- * is kept until any write commits (every write increments a version). Signed-in pages are rendered
- * per request and never kept. 64 pages at most, least recently used dropped first.
+ * depends only on the stored data, what has been published, and its address, and building and
+ * rendering a page costs far more than sending it (15 ms for a metric page of 240 KB), so its HTML
+ * is kept as bytes until any write commits (every write increments a version). `sendKeptPage`
+ * answers from it before a route builds its view model; signed-in pages are rendered per request
+ * and never kept. 64 pages at most, least recently used dropped first.
  */
-const anonymousPages = new WeakMap<object, Map<string, Promise<string>>>();
+const anonymousPages = new WeakMap<object, Map<string, Promise<Buffer>>>();
 const maxKeptPages = 64;
 
-async function rememberAnonymousPage(request: FastifyRequest, key: string, render: () => Promise<string>) {
+function keptPages(request: FastifyRequest): Map<string, Promise<Buffer>> {
   const db = request.server.store.db;
   let pages = anonymousPages.get(db);
   if (!pages) {
     pages = new Map();
     anonymousPages.set(db, pages);
   }
-  const version = await readStoreVersion(db);
-  const fullKey = `${version.data}|${version.dialogue}|${key}`;
-  const held = pages.get(fullKey);
+  return pages;
+}
+
+/** The key of a kept page: the store's versions and the address (path and query). */
+async function keptPageKey(request: FastifyRequest): Promise<string> {
+  const version = await readStoreVersion(request.server.store.db);
+  return `${version.data}|${version.dialogue}|${request.url}`;
+}
+
+/** Whether a request may be answered with a kept page: an anonymous GET of a page, not a download. */
+function mayUseKeptPage(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' || isPersonal(request)) return false;
+  return (request.query as Record<string, unknown> | undefined)?.download === undefined;
+}
+
+/** Addresses that have had a page kept (any version), so other requests skip the version read. */
+const keptAddresses = new WeakMap<object, Set<string>>();
+
+function addressesKept(request: FastifyRequest): Set<string> {
+  const db = request.server.store.db;
+  let addresses = keptAddresses.get(db);
+  if (!addresses) {
+    addresses = new Set();
+    keptAddresses.set(db, addresses);
+  }
+  return addresses;
+}
+
+async function rememberAnonymousPage(request: FastifyRequest, render: () => Promise<string>) {
+  const pages = keptPages(request);
+  const addresses = addressesKept(request);
+  if (addresses.size >= 4 * maxKeptPages) addresses.clear();
+  addresses.add(request.url);
+  const key = await keptPageKey(request);
+  const held = pages.get(key);
   if (held) {
-    pages.delete(fullKey);
-    pages.set(fullKey, held);
+    pages.delete(key);
+    pages.set(key, held);
     return held;
   }
-  const pending = render();
-  pages.set(fullKey, pending);
-  pending.catch(() => pages.delete(fullKey));
+  const pending = render().then((html) => Buffer.from(html, 'utf8'));
+  pages.set(key, pending);
+  pending.catch(() => pages.delete(key));
   while (pages.size > maxKeptPages) pages.delete(pages.keys().next().value as string);
   return pending;
+}
+
+/**
+ * Answers an anonymous GET from the kept pages when the store has not changed since the page was
+ * rendered, before the route builds its view model; false when the route must run. Registered as a
+ * pre-handler after the actor is known.
+ */
+export async function sendKeptPage(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  if (!mayUseKeptPage(request) || !addressesKept(request).has(request.url)) return false;
+  const pages = keptPages(request);
+  const held = pages.get(await keptPageKey(request));
+  if (!held) return false;
+  const body = await held.catch(() => undefined);
+  if (!body) return false;
+  await reply.type('text/html; charset=utf-8').send(body);
+  return true;
 }
 
 /** Whether this request is from someone signed in (or holding a session with a form token). */
@@ -98,8 +147,6 @@ export async function sendPage(
       currentUrl: request.url,
       downloadHref: (id: string) => downloadHref(request.url, id),
     });
-  const html = isPersonal(request)
-    ? await render()
-    : await rememberAnonymousPage(request, `${template}|${request.url}`, render);
+  const html = mayUseKeptPage(request) ? await rememberAnonymousPage(request, render) : await render();
   return reply.type('text/html; charset=utf-8').send(html);
 }

@@ -9,6 +9,7 @@ import {
   findNarrative,
   findNarrativeVersion,
   listNarratives,
+  listNarrativesWithTotal,
   listNarrativeVersions,
   type NarrativeFilter,
   type NarrativeWithBody,
@@ -124,6 +125,8 @@ export async function findNarratives(
 export interface OrganisationNarratives {
   organisation: OrganisationRow;
   narratives: NarrativeWithBody[];
+  /** How many narratives the actor may read there in all (more than listed when `limit` was given). */
+  total: number;
   /** Whether the actor may write narratives for the organisation. */
   canWrite: boolean;
 }
@@ -135,17 +138,25 @@ export interface OrganisationNarratives {
 export async function organisationNarratives(
   context: UseCaseContext,
   orgCode: string,
-  options: { metricId?: string } = {},
+  options: { metricId?: string; limit?: number; organisation?: OrganisationRow } = {},
 ): Promise<OrganisationNarratives> {
-  const organisation = /^[A-Za-z0-9]{2,10}$/.test(orgCode)
-    ? await findOrganisation(context.db, orgCode)
-    : undefined;
+  const organisation =
+    options.organisation?.code === orgCode
+      ? options.organisation
+      : /^[A-Za-z0-9]{2,10}$/.test(orgCode)
+        ? await findOrganisation(context.db, orgCode)
+        : undefined;
   if (!organisation) throw new AppError('NOT_FOUND', `No organisation has the code ${orgCode.slice(0, 20)}.`);
-  const narratives = await listNarratives(context.db, scope(context.actor, 'read', 'narrative'), {
-    orgCode: organisation.code,
-    metricId: options.metricId,
-  });
-  return { organisation, narratives, canWrite: canCreateNarrative(context.actor, organisation.code) };
+  const readScope = scope(context.actor, 'read', 'narrative');
+  const filter = { orgCode: organisation.code, metricId: options.metricId };
+  const { narratives, total } =
+    options.limit === undefined
+      ? await listNarratives(context.db, readScope, filter).then((all) => ({
+          narratives: all,
+          total: all.length,
+        }))
+      : await listNarrativesWithTotal(context.db, readScope, { ...filter, limit: options.limit });
+  return { organisation, narratives, total, canWrite: canCreateNarrative(context.actor, organisation.code) };
 }
 
 export interface VersionEntry extends NarrativeVersionRow {

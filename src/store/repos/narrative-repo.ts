@@ -96,6 +96,30 @@ export async function listNarratives(
 }
 
 /**
+ * The first `limit` narratives of `listNarratives` and how many there are in all
+ * (`listNarrativesWithTotal`), in one query: a page's short list and its "all N" link.
+ */
+export async function listNarrativesWithTotal(
+  db: Kysely<Database>,
+  scope: ContentScope,
+  filter: NarrativeFilter & { limit: number },
+): Promise<{ narratives: NarrativeWithBody[]; total: number }> {
+  let query = withBody(db)
+    .select(sql<number>`count(*) over ()`.as('total_count'))
+    .where(contentScopeFilter(scope, narrativeColumns));
+  if (filter.orgCode) query = query.where('narrative.org_code', '=', filter.orgCode);
+  if (filter.metricId) query = query.where('narrative.metric_id', '=', filter.metricId);
+  const rows = await query
+    .orderBy(sql`case when narrative.kind = 'financial_stewardship' then 0 else 1 end`)
+    .orderBy(sql`coalesce(narrative.published_at, narrative.updated_at)`, 'desc')
+    .orderBy('narrative.id', 'desc')
+    .limit(filter.limit)
+    .execute();
+  const total = rows.length ? Number(rows[0].total_count) : 0;
+  return { narratives: rows.map(({ total_count: _count, ...narrative }) => narrative), total };
+}
+
+/**
  * Narratives the scope reads whose title or current text contains `text`, case-insensitively
  * (`searchNarratives`): title matches first, then the most recently published or changed.
  */

@@ -3,12 +3,12 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import session from '@fastify/session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { loadUserActor } from '../../app/accounts/actor.ts';
+import { loadSession, loadUserActor } from '../../app/accounts/actor.ts';
 import { actorForToken } from '../../app/accounts/tokens.ts';
 import type { UseCaseContext } from '../../app/context.ts';
 import { AppError } from '../../errors.ts';
 import { type Actor, anonymous } from '../../policies/actor.ts';
-import { deleteSession, findSession, saveSession } from '../../store/repos/session-repo.ts';
+import { deleteSession, saveSession } from '../../store/repos/session-repo.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -65,6 +65,14 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
   const clock = app.clock;
   const lifetime = (options.sessionSeconds ?? 12 * 3600) * 1000;
 
+  /**
+   * The actor each session read found, by session id, from the session store's read to this request's
+   * pre-handler (which removes it). A request whose entry is missing (another request with the same
+   * session took it) reads the actor again.
+   */
+  const sessionActors = new Map<string, { userId: unknown; actor: Actor | undefined }>();
+  const maxSessionActors = 10_000;
+
   await app.register(cookie);
   await app.register(session, {
     secret: options.sessionSecret,
@@ -74,8 +82,14 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
     cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, path: '/', maxAge: lifetime },
     store: {
       get(sid, callback) {
-        findSession(db, sid, clock()).then(
-          (data) => callback(null, (data ?? null) as never),
+        // The session, its user and their grants in one read; the pre-handler below takes the actor.
+        loadSession(db, sid, clock()).then(
+          (found) => {
+            if (sessionActors.size >= maxSessionActors) sessionActors.clear();
+            if (found) sessionActors.set(sid, { userId: found.data.userId, actor: found.actor });
+            else sessionActors.delete(sid);
+            callback(null, (found?.data ?? null) as never);
+          },
           (error) => callback(error),
         );
       },
@@ -120,7 +134,11 @@ export async function registerAuth(app: FastifyInstance, options: AuthOptions): 
     }
     const userId = request.session?.userId;
     if (typeof userId === 'number') {
-      const actor = await loadUserActor(db, userId, clock(), 'session');
+      const sid = request.session.sessionId;
+      const read = sessionActors.get(sid);
+      sessionActors.delete(sid);
+      const actor =
+        read && read.userId === userId ? read.actor : await loadUserActor(db, userId, clock(), 'session');
       if (!actor) {
         await request.session.destroy();
       } else {

@@ -17,7 +17,7 @@ import {
   visibilityLabels,
 } from '../../../domain/people.ts';
 import type { NarrativeWithBody } from '../../../store/repos/narrative-repo.ts';
-import type { MetricRow } from '../../../store/tables.ts';
+import type { MetricRow, OrganisationRow } from '../../../store/tables.ts';
 import { cell, type DataTable } from '../../data-table.ts';
 import type { FieldError } from '../../forms.ts';
 import { errorsByField } from '../../forms.ts';
@@ -165,15 +165,28 @@ export function narrativesTable(
   };
 }
 
+/** How many narratives the organisation page lists; the narratives page lists them all. */
+export const organisationPageNarratives = 10;
+
 /**
  * The organisation page's narratives for this reader (`organisationNarrativeSection`): Financial
- * Stewardship Narratives first, as a table with its CSV. Loaded per request: who may read what differs.
+ * Stewardship Narratives first, then the latest, at most `organisationPageNarratives` of them, as a
+ * table with its CSV, and how many there are in all. Loaded per request: who may read what differs.
+ * `organisation` is the page's own row when it has one, so it is not read again.
  */
-export async function organisationNarrativeSection(context: UseCaseContext, orgCode: string) {
-  const { organisation, narratives, canWrite } = await organisationNarratives(context, orgCode);
+export async function organisationNarrativeSection(
+  context: UseCaseContext,
+  orgCode: string,
+  organisationRow?: OrganisationRow,
+) {
+  const { organisation, narratives, total, canWrite } = await organisationNarratives(context, orgCode, {
+    limit: organisationPageNarratives,
+    ...(organisationRow ? { organisation: organisationRow } : {}),
+  });
   return {
     narrativeSection: {
-      count: narratives.length,
+      count: total,
+      shown: narratives.length,
       stewardship: narratives
         .filter((narrative) => narrative.kind === 'financial_stewardship' && narrative.status === 'published')
         .slice(0, 1)
