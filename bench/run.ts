@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- part…]`: Tend's benchmarks. Parts: import, spc, nof, web (default: all of these),
+ * `npm run bench [-- part…]`: Tend's benchmarks. Parts: import, spc, nof, signals, web (default: all of these),
  * and soak (ten minutes; only when named).
  * Each prints its own table with ratios against a baseline measured in the same run.
  */
@@ -19,6 +19,10 @@ if (wanted('spc')) {
 if (wanted('nof')) {
   const { runNofBench } = await import('./nof.ts');
   await runNofBench();
+}
+if (wanted('signals')) {
+  const { runSignalsBench } = await import('./signals.ts');
+  await runSignalsBench();
 }
 if (parts.includes('soak')) {
   const { runSoakBench } = await import('./soak.ts');

@@ -21,6 +21,7 @@ import { loadDemoData } from '../src/cli/commands/serve.ts';
 import { operator } from '../src/policies/actor.ts';
 import { openStore, type Store } from '../src/store/db.ts';
 import { buildApp } from '../src/web/app.ts';
+import { warmUpPages } from '../src/web/server.ts';
 import { format, scratchDatabase, table } from './support.ts';
 
 /** A latency in ms, or '-' when no request completed in the run. */
@@ -58,7 +59,109 @@ const routes = [
   '/organisations/RYY/metrics/OF5002',
   '/metrics/ae-4hr-type1',
   '/systems/QKS',
+  '/regions/Y59',
+  '/changes',
+  '/organisations?search=kent',
 ];
+
+/**
+ * Every page type, each with addresses no one has visited yet: the first visits after the server
+ * is ready (`warmUpPages`, as `tend serve` and `tend demo` do before they say so) are timed once each.
+ */
+export const firstVisitPages: readonly (readonly [type: string, urls: readonly string[]])[] = [
+  ['home', ['/']],
+  ['organisation list', ['/organisations']],
+  [
+    'search',
+    ['/organisations?search=kent', '/organisations?search=GSTT', '/organisations?search=Adenbrookes'],
+  ],
+  [
+    'organisation',
+    [
+      '/organisations/RYY',
+      '/organisations/RXT',
+      '/organisations/RJ1',
+      '/organisations/RVV',
+      '/organisations/QKS',
+    ],
+  ],
+  [
+    'organisation, earlier quarter',
+    ['/organisations/RYY?quarter=Q1%202025%2F26', '/organisations/RXT?quarter=Q2%202025%2F26'],
+  ],
+  [
+    'chart',
+    [
+      '/organisations/RYY/metrics/OF5002',
+      '/organisations/RJ1/metrics/ae-4hr-type1',
+      '/organisations/RVV/metrics/ae-4hr-all',
+    ],
+  ],
+  ['metric list', ['/metrics']],
+  ['metric', ['/metrics/ae-4hr-type1', '/metrics/ae-4hr-all', '/metrics/OF5002']],
+  [
+    'league tables',
+    [
+      '/league-tables',
+      '/league-tables/mental-health-and-community-trust',
+      '/league-tables?quarter=Q1%202025%2F26',
+    ],
+  ],
+  ['system list', ['/systems']],
+  ['system', ['/systems/QKS', '/systems/QOP', '/systems/QMJ']],
+  ['region list', ['/regions']],
+  ['region', ['/regions/Y59', '/regions/Y56', '/regions/Y60']],
+  ['what changed', ['/changes', '/changes?quarter=Q2%202025%2F26']],
+  ['signals', ['/signals']],
+  ['API documentation', ['/api/docs']],
+];
+
+/**
+ * The first visit of every page type right after warm-up: each address of `firstVisitPages` fetched
+ * once, one after another, on the server at `address` (routes the app does not have are left out).
+ * One row per page type (p50, p95 and p99 over its addresses) and one over every first visit.
+ */
+async function firstVisits(address: string, routeUrls: ReadonlySet<string>): Promise<RouteResult[]> {
+  const rows: RouteResult[] = [];
+  const all: number[] = [];
+  let allFailures = 0;
+  for (const [type, urls] of firstVisitPages) {
+    const area = `/${new URL(urls[0], address).pathname.split('/')[1]}`;
+    if (![...routeUrls].some((url) => url === area || url.startsWith(`${area}/`))) continue;
+    const times: number[] = [];
+    let failures = 0;
+    for (const url of urls) {
+      const started = performance.now();
+      const response = await fetch(`${address}${url}`);
+      await response.arrayBuffer();
+      times.push(performance.now() - started);
+      if (response.status !== 200) failures++;
+    }
+    all.push(...times);
+    allFailures += failures;
+    times.sort((a, b) => a - b);
+    rows.push({
+      route: `first visit: ${type} (${urls.length})`,
+      p50: percentile(times, 0.5),
+      p95: percentile(times, 0.95),
+      p99: percentile(times, 0.99),
+      requestsPerSecond: Number.NaN,
+      errors: 0,
+      non2xx: failures,
+    });
+  }
+  all.sort((a, b) => a - b);
+  rows.push({
+    route: `first visits, every page type (${all.length}; aim: p95 under 1,000 ms)`,
+    p50: percentile(all, 0.5),
+    p95: percentile(all, 0.95),
+    p99: percentile(all, 0.99),
+    requestsPerSecond: Number.NaN,
+    errors: 0,
+    non2xx: allFailures,
+  });
+  return rows;
+}
 
 interface RouteResult {
   route: string;
@@ -112,6 +215,13 @@ async function benchStore(
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   try {
+    // What `tend serve` prepares before it says it is ready, then the first visit of every page type.
+    const warming = performance.now();
+    await warmUpPages(app);
+    process.stderr.write(
+      `  warm-up before ready: ${Math.round(performance.now() - warming)} ms; first visits…\n`,
+    );
+    const firstVisitRows = await firstVisits(address, new Set(app.routeList.map((route) => route.url)));
     // Warm up: JIT, template cache, connection pool, and the assessment the pages reuse.
     for (const route of [baseline, ...routes]) {
       const response = await fetch(`${address}${route}`);
@@ -120,6 +230,7 @@ async function benchStore(
     }
     const results: RouteResult[] = [];
     for (const route of [baseline, ...routes]) {
+      if (route === routes[0]) results.push(...firstVisitRows);
       process.stderr.write(`  ${route} for ${options.seconds} s…\n`);
       results.push(await load(`${address}${route}`, options.connections, options.seconds));
     }

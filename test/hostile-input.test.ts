@@ -1,7 +1,9 @@
 /**
  * The hostile-input suite: over a hundred files generated from a seed (`test/helpers/hostile-files.ts`)
  * across every format Tend imports — the ODS extract, the lookup, the monthly A&E CSV, the A&E
- * provider-month table, the NOF data file and league table, and the tidy template as CSV and XLSX.
+ * provider-month table, the NOF data file and league table, the tidy template as CSV and XLSX, and
+ * NHS England's other publications (the cancer extract and headlines, DM01 by provider and its full
+ * extract, AmbSYS, the staff survey, KH03 beds both ways, the ICB allocation practices).
  * Each must be refused (`outcome` rejected) with every problem as `file:row:column: message` (or a
  * whole-file reason), naming the row it was spoiled on; nothing written but the note of the refusal;
  * no stack trace or library message; and in bounded time. A sample goes through `tend import`, which

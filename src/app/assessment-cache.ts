@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import { financialQuarterLabel } from '../domain/period.ts';
-import type { QuarterAssessment, TrustExplanation } from '../engines/nof/index.ts';
+import { previousQuarterLabel } from '../domain/quarter.ts';
+import {
+  explainAssessedTrust,
+  frameworkForQuarter,
+  type QuarterAssessment,
+  type TrustExplanation,
+} from '../engines/nof/index.ts';
 import { nofQuarterStarts } from '../store/repos/observation-repo.ts';
 import { readStoreVersion } from '../store/repos/version-repo.ts';
 import type { Database } from '../store/tables.ts';
@@ -81,18 +87,41 @@ export function cachedAssessment(
   return memo(db, key, () => assessFromStore(db, request));
 }
 
-/** `explainFromStore`, remembered while the store's data are unchanged. */
+/**
+ * `explainFromStore`'s result, remembered while the store's data are unchanged, and computed from
+ * the remembered assessments of the quarter and the one before (`cachedAssessment`) rather than
+ * assessing both again for each organisation: an organisation page then costs milliseconds once
+ * the quarter is assessed. Where the organisation is not in the quarter, `explainFromStore` says why.
+ */
 export function cachedExplanation(
   db: Kysely<Database>,
   request: { framework?: string; quarter: string; org: string },
 ): Promise<TrustExplanation> {
-  const key = JSON.stringify([
-    'explain',
-    request.framework ?? 'nof-2025-26',
-    request.quarter,
-    request.org.toUpperCase(),
-  ]);
-  return memo(db, key, () => explainFromStore(db, request));
+  const framework = request.framework ?? 'nof-2025-26';
+  const key = JSON.stringify(['explain', framework, request.quarter, request.org.toUpperCase()]);
+  return memo(db, key, async () => {
+    const held = await nofQuarters(db);
+    if (!held.includes(request.quarter)) return explainFromStore(db, request);
+    const current = await cachedAssessment(db, { framework, quarter: request.quarter });
+    const previousQuarter = previousQuarterLabel(request.quarter);
+    const previousFramework = frameworkForQuarter(previousQuarter)?.id;
+    const previous =
+      held.includes(previousQuarter) && previousFramework
+        ? await cachedAssessment(db, { framework: previousFramework, quarter: previousQuarter })
+        : null;
+    return explainAssessedTrust(current, request.org, previous) ?? explainFromStore(db, request);
+  });
+}
+
+/**
+ * Prepares what the assessment pages compute from the store: every held quarter assessed, so that
+ * a first visit to any organisation, league table or "what changed" page only looks its trust up.
+ */
+export async function warmAssessments(db: Kysely<Database>): Promise<void> {
+  for (const quarter of await nofQuarters(db)) {
+    const framework = frameworkForQuarter(quarter)?.id;
+    if (framework) await cachedAssessment(db, { framework, quarter });
+  }
 }
 
 /** The quarters of Oversight Framework data the store holds, latest first (labels like "Q4 2025/26"). */

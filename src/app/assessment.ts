@@ -6,8 +6,11 @@ import {
   getFramework,
   type NofLongRow,
   type NofOptions,
+  nofCoverage,
+  organisationTypeFromLabel,
   type QuarterAssessment,
   type TrustExplanation,
+  whyNoSegment,
 } from '../engines/nof/index.ts';
 import { AppError } from '../errors.ts';
 import { nofSourceRows } from '../store/repos/series-repo.ts';
@@ -140,11 +143,24 @@ export async function explainFromStore(
     const quarters = [
       ...new Set(rows.filter((row) => row.trustCode === organisation.code).map((row) => row.quarter)),
     ];
+    if (quarters.length === 0) {
+      // Say why, and what the store does cover: an acute trust is not left with a bare "not found".
+      const types = rows
+        .map((row) => organisationTypeFromLabel(framework, row.trustType))
+        .filter((type) => type !== undefined);
+      const held = [...new Set(rows.map((row) => row.quarter))];
+      const coverage = nofCoverage(framework, [...new Set(types)], held);
+      const type = organisation.nof_trust_type
+        ? (organisationTypeFromLabel(framework, organisation.nof_trust_type) ?? null)
+        : null;
+      throw new AppError(
+        'NOT_FOUND',
+        `${organisation.name} (${organisation.code}) has no Oversight Framework data in the store. ${whyNoSegment(framework, { name: organisation.name, kind: organisation.kind, type }, coverage)} ${coverage.publicationHref}`,
+      );
+    }
     throw new AppError(
       'NOT_FOUND',
-      quarters.length === 0
-        ? `${organisation.name} (${organisation.code}) has no Oversight Framework data in the store.`
-        : `${organisation.name} (${organisation.code}) has no Oversight Framework data for ${quarter}; it has ${quarters.join(', ')}.`,
+      `${organisation.name} (${organisation.code}) has no Oversight Framework data for ${quarter}; it has ${quarters.join(', ')}.`,
     );
   }
   return explanation;

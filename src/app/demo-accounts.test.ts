@@ -11,6 +11,7 @@ import { loadUserActor } from './accounts/actor.ts';
 import { passwordProblems } from './accounts/passwords.ts';
 import { signInWithPassword } from './accounts/sign-in.ts';
 import { createDemoAccounts, createDemoDialogue, type DemoAccount } from './demo-accounts.ts';
+import { sharedIssuesOf } from './inquiries/read.ts';
 
 describe(`the demo's accounts and examples (${testBackend})`, () => {
   let store: Store;
@@ -174,5 +175,29 @@ describe(`the demo's accounts and examples (${testBackend})`, () => {
     const marked = await sql<{ actor_label: string; org_code: string }>`
       select actor_label, org_code from audit_log where action = 'demo.mark_examples'`.execute(store.db);
     assert.deepEqual(marked.rows, [{ actor_label: 'demo', org_code: 'RYY' }]);
+  });
+
+  it('writes example inquiries in different domains and states, one with a factor shown on RYY’s ICB page', async () => {
+    const inquiries = await store.db
+      .selectFrom('inquiry')
+      .innerJoin('prompt_set', 'prompt_set.id', 'inquiry.prompt_set_id')
+      .select(['inquiry.title', 'inquiry.state', 'inquiry.kind', 'inquiry.is_example', 'prompt_set.domain'])
+      .orderBy('inquiry.id')
+      .execute();
+    assert.deepEqual(
+      inquiries.map((row) => [row.domain, row.kind, row.state, row.is_example]),
+      [
+        ['access_flow', 'inquiry', 'actions_agreed', true],
+        ['workforce', 'inquiry', 'gathering', true],
+        ['safety_quality', 'learning_review', 'closed', true],
+        ['finance', 'inquiry', 'invited', true],
+      ],
+    );
+    for (const row of inquiries) assert.match(row.title, /^Example: /);
+    const issues = await sharedIssuesOf({ ...demo(), actor: anonymous }, 'QKS');
+    assert.deepEqual(issues.map((issue) => issue.partner_org_code ?? issue.partner_name).sort(), [
+      'Local authority adult social care',
+      'QKS',
+    ]);
   });
 });

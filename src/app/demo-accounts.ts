@@ -1,7 +1,11 @@
 import crypto from 'node:crypto';
 import { type RoleName, roleLabels, type ScopeKind } from '../domain/people.ts';
 import { AppError } from '../errors.ts';
-import { markAnnotationsAsExamples, markNarrativesAsExamples } from '../store/repos/example-repo.ts';
+import {
+  markAnnotationsAsExamples,
+  markInquiriesAsExamples,
+  markNarrativesAsExamples,
+} from '../store/repos/example-repo.ts';
 import { findOrganisation, organisationContext } from '../store/repos/organisation-repo.ts';
 import { findUserByEmail } from '../store/repos/user-repo.ts';
 import { loadUserActor } from './accounts/actor.ts';
@@ -9,6 +13,7 @@ import { passwordProblems } from './accounts/passwords.ts';
 import { addUser, grantRole } from './accounts/users.ts';
 import { createAnnotation } from './annotations/create.ts';
 import { auditedWrite, authorise, type UseCaseContext } from './context.ts';
+import { createDemoInquiries } from './inquiries/demo.ts';
 import { createNarrative } from './narratives/write.ts';
 
 /**
@@ -188,12 +193,13 @@ Attendances rose over the summer of 2024 with holiday visitors on the coast; the
  * `createDemoDialogue`: the demo's example narratives and annotations for the home trust, written
  * by its demo contributor and published for everyone, each titled or starting "Example:", then
  * marked as examples (`is_example`) in one audited write by the operator: a Financial Stewardship
- * Narrative, commentary on its four-hour chart for other A&E departments, an event and a change idea.
+ * Narrative, commentary on its four-hour chart for other A&E departments, an event and a change idea,
+ * and example inquiries in different domains and states (`inquiries/demo.ts`).
  * Needs the demo accounts and the bundled data.
  */
 export async function createDemoDialogue(
   context: UseCaseContext,
-): Promise<{ narrativeIds: number[]; annotationIds: number[] }> {
+): Promise<{ narrativeIds: number[]; annotationIds: number[]; inquiryIds: number[] }> {
   authorise(context, context.actor.kind === 'operator', 'create the demo examples');
   const author = await findUserByEmail(context.db, demoAuthorEmail);
   const actor = author && (await loadUserActor(context.db, author.id, context.clock(), 'session'));
@@ -249,9 +255,29 @@ export async function createDemoDialogue(
   ];
   const narrativeIds = narratives.map((narrative) => narrative.id);
   const annotationIds = annotations.map((annotation) => annotation.id);
+  // Example inquiries: national oversight invites the trust into one, the system lead into another.
+  const home = await organisationContext(context.db, org);
+  const icb = home ? await firstOfKind(context, home.icbCodes, 'icb') : undefined;
+  const actorOf = async (email: string): Promise<UseCaseContext | null> => {
+    const user = await findUserByEmail(context.db, email);
+    const loaded = user && (await loadUserActor(context.db, user.id, context.clock(), 'session'));
+    return loaded ? { ...context, actor: loaded } : null;
+  };
+  const inviter = await actorOf(`oversight.england@${domain}`);
+  const inquiryIds = inviter
+    ? await createDemoInquiries(
+        {
+          writer,
+          inviter,
+          systemLead: icb ? await actorOf(`system-lead.${icb.toLowerCase()}@${domain}`) : null,
+        },
+        { org, icb: icb ?? null },
+      )
+    : [];
   await auditedWrite(context, {}, async (trx) => {
     await markNarrativesAsExamples(trx, narrativeIds);
     await markAnnotationsAsExamples(trx, annotationIds);
+    await markInquiriesAsExamples(trx, inquiryIds);
     return {
       result: undefined,
       audit: {
@@ -259,9 +285,9 @@ export async function createDemoDialogue(
         entityType: 'demo',
         entityId: null,
         orgCode: org,
-        after: { narratives: narrativeIds, annotations: annotationIds },
+        after: { narratives: narrativeIds, annotations: annotationIds, inquiries: inquiryIds },
       },
     };
   });
-  return { narrativeIds, annotationIds };
+  return { narrativeIds, annotationIds, inquiryIds };
 }

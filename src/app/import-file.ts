@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { AppError } from '../errors.ts';
 import type { WorkbookLimits } from '../ingest/read/xlsx.ts';
 import type { ParseContext } from '../ingest/types.ts';
 import { type Actor, operator } from '../policies/actor.ts';
+import { canImport, canImportRows } from '../policies/import.ts';
 import type { StartCopy, Store } from '../store/db.ts';
 import { findImportedBatchByHash } from '../store/repos/batch-repo.ts';
-import { listMetrics } from '../store/repos/metric-repo.ts';
+import { listAllMetrics } from '../store/repos/metric-repo.ts';
+import { metricsChangedByBatch } from '../store/repos/signal-repo.ts';
+import { stagedOrganisationCodes } from '../store/repos/stage-repo.ts';
+import { teamParents } from '../store/repos/team-repo.ts';
 import type { Database } from '../store/tables.ts';
 import { type BatchIdentity, openBatch, recordRejection } from './import/batch.ts';
 import { checkStage } from './import/check.ts';
@@ -14,6 +19,7 @@ import { mergeBatch } from './import/merge.ts';
 import { examineFile, fileKind, openRecords } from './import/read.ts';
 import { createReport, type ImportResult, sortIssues } from './import/report.ts';
 import { stageFile, writeReferences } from './import/stage.ts';
+import { computeSignals } from './signals/compute.ts';
 
 export type { ImportOutcome, ImportResult } from './import/report.ts';
 
@@ -39,6 +45,16 @@ export interface ImportOptions {
    * in `observation_history` like any revision's.
    */
   editionOf?: number;
+  /**
+   * Imports the file even when the same content was imported before (values typed in a form: the
+   * same values sent again after others must be written again); unchanged values change nothing.
+   */
+  mergeEvenIfSeen?: boolean;
+  /**
+   * Recomputes the signals of the metrics an import changed (default true), once the import has
+   * committed; loading many files at once (the demo) turns it off and computes them after the last.
+   */
+  computeSignals?: boolean;
 }
 
 /** Thrown inside the import's transaction to roll it back when the file is refused. */
@@ -98,7 +114,9 @@ async function importWith(
     result.editionOf = options.editionOf;
   }
   const previous =
-    options.editionOf === undefined ? await findImportedBatchByHash(db, batch.hash) : undefined;
+    options.editionOf === undefined && !options.mergeEvenIfSeen
+      ? await findImportedBatchByHash(db, batch.hash)
+      : undefined;
   if (previous) {
     return {
       ...result,
@@ -115,13 +133,14 @@ async function importWith(
     await recordRejection(db, result, batch, clock());
     return result;
   }
-  const metrics = await listMetrics(db);
+  const metrics = await listAllMetrics(db);
   const context: ParseContext = {
     file,
     knownMetricIds: new Set(metrics.map((metric) => metric.id)),
     metricUnits: new Map(metrics.map((metric) => [metric.id, metric.unit])),
     today: batch.startedAt.toISOString().slice(0, 10),
     stopAfterErrors: report.maxIssues,
+    teams: await teamParents(db),
   };
 
   try {
@@ -155,6 +174,7 @@ async function importWith(
       const checked = await checkStage(trx, report);
       report.endPhase('check');
       if (result.errorCount > 0) throw new ImportRejected();
+      await authoriseRows(trx, batch.actor, context.teams ?? new Map());
 
       // Merge.
       const counts = await mergeBatch(
@@ -176,5 +196,37 @@ async function importWith(
     await recordRejection(db, result, batch, clock());
   }
   sortIssues(result.issues);
+  if (
+    result.outcome === 'imported' &&
+    options.computeSignals !== false &&
+    result.inserted + result.updated > 0 &&
+    result.batchId !== undefined
+  )
+    await computeSignals(db, clock, { metricIds: await metricsChangedByBatch(db, result.batchId) });
   return result;
+}
+
+/**
+ * Refuses (FORBIDDEN, rolling the import back) a file the actor may not import: someone who may not
+ * import organisations' figures may import only values of teams they enter values for.
+ */
+async function authoriseRows(
+  trx: Kysely<Database>,
+  actor: Actor,
+  teams: ReadonlyMap<string, string>,
+): Promise<void> {
+  if (canImport(actor)) return;
+  const codes = await stagedOrganisationCodes(trx);
+  const teamCodes = codes.filter((code) => teams.has(code));
+  const allowed = canImportRows(actor, {
+    organisationRows: teamCodes.length < codes.length,
+    teams: teamCodes.map((code) => ({ code, parentCode: teams.get(code) as string })),
+  });
+  if (allowed) return;
+  throw new AppError(
+    actor.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+    teamCodes.length < codes.length
+      ? 'You may import values of your teams’ own indicators only: this file holds organisations’ figures.'
+      : `You do not enter values for every team in this file (${teamCodes.join(', ')}).`,
+  );
 }

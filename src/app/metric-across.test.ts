@@ -63,8 +63,10 @@ describe('peerRank', () => {
       [4, 2, 2, 1],
     );
     const neutral = across('neutral', higher.organisations);
-    assert.equal(peerRank(neutral, 'A')?.rank, 1);
-    assert.equal(peerRank(neutral, 'A')?.orderedBy, 'highest');
+    // No better direction, no rank: the value and the peers' median still are given.
+    assert.equal(peerRank(neutral, 'A')?.rank, null);
+    assert.equal(peerRank(neutral, 'A')?.orderedBy, 'no-better-direction');
+    assert.equal(peerRank(neutral, 'A')?.peerCount, 4);
   });
 
   it('compares a trust with trusts of its type, and others with their kind', () => {
@@ -99,6 +101,10 @@ describe('peerRank', () => {
   it('lists who improved, still reporting and settled only, peers first, never the organisation itself', () => {
     const improving = (code: string, group: { trustType?: string }, settled = true): OrganisationReading => ({
       ...reading(code, 1, group),
+      points: [
+        { date: '2025-05-01', value: 3 },
+        { date: '2025-06-01', value: 1 },
+      ],
       latestPointType: 'special_cause_improvement',
       settledLimits: settled,
     });
@@ -118,6 +124,32 @@ describe('peerRank', () => {
     assert.deepEqual(
       improvingOrganisations(data, 'nobody').map((row) => row.code),
       ['A', 'B', 'S', 'Z'],
+    );
+  });
+
+  it('never lists a flat or all-zero series, or one that reached zero in one step, as having improved', () => {
+    const withValues = (code: string, values: number[]): OrganisationReading => {
+      const points = values.map((value, index) => ({
+        date: new Date(Date.UTC(2024, 6 + index - values.length + 12, 1)).toISOString().slice(0, 10),
+        value,
+      }));
+      return {
+        ...reading(code, values.at(-1) ?? null),
+        points,
+        latest: { date: points.at(-1)?.date as string, value: values.at(-1) as number },
+        latestPointType: 'special_cause_improvement',
+        settledLimits: true,
+      };
+    };
+    const data = across('lower_is_better', [
+      withValues('F', [0, 0, 0, 0, 0, 0, 0, 0]),
+      withValues('Z', [649, 445, 485, 617, 692, 503, 666, 441, 0]),
+      withValues('G', [50, 48, 52, 49, 51, 30, 22, 18, 15]),
+    ]);
+    assert.equal(data.latestPeriod, data.organisations[0].points.at(-1)?.date);
+    assert.deepEqual(
+      improvingOrganisations(data, 'nobody').map((row) => row.code),
+      ['G'],
     );
   });
 
@@ -166,6 +198,7 @@ describe('peer ranks against the NHS Oversight Framework data file', () => {
       const label = `${row.Trust_code} ${row.Metric_ID}`;
       assert.ok(peers, label);
       assert.equal(peers.period, '2026-01-01', label);
+      assert.ok(peers.rank !== null, `${label}: a metric NHS England ranks has a better direction`);
       const tied = charted.organisations.filter((other) => other.latest?.value === peers.value).length;
       const rank = Number(row.Rank);
       assert.ok(

@@ -1,4 +1,7 @@
 import type { Kysely } from 'kysely';
+import { hasBetterDirection } from '../domain/metric.ts';
+import { hasSettledLimits, isNewConcern, readsCurrent } from '../engines/signals/rules.ts';
+import { improvementExclusion } from '../engines/signals/who-has-improved.ts';
 import type { PointType, VariationIcon } from '../engines/spc/codes.ts';
 import { competitionRanks } from '../engines/stats/competition-rank.ts';
 import { median } from '../engines/stats/median.ts';
@@ -42,13 +45,7 @@ export interface MetricAcrossOrganisations {
   organisations: OrganisationReading[];
 }
 
-/**
- * A concern is new when the latest point is special-cause concern and the point before it was not:
- * the moment a conversation should start, not a verdict.
- */
-export function isNewConcern(latest: PointType | null, previous: PointType | null): boolean {
-  return latest === 'special_cause_concern' && previous !== 'special_cause_concern';
-}
+export { isNewConcern };
 
 /** Every organisation's series of a metric, charted with the metric's improvement direction and each series' rebases. */
 async function chartAcrossOrganisations(
@@ -67,7 +64,6 @@ async function chartAcrossOrganisations(
       if (point.value !== null) latest = { date: point.date, value: point.value };
     }
     if (latest && (latestPeriod === null || latest.date > latestPeriod)) latestPeriod = latest.date;
-    const lastGroup = result.groups.at(-1);
     organisations.push({
       code,
       name: entry.name,
@@ -78,7 +74,7 @@ async function chartAcrossOrganisations(
       latestPointType: result.pointType.at(-1) ?? null,
       previousPointType: result.pointType.at(-2) ?? null,
       variationIcon: result.variationIcon,
-      settledLimits: lastGroup !== undefined && lastGroup.chart === 'xmr' && !lastGroup.shortGroupWarning,
+      settledLimits: hasSettledLimits(result),
     });
   }
   return { metric, granularity: granularity ?? '', latestPeriod, organisations };
@@ -107,10 +103,13 @@ export async function metricIdsWithData(db: Kysely<Database>): Promise<string[]>
  * settled limits, and the organisation still reports (a value for the metric's latest period).
  */
 export function readsCurrentSignal(across: MetricAcrossOrganisations, reading: OrganisationReading): boolean {
-  return (
-    reading.settledLimits &&
-    reading.latest?.date === across.latestPeriod &&
-    reading.points.at(-1)?.date === across.latestPeriod
+  return readsCurrent(
+    {
+      settledLimits: reading.settledLimits,
+      latestValueDate: reading.latest?.date ?? null,
+      lastPointDate: reading.points.at(-1)?.date ?? null,
+    },
+    across.latestPeriod,
   );
 }
 
@@ -142,8 +141,8 @@ export interface PeerGroup {
 
 /** An organisation's place among its peers on one metric, in its latest reported period. */
 export interface PeerRank {
-  /** 1 is the best value (the highest where neither direction is better); ties share a rank. */
-  rank: number;
+  /** 1 is the best value; ties share a rank. Null where the metric has no better direction (`hasBetterDirection`): a flag or an activity count is not ranked. */
+  rank: number | null;
   /** How many peers, itself included, have a value for that period. */
   peerCount: number;
   value: number;
@@ -151,8 +150,8 @@ export interface PeerRank {
   peerMedian: number;
   period: string;
   peerGroup: PeerGroup;
-  /** `'best'` when the metric has a better direction, `'highest'` when it is neutral. */
-  orderedBy: 'best' | 'highest';
+  /** `'best'` when the metric has a better direction, `'no-better-direction'` when it has none (and so no rank). */
+  orderedBy: 'best' | 'no-better-direction';
 }
 
 /** Whether `other` is among `self`'s peers: the same trust type where `self` has one, else the same kind. */
@@ -169,16 +168,17 @@ export function peerRank(across: MetricAcrossOrganisations, code: string): PeerR
   if (!self?.latest) return null;
   const period = self.latest.date;
   const peers = valuesAt(across, period).filter((row) => isPeer(self, row.reading));
-  const ranks = competitionRanks(peers, bestFirst(across.metric.direction));
+  const ranked = hasBetterDirection(across.metric.direction);
+  const ranks = ranked ? competitionRanks(peers, bestFirst(across.metric.direction)) : [];
   const index = peers.findIndex((row) => row.code === code);
   return {
-    rank: ranks[index],
+    rank: ranked ? ranks[index] : null,
     peerCount: peers.length,
     value: self.latest.value,
     peerMedian: median(peers.map((row) => row.value)),
     period,
     peerGroup: { kind: self.kind, trustType: self.trustType },
-    orderedBy: across.metric.direction === 'neutral' ? 'highest' : 'best',
+    orderedBy: ranked ? 'best' : 'no-better-direction',
   };
 }
 
@@ -191,8 +191,8 @@ export interface LatestReading {
   /** The organisation's latest period with a value. */
   period: string;
   value: number;
-  /** Its rank among its peers for that period (1 best; highest first where no direction is better). */
-  peerRank: number;
+  /** Its rank among its peers for that period (1 best); null where the metric has no better direction. */
+  peerRank: number | null;
   peerCount: number;
   variationIcon: VariationIcon | null;
   latestPointType: PointType | null;
@@ -242,7 +242,8 @@ export async function latestAcrossOrganisations(
 
 /**
  * Organisations still reporting a metric (a value for its latest period) whose chart shows
- * special-cause improvement at that point, read from settled limits only: who to ask what changed.
+ * special-cause improvement at that point, read from settled limits only and never from a flat,
+ * all-zero or one-step-to-zero series (`improvementExclusion`): who to ask what changed.
  * Peers of `code` come first, then the rest, each by name; `code` itself is left out.
  */
 export function improvingOrganisations(
@@ -253,8 +254,12 @@ export function improvingOrganisations(
   const improving = across.organisations.filter(
     (reading) =>
       reading.code !== code &&
-      reading.latestPointType === 'special_cause_improvement' &&
-      readsCurrentSignal(across, reading),
+      readsCurrentSignal(across, reading) &&
+      improvementExclusion({
+        improving: reading.latestPointType === 'special_cause_improvement',
+        settledLimits: reading.settledLimits,
+        values: reading.points.flatMap((point) => (point.value === null ? [] : [point.value])),
+      }) === null,
   );
   const isSelfPeer = (reading: OrganisationReading) => (self ? isPeer(self, reading) : false);
   return improving.sort(
@@ -285,7 +290,11 @@ export function signalsByOrganisation(db: Kysely<Database>): Promise<Map<string,
         const kind =
           reading.latestPointType === 'special_cause_concern'
             ? 'concerns'
-            : reading.latestPointType === 'special_cause_improvement'
+            : improvementExclusion({
+                  improving: reading.latestPointType === 'special_cause_improvement',
+                  settledLimits: reading.settledLimits,
+                  values: reading.points.flatMap((point) => (point.value === null ? [] : [point.value])),
+                }) === null
               ? 'improving'
               : null;
         if (!kind) continue;

@@ -1,14 +1,16 @@
 import type { Kysely } from 'kysely';
-import { financialQuarterLabel } from '../domain/period.ts';
+import { financialQuarterLabel, yearLabel } from '../domain/period.ts';
 import { computeSpc } from '../engines/spc/compute-spc.ts';
 import { describeSpc, type SpcDescription } from '../engines/spc/describe-spc.ts';
 import { formatValue } from '../engines/spc/format-value.ts';
 import { assuranceIconLabels, variationIconLabels } from '../engines/spc/labels.ts';
 import type { SpcOptions } from '../engines/spc/options.ts';
+import { withoutTrialVerdict } from '../engines/spc/trial-limits.ts';
 import type { SpcPointInput, SpcRebase, SpcSeriesResult } from '../engines/spc/types.ts';
 import { rebasesOfOrganisation, seriesRebases } from '../store/repos/annotation-repo.ts';
 import { metricsByIds } from '../store/repos/metric-repo.ts';
 import { organisationSeriesRows } from '../store/repos/series-repo.ts';
+import { teamIndicatorTarget } from '../store/repos/team-repo.ts';
 import type { Database, MetricRow, OrganisationRow } from '../store/tables.ts';
 import { improvementDirection, loadSeries, type SeriesPoint } from './series.ts';
 
@@ -26,10 +28,14 @@ export function formatMetricValue(value: number | null, metric: Pick<MetricRow, 
 
 const monthNames = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-/** A period in words, by its granularity: "Q4 2025/26" for a quarter, "June 2025" for a month, else the date. */
+/**
+ * A period in words, by its granularity: "Q4 2025/26" for a quarter, "June 2025" for a month, "2024"
+ * or "2025/26" for a calendar or financial year, else the date.
+ */
 export function periodLabel(start: string, granularity: string): string {
   if (granularity === 'quarter') return financialQuarterLabel(start);
   if (granularity === 'month') return monthNames.format(new Date(`${start}T00:00:00Z`));
+  if (granularity === 'year') return yearLabel(start);
   return start;
 }
 
@@ -61,8 +67,12 @@ export function spcOfPoints(
   metric: MetricRow,
   facet: string,
   rebase: readonly SpcRebase[] = [],
+  target: number | null = null,
 ): SpcSeriesResult {
-  return spcForSeries(points, { improvementDirection: improvementDirection(metric), facet, rebase });
+  // Stored series feed lists, scorecards and readings: no verdict while the limits are trial limits.
+  return withoutTrialVerdict(
+    spcForSeries(points, { improvementDirection: improvementDirection(metric), facet, rebase, target }),
+  );
 }
 
 export interface StoredSpc {
@@ -80,7 +90,9 @@ export interface StoredSpc {
 export async function storedSpc(db: Kysely<Database>, orgCode: string, metricId: string): Promise<StoredSpc> {
   const { organisation, metric, points } = await loadSeries(db, orgCode, metricId);
   const rebases = await seriesRebases(db, organisation.code, metric.id);
-  const series = spcOfPoints(points, metric, `${organisation.code} ${organisation.name}`, rebases);
+  // A team's own indicator may have a target: its chart draws it and reads the assurance icon.
+  const target = await teamIndicatorTarget(db, metric.id);
+  const series = spcOfPoints(points, metric, `${organisation.code} ${organisation.name}`, rebases, target);
   const unit = displayUnit(metric);
   return {
     organisation,

@@ -38,9 +38,21 @@ export interface SpcChartOptions {
   readonly height?: number;
   /** Notes to mark on the chart. */
   readonly annotations?: readonly SpcAnnotation[];
+  /**
+   * The simplified chart for a phone: drawn 320 wide by default, every text at least 12 px, no
+   * visible title or icons (the page shows them), fewer ticks and a legend that wraps.
+   */
+  readonly compact?: boolean;
 }
 
 const margin = { top: 48, right: 112, bottom: 84, left: 76 } as const;
+const compactMargin = { top: 20, right: 16, bottom: 108, left: 58 } as const;
+
+/** Text sizes (px) of the full chart and of the compact one, which never goes below 12. */
+const textSizes = {
+  full: { tick: 11, axisLabel: 12, small: 10, note: 11, legend: 11 },
+  compact: { tick: 12, axisLabel: 12, small: 12, note: 12, legend: 12 },
+} as const;
 const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const dayMilliseconds = 86_400_000;
 
@@ -60,8 +72,11 @@ const dayMilliseconds = 86_400_000;
  * @returns an `<svg>` element as a string
  */
 export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions = {}): string {
-  const width = options.width ?? 760;
-  const height = options.height ?? 400;
+  const compact = options.compact === true;
+  const width = options.width ?? (compact ? 320 : 760);
+  const height = options.height ?? (compact ? 380 : 400);
+  const sizes = compact ? textSizes.compact : textSizes.full;
+  const margins = compact ? compactMargin : margin;
   if (!(width >= 320)) throw new Error(`invalid width: ${width}`);
   if (!(height >= 240)) throw new Error(`invalid height: ${height}`);
   const id = safeId(options.id ?? 'spc-chart');
@@ -72,10 +87,10 @@ export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions
     `${metricName ?? 'Statistical process control chart'}${series.facet !== null ? ` (${series.facet})` : ''}`;
   const description = chartDescription(series, options);
 
-  const plotLeft = margin.left;
-  const plotRight = width - margin.right;
-  const plotTop = margin.top;
-  const plotBottom = height - margin.bottom;
+  const plotLeft = margins.left;
+  const plotRight = width - margins.right;
+  const plotTop = margins.top;
+  const plotBottom = height - margins.bottom;
 
   const times = series.dates.map(toTime);
   const annotations = (options.annotations ?? []).filter((note) => Number.isFinite(toTime(note.date)));
@@ -96,29 +111,33 @@ export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions
     `<title id="${id}-title">${escapeMarkup(title)}</title>`,
     `<desc id="${id}-desc">${escapeMarkup(description)}</desc>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text class="spc-chart-title" x="${plotLeft}" y="26" font-size="16" font-weight="700" fill="${spcColours.text}">${escapeMarkup(title)}</text>`,
   );
+  if (!compact)
+    parts.push(
+      `<text class="spc-chart-title" x="${plotLeft}" y="26" font-size="16" font-weight="700" fill="${spcColours.text}">${escapeMarkup(title)}</text>`,
+    );
 
   // Grid and y axis.
-  const yTicks = y.ticks(6);
+  const yTicks = y.ticks(compact ? 5 : 6);
   parts.push('<g class="spc-axis spc-axis-y">');
   for (const tick of yTicks) {
     const at = coordinate(y(tick));
     parts.push(
       `<line x1="${plotLeft}" x2="${plotRight}" y1="${at}" y2="${at}" stroke="${spcColours.grid}" stroke-width="1"/>`,
-      `<text x="${plotLeft - 8}" y="${at}" dy="0.32em" text-anchor="end" font-size="11" fill="${spcColours.axis}">${escapeMarkup(formatValue(tick, unit))}</text>`,
+      `<text x="${plotLeft - 8}" y="${at}" dy="0.32em" text-anchor="end" font-size="${sizes.tick}" fill="${spcColours.axis}">${escapeMarkup(formatValue(tick, unit))}</text>`,
     );
   }
   const yLabel = `${metricName ?? 'Value'}${unit !== undefined && unit !== '' ? ` (${unit})` : ''}`;
   const yLabelY = coordinate((plotTop + plotBottom) / 2);
   parts.push(
     `<line x1="${plotLeft}" x2="${plotLeft}" y1="${plotTop}" y2="${plotBottom}" stroke="${spcColours.axis}" stroke-width="1"/>`,
-    `<text class="spc-axis-label" transform="translate(16 ${yLabelY}) rotate(-90)" text-anchor="middle" font-size="12" fill="${spcColours.axis}">${escapeMarkup(yLabel)}</text>`,
+    `<text class="spc-axis-label" transform="translate(16 ${yLabelY}) rotate(-90)" text-anchor="middle" font-size="${sizes.axisLabel}" fill="${spcColours.axis}">${escapeMarkup(compact ? shortLabel(yLabel, plotBottom - plotTop) : yLabel)}</text>`,
     '</g>',
   );
 
   // X axis.
-  const xTicks = times.length > 0 ? x.ticks(Math.max(2, Math.floor((plotRight - plotLeft) / 100))) : [];
+  const xTicks =
+    times.length > 0 ? x.ticks(Math.max(2, Math.floor((plotRight - plotLeft) / (compact ? 80 : 100)))) : [];
   parts.push(
     '<g class="spc-axis spc-axis-x">',
     `<line x1="${plotLeft}" x2="${plotRight}" y1="${plotBottom}" y2="${plotBottom}" stroke="${spcColours.axis}" stroke-width="1"/>`,
@@ -127,11 +146,11 @@ export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions
     const at = coordinate(x(tick));
     parts.push(
       `<line x1="${at}" x2="${at}" y1="${plotBottom}" y2="${plotBottom + 5}" stroke="${spcColours.axis}" stroke-width="1"/>`,
-      `<text x="${at}" y="${plotBottom + 18}" text-anchor="middle" font-size="11" fill="${spcColours.axis}">${tickLabel(tick)}</text>`,
+      `<text x="${at}" y="${plotBottom + 18}" text-anchor="middle" font-size="${sizes.tick}" fill="${spcColours.axis}">${tickLabel(tick)}</text>`,
     );
   }
   parts.push(
-    `<text class="spc-axis-label" x="${coordinate((plotLeft + plotRight) / 2)}" y="${plotBottom + 38}" text-anchor="middle" font-size="12" fill="${spcColours.axis}">Date</text>`,
+    `<text class="spc-axis-label" x="${coordinate((plotLeft + plotRight) / 2)}" y="${plotBottom + 38}" text-anchor="middle" font-size="${sizes.axisLabel}" fill="${spcColours.axis}">Date</text>`,
     '</g>',
   );
 
@@ -185,7 +204,7 @@ export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions
     );
     parts.push(
       `<line x1="${at}" x2="${at}" y1="${plotTop}" y2="${plotBottom}" stroke="${spcColours.axis}" stroke-width="1" stroke-dasharray="2 3"/>`,
-      `<text x="${at}" y="${plotTop - 6}" text-anchor="middle" font-size="10" fill="${spcColours.axis}">Rebase</text>`,
+      `<text x="${at}" y="${plotTop - 6}" text-anchor="middle" font-size="${sizes.small}" fill="${spcColours.axis}">Rebase</text>`,
     );
   }
   parts.push('</g>');
@@ -198,16 +217,16 @@ export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions
     const at = x(new Date(toTime(note.date)));
     if (at < plotLeft || at > plotRight) return;
     if (note.number !== undefined) {
-      markers.push(numberedMarker(note, at, plotBottom, markersAt));
+      markers.push(numberedMarker(note, at, plotBottom, markersAt, compact));
       return;
     }
-    const labelY = plotTop + 14 + (index % 3) * 14;
+    const labelY = plotTop + 14 + (index % 3) * (compact ? 16 : 14);
     const anchor = at > (plotLeft + plotRight) / 2 ? 'end' : 'start';
     const labelX = anchor === 'end' ? at - 4 : at + 4;
     parts.push(
       `<line x1="${coordinate(at)}" x2="${coordinate(at)}" y1="${plotTop}" y2="${plotBottom}" stroke="#005eb8" stroke-width="1" stroke-dasharray="1 2"/>`,
       `<path d="M${coordinate(at - 4)} ${plotTop}h8l-4 6z" fill="#005eb8"/>`,
-      `<text x="${coordinate(labelX)}" y="${labelY}" text-anchor="${anchor}" font-size="11" fill="#005eb8">${escapeMarkup(note.label)}</text>`,
+      `<text x="${coordinate(labelX)}" y="${labelY}" text-anchor="${anchor}" font-size="${sizes.note}" fill="#005eb8">${escapeMarkup(compact ? shortLabel(note.label, Math.abs((anchor === 'end' ? plotLeft : plotRight) - labelX)) : note.label)}</text>`,
     );
   });
   parts.push('</g>');
@@ -234,16 +253,16 @@ export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions
   // Numbered annotation markers, over the points.
   if (markers.length > 0) parts.push(`<g class="spc-annotation-markers">${markers.join('')}</g>`);
 
-  // Icons beside the plot.
+  // Icons beside the plot (the compact chart leaves them to the page).
   const iconX = plotRight + 36;
   parts.push('<g class="spc-icons">');
-  if (series.variationIcon !== null) {
+  if (series.variationIcon !== null && !compact) {
     parts.push(
       renderVariationIcon(series.variationIcon, { x: iconX, y: plotTop }),
       `<text x="${iconX + 20}" y="${plotTop + 54}" text-anchor="middle" font-size="10" fill="${spcColours.axis}">Variation</text>`,
     );
   }
-  if (series.assuranceIcon !== null) {
+  if (series.assuranceIcon !== null && !compact) {
     parts.push(
       renderAssuranceIcon(series.assuranceIcon, { x: iconX, y: plotTop + 68 }),
       `<text x="${iconX + 20}" y="${plotTop + 122}" text-anchor="middle" font-size="10" fill="${spcColours.axis}">Assurance</text>`,
@@ -251,7 +270,12 @@ export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions
   }
   parts.push('</g>');
 
-  parts.push(legend(series, plotLeft, width - 8, height - 28), '</svg>');
+  parts.push(
+    compact
+      ? legend(series, 8, width - 8, plotBottom + 62, sizes.legend)
+      : legend(series, plotLeft, width - 8, height - 28, sizes.legend),
+    '</svg>',
+  );
   return parts.join('');
 }
 
@@ -259,17 +283,24 @@ export function renderSpcChart(series: SpcSeriesResult, options: SpcChartOptions
  * A numbered annotation marker on the x-axis at `at`: a circle holding the number, with a `<title>`;
  * markers closer than a marker's width to one already drawn stack upwards.
  */
-function numberedMarker(note: SpcAnnotation, at: number, axisY: number, markersAt: number[]): string {
-  const level = markersAt.filter((other) => Math.abs(other - at) < 16).length;
+function numberedMarker(
+  note: SpcAnnotation,
+  at: number,
+  axisY: number,
+  markersAt: number[],
+  compact = false,
+): string {
+  const radius = compact ? 10 : 8;
+  const level = markersAt.filter((other) => Math.abs(other - at) < 2 * radius).length;
   markersAt.push(at);
-  const cy = coordinate(axisY - level * 18);
+  const cy = coordinate(axisY - level * (compact ? 22 : 18));
   const number = String(note.number);
   const title = `${number}. ${note.kind ? `${note.kind}, ` : ''}${note.date}: ${note.label}`;
   return (
     `<g class="spc-annotation-marker" data-annotation="${escapeMarkup(number)}">` +
     `<title>${escapeMarkup(title)}</title>` +
-    `<circle cx="${coordinate(at)}" cy="${cy}" r="8" fill="#005eb8" stroke="#ffffff" stroke-width="1.5"/>` +
-    `<text x="${coordinate(at)}" y="${cy}" dy="0.35em" text-anchor="middle" font-size="${number.length > 2 ? 8 : 10}" font-weight="700" fill="#ffffff">${escapeMarkup(number)}</text>` +
+    `<circle cx="${coordinate(at)}" cy="${cy}" r="${radius}" fill="#005eb8" stroke="#ffffff" stroke-width="1.5"/>` +
+    `<text x="${coordinate(at)}" y="${cy}" dy="0.35em" text-anchor="middle" font-size="${compact ? 12 : number.length > 2 ? 8 : 10}" font-weight="700" fill="#ffffff">${escapeMarkup(compact && number.length > 2 ? '…' : number)}</text>` +
     '</g>'
   );
 }
@@ -290,6 +321,12 @@ function chartDescription(series: SpcSeriesResult, options: SpcChartOptions): st
         : `Note ${note.number}${note.kind ? ` (${note.kind})` : ''} on ${note.date}: ${note.label}.`,
     );
   return sentences.join(' ');
+}
+
+/** A label cut to fit about `room` pixels of 12 px text, with an ellipsis when cut. */
+function shortLabel(label: string, room: number): string {
+  const fits = Math.max(4, Math.floor(room / 6.6));
+  return label.length <= fits ? label : `${label.slice(0, fits - 1).trimEnd()}…`;
 }
 
 function toTime(date: string): number {
@@ -360,7 +397,13 @@ function linePath(
   return path;
 }
 
-function legend(series: SpcSeriesResult, left: number, right: number, baseline: number): string {
+function legend(
+  series: SpcSeriesResult,
+  left: number,
+  right: number,
+  baseline: number,
+  fontSize: number,
+): string {
   const present = new Set<PointType>();
   series.values.forEach((value, index) => {
     if (value !== null) present.add(series.pointType[index]);
@@ -369,13 +412,13 @@ function legend(series: SpcSeriesResult, left: number, right: number, baseline: 
   let at = left;
   let row = baseline;
   const add = (swatch: string, label: string) => {
-    const itemWidth = 36 + label.length * 6.2;
+    const itemWidth = 36 + label.length * 6.2 * (fontSize / 11);
     if (at + itemWidth > right && at > left) {
       at = left;
-      row += 16;
+      row += fontSize + 5;
     }
     items.push(
-      `<g transform="translate(${coordinate(at)} ${row})">${swatch}<text x="22" y="0" dy="0.32em" font-size="11" fill="${spcColours.text}">${escapeMarkup(label)}</text></g>`,
+      `<g transform="translate(${coordinate(at)} ${row})">${swatch}<text x="22" y="0" dy="0.32em" font-size="${fontSize}" fill="${spcColours.text}">${escapeMarkup(label)}</text></g>`,
     );
     at += itemWidth;
   };
@@ -398,7 +441,9 @@ function legend(series: SpcSeriesResult, left: number, right: number, baseline: 
   if (series.groups.some((group) => group.upperProcessLimit !== null)) {
     add(
       `<line x1="0" x2="16" y1="0" y2="0" stroke="${spcColours.limits}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
-      'Process limits',
+      series.groups.some((group) => group.chart === 'xmr' && group.shortGroupWarning)
+        ? 'Trial process limits'
+        : 'Process limits',
     );
   }
   if (series.targets.some((target) => target !== null)) {

@@ -3,10 +3,13 @@ import { registerAssessCommands } from './commands/assess.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerBackupCommands } from './commands/backup.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerPromptSetCommands } from './commands/prompt-sets.ts';
 import { registerReadCommands } from './commands/read.ts';
 import { registerServeCommands } from './commands/serve.ts';
+import { registerSignalCommand } from './commands/signals.ts';
 import { registerSpcCommand } from './commands/spc.ts';
 import { registerSsoCommands } from './commands/sso.ts';
+import { registerTeamCommands } from './commands/teams.ts';
 import { registerTokenCommands } from './commands/tokens.ts';
 import { registerUserCommands } from './commands/users.ts';
 
@@ -27,9 +30,12 @@ export function buildProgram(): Command {
   registerReadCommands(program);
   registerSpcCommand(program);
   registerAssessCommands(program);
+  registerSignalCommand(program);
+  registerPromptSetCommands(program);
   registerServeCommands(program);
   registerSsoCommands(program);
   registerUserCommands(program);
+  registerTeamCommands(program);
   registerTokenCommands(program);
   registerAuditCommand(program);
   registerBackupCommands(program);

@@ -31,6 +31,25 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'series.rebase': 'Rebased a chart',
   'demo.mark_examples': 'Marked the demo’s made-up content as examples',
   'store.restore': 'Restored the store from a backup',
+  'team.create': 'Created a team',
+  'team_indicator.create': 'Defined a team indicator',
+  'team_indicator.edit': 'Changed a team indicator',
+  'inquiry.open': 'Opened an inquiry',
+  'inquiry.invite': 'Invited an organisation into an inquiry',
+  'inquiry.accept': 'Accepted an invitation to an inquiry',
+  'inquiry.decline': 'Declined an invitation to an inquiry',
+  'inquiry.update': 'Changed an inquiry',
+  'inquiry.move': 'Moved an inquiry on',
+  'inquiry.close': 'Closed an inquiry',
+  'inquiry.note': 'Added a note to an inquiry',
+  'inquiry.factor': 'Added a contributing factor to an inquiry',
+  'inquiry.action': 'Agreed an action in an inquiry',
+  'inquiry.action_done': 'Marked an inquiry action done',
+  'prompt_set.edit': 'Edited a prompt set',
+  'signal.acknowledged': 'Acknowledged a signal',
+  'signal.understood': 'Recorded a signal as understood',
+  'signal.data_question': 'Recorded a signal as a question about the data',
+  'signal.closed': 'Closed a signal',
 };
 
 /** `auditActionLabel`: the label of an action, or its code made readable ("narrative.pin" → "Narrative: pin"). */
@@ -55,6 +74,11 @@ export const auditEntityLabels: Readonly<Record<string, string>> = {
   annotation: 'Annotation',
   series_config: 'Chart settings',
   store: 'Store',
+  team: 'Team',
+  team_indicator: 'Team indicator',
+  inquiry: 'Inquiry',
+  prompt_set: 'Prompt set',
+  signal: 'Signal',
 };
 
 /** `auditEntityLabel`: "Narrative 12", "Role 3,4", "Person". */

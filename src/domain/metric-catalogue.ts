@@ -1,4 +1,5 @@
 import type { MetricBounds, MetricDefinition } from './metric.ts';
+import { publicationMetricBounds, publicationMetrics } from './publication-metrics.ts';
 
 /**
  * Metrics Tend knows before anything is imported. NHS Oversight Framework metrics (`OF…`)
@@ -124,7 +125,47 @@ const aeMetrics: readonly MetricDefinition[] = Object.freeze([
     'lower_is_better',
     'Waits',
   ),
+  // From April 2026 NHS England's monthly file reports urgent treatment centres and other type 3
+  // sites under the acute trust they serve, not under the community trust, independent or GP-led
+  // provider that ran them: a provider's "other departments" and "all types" figures change meaning,
+  // so they start new series. Type 1 and type 2 series continue (see data/README.md).
+  fourHourFrom2026(
+    fourHour(
+      'ae-4hr-other-from-2026-04',
+      'other A&E departments (types 3 and 4), as reported from April 2026 under the acute provider',
+      'other departments, from April 2026',
+    ),
+  ),
+  fourHourFrom2026(
+    fourHour(
+      'ae-4hr-all-from-2026-04',
+      'all A&E departments (types 1 to 4), urgent treatment centres reported under the acute provider from April 2026',
+      'all types, from April 2026',
+    ),
+  ),
+  count(
+    'ae-attendances-other-from-2026-04',
+    'A&E attendances, other departments, from April 2026',
+    'Attendances at type 3 and 4 departments, booked appointments included, as reported from April 2026: urgent treatment centres under the acute provider they serve. Not comparable, provider by provider, with the series before.',
+    'neutral',
+    'Activity',
+  ),
+  count(
+    'ae-emergency-admissions-other-from-2026-04',
+    'Emergency admissions via other A&E departments, from April 2026',
+    'Emergency admissions via type 3 and 4 departments, as reported from April 2026 under the acute provider. Not comparable, provider by provider, with the series before.',
+    'neutral',
+    'Activity',
+  ),
 ]);
+
+/** A 4-hour series that starts in April 2026, said so in its description. */
+function fourHourFrom2026(metric: MetricDefinition): MetricDefinition {
+  return {
+    ...metric,
+    description: `${metric.description} A new series from April 2026: not comparable, provider by provider, with the series before.`,
+  };
+}
 
 export const NOF_PUBLICATION = 'NHS England: NHS Oversight Framework segmentation and league tables';
 
@@ -159,7 +200,11 @@ export const nofLeagueMetrics: readonly MetricDefinition[] = Object.freeze(
 );
 
 /** Every metric Tend defines itself; the store adds (or refreshes) them each time it opens. */
-export const builtinMetrics: readonly MetricDefinition[] = Object.freeze([...aeMetrics, ...nofLeagueMetrics]);
+export const builtinMetrics: readonly MetricDefinition[] = Object.freeze([
+  ...aeMetrics,
+  ...nofLeagueMetrics,
+  ...publicationMetrics,
+]);
 
 /**
  * The most a count of one organisation in one period can be: more than England's A&E attendances in
@@ -182,6 +227,7 @@ export const builtinMetricBounds: Readonly<Record<string, MetricBounds>> = Objec
   'nof-league-segment': { min: 1, max: 5, whole: true },
   'nof-league-rank': { min: 1, max: 1000, whole: true },
   'nof-league-financial-deficit': { min: 0, max: 1, whole: true },
+  ...publicationMetricBounds,
 });
 
 /**

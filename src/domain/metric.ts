@@ -1,6 +1,19 @@
 /** Whether a higher or a lower value is better, or neither (activity counts). */
 export type Direction = 'higher_is_better' | 'lower_is_better' | 'neutral';
 
+export const metricDirections: readonly Direction[] = ['higher_is_better', 'lower_is_better', 'neutral'];
+
+/**
+ * Whether values of a metric can be ranked: only where a higher or a lower value is better. Flags,
+ * activity counts and anything else without a better direction get no rank, anywhere.
+ */
+export function hasBetterDirection(direction: string): boolean {
+  return direction === 'higher_is_better' || direction === 'lower_is_better';
+}
+
+/** What a page shows in place of a rank for a metric with no better direction. */
+export const noBetterDirection = 'No better direction';
+
 /** A metric as Tend defines it; `id` is stable and used in URLs, files and the CLI. */
 export interface MetricDefinition {
   id: string;
@@ -44,4 +57,9 @@ export interface MetricBounds {
    * ±0.5 for a percentage).
    */
   readonly ratioScale?: number;
+  /**
+   * The numerator and denominator may be fractions: cancer breaches shared between two providers
+   * are counted as halves, and beds are averaged over a quarter. They must still not be negative.
+   */
+  readonly fractionalCounts?: boolean;
 }

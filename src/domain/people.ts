@@ -88,3 +88,7 @@ export const annotationKindLabels: Record<AnnotationKind, string> = {
 
 export const annotationVisibilities = ['public', 'organisation'] as const;
 export type AnnotationVisibility = (typeof annotationVisibilities)[number];
+
+/** Who may read a team's own indicator: everyone, or the organisation (the team's choice). */
+export const teamIndicatorVisibilities = ['public', 'organisation'] as const;
+export type TeamIndicatorVisibility = (typeof teamIndicatorVisibilities)[number];

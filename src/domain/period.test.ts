@@ -221,6 +221,8 @@ describe('periodLabel', () => {
     assert.equal(periodLabel({ start: '2024-06-01', granularity: 'month' }), 'June 2024');
     assert.equal(periodLabel({ start: '2025-10-01', granularity: 'quarter' }), 'Q3 2025/26');
     assert.equal(periodLabel({ start: '2024-01-01', granularity: 'year' }), '2024');
+    assert.equal(periodLabel({ start: '2025-04-01', granularity: 'year' }), '2025/26');
+    assert.equal(periodLabel({ start: '2099-04-01', granularity: 'year' }), '2099/00');
     assert.equal(periodLabel({ start: '2024-06-03', granularity: 'day' }), '2024-06-03');
   });
 });

@@ -103,8 +103,14 @@ export function periodLabel(period: Pick<Period, 'start' | 'granularity'>): stri
     case 'quarter':
       return financialQuarterLabel(period.start);
     case 'year':
-      return period.start.slice(0, 4);
+      return yearLabel(period.start);
     default:
       return period.start;
   }
+}
+
+/** A year's label: "2024" for a calendar year, "2025/26" for a financial year (starting 1 April). */
+export function yearLabel(start: string): string {
+  const year = Number(start.slice(0, 4));
+  return start.slice(5) === '04-01' ? `${year}/${String((year + 1) % 100).padStart(2, '0')}` : String(year);
 }

@@ -123,7 +123,7 @@ export function checkObservation(
           `${name} ${shown(count)} is negative; counts cannot be below zero`,
         ),
       );
-    } else if (!Number.isInteger(count)) {
+    } else if (!Number.isInteger(count) && !bounds.fractionalCounts) {
       problems.push(
         issue(
           'NOT_A_WHOLE_NUMBER',

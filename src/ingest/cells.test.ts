@@ -149,6 +149,27 @@ describe('cleanText', () => {
 });
 
 describe('titleCaseName', () => {
+  it('cases names that arrive Title Cased (NHS England A&E files) as people write them', () => {
+    assert.equal(titleCaseName('Dhu Health Care C.I.C'), 'DHU Health Care C.I.C.');
+    assert.equal(
+      titleCaseName('East Coast Community Healthcare C.I.C'),
+      'East Coast Community Healthcare C.I.C.',
+    );
+    assert.equal(titleCaseName('Barking Hospital Utc'), 'Barking Hospital UTC');
+    assert.equal(titleCaseName('NHS Kent And Medway ICB'), 'NHS Kent and Medway ICB');
+    assert.equal(
+      titleCaseName('Countess Of Chester Hospital NHS Foundation Trust'),
+      'Countess of Chester Hospital NHS Foundation Trust',
+    );
+    assert.equal(
+      titleCaseName("Birmingham Women's And Children's NHS Foundation Trust"),
+      "Birmingham Women's and Children's NHS Foundation Trust",
+    );
+    // Already right: unchanged.
+    assert.equal(titleCaseName('Kent and Medway'), 'Kent and Medway');
+    assert.equal(titleCaseName('A.B'), 'A.B.');
+  });
+
   it('title-cases upper-case trust names, keeping acronyms and lower-casing small words', () => {
     assert.equal(
       titleCaseName('CAMBRIDGE UNIVERSITY HOSPITALS NHS FOUNDATION TRUST'),

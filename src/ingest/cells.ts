@@ -125,7 +125,16 @@ export function cleanText(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Title-cases an UPPER CASE organisation name ("NHS", "UK" and the like kept). */
+/**
+ * Cases an organisation name as people write it, whether it arrives in UPPER CASE (ODS) or Title
+ * Case With Every Word Capitalised (NHS England's A&E files): acronyms upper case ("NHS", "UTC",
+ * "DHU"), dotted ones with their final stop ("C.I.C."), small words lower case after the first
+ * ("Kent and Medway", "Isle of Wight"), a possessive 's lower case ("Guy's").
+ *
+ * @example
+ * titleCaseName('Dhu Health Care C.I.C'); // => 'DHU Health Care C.I.C.'
+ * titleCaseName('NHS KENT AND MEDWAY INTEGRATED CARE BOARD'); // => 'NHS Kent and Medway Integrated Care Board'
+ */
 export function titleCaseName(name: string): string {
   const keep = new Set([
     'NHS',
@@ -143,12 +152,16 @@ export function titleCaseName(name: string): string {
     'IOW',
     'II',
     'III',
+    'DHU',
   ]);
   const small = new Set(['and', 'of', 'the', 'for', 'in', 'at', 'on', 'upon', 'with']);
   return cleanText(name)
     .split(' ')
     .map((word, index) => {
       if (keep.has(word.toUpperCase())) return word.toUpperCase();
+      // A dotted acronym ("C.I.C", "c.i.c.") is written upper case with its final stop.
+      if (/^(?:[A-Za-z]\.)+[A-Za-z]?\.?$/.test(word) && word.length > 2)
+        return `${word.toUpperCase().replace(/\.$/, '')}.`;
       const lower = word.toLowerCase();
       if (index > 0 && small.has(lower)) return lower;
       // A letter after an apostrophe starts a name ("O'Neill"), except the possessive 's ("Guy's", "King's").

@@ -20,6 +20,7 @@ import type {
 const bundledFormats: Record<string, string> = {
   'ods-trusts-2025/etr.csv': 'ods-etr',
   'ods-trusts-2025/trust_region_icb_lookup.csv': 'tend-trust-icb-lookup',
+  'ods-trusts-2025/trust_successors.csv': 'tend-trust-successors',
   'nhse-ae-by-provider-2015-2024/ae_by_provider_monthly.csv': 'nhse-ae-provider-history',
   'nhse-nof-2025-26-mh-community/nhs-oversight-framework-mental-health-and-community-trust-data.csv':
     'nhse-nof-data',
@@ -42,6 +43,19 @@ const bundledFormats: Record<string, string> = {
       '2025-06',
     ].map((month) => [`nhse-ae-monthly-csv-2024-25/Monthly-AE-${month}.csv`, 'nhse-ae-monthly-csv']),
   ),
+  'nhse-ae-monthly-csv-extra/Monthly-AE-2025-07.csv': 'nhse-ae-monthly-csv',
+  'nhse-ae-monthly-csv-extra/Monthly-AE-2026-05.csv': 'nhse-ae-monthly-csv',
+  'nhse-cancer-waiting-times-provider-2024-25/cwt_provider_headline_monthly.csv':
+    'nhse-cwt-provider-headline',
+  'nhse-dm01-diagnostics-provider-2024-26/dm01_provider_monthly.csv': 'nhse-dm01-provider',
+  'nhse-dm01-diagnostics-provider-2024-26/dm01_provider_totals_2026-03_from_full_extract.csv':
+    'nhse-dm01-full-extract',
+  'nhse-ambsys-ambulance-2017-2025/ambsys_raw_2017-08_to_2025-08.csv': 'nhse-ambsys',
+  'nhs-staff-survey-2024-by-org/nss24_themes_by_org.csv': 'nhs-staff-survey-csv',
+  'nhs-staff-survey-2024-by-org/nss24_people_promise_by_org.csv': 'nhs-staff-survey-csv',
+  'nhse-kh03-beds-quarterly/kh03_beds_by_trust_sector_2024-09_to_2025-06_from_xlsx.csv': 'nhse-kh03-by-trust',
+  'nhse-icb-allocations-2025-26/icb_allocation_tool_practice_weighted_populations_2025_26.csv':
+    'nhse-icb-allocation-practices',
 };
 
 /** The first record of a CSV file, read as an import reads it (byte-order mark, quotes). */

@@ -84,6 +84,8 @@ export interface OrganisationRecord {
   postcode?: string | null;
   openedOn?: string | null;
   closedOn?: string | null;
+  /** The organisation that took over from a closed one (ODS successor), when the source says. */
+  successorCode?: string | null;
   /**
    * How the record treats an organisation already in the store: `replace` (an authoritative
    * register such as ODS), `fill` (only add if missing), or `nof` (set the NOF trust type).
@@ -119,6 +121,8 @@ export interface ParseContext {
   readonly today?: string;
   /** Stop reading once this many errors have been found (default 1,000), and say so. */
   readonly stopAfterErrors?: number;
+  /** Every team's code with the code of the organisation it belongs to, for rows naming a team. */
+  readonly teams?: ReadonlyMap<string, string>;
 }
 
 /** The periods a publication can hold: none before its first year, none starting after today plus its lag. */

@@ -40,9 +40,19 @@ export interface AuditScope {
   readonly orgCodes: readonly string[];
 }
 
-export type ScopedResource = 'narrative' | 'annotation' | 'audit';
+export type ScopedResource = 'narrative' | 'annotation' | 'audit' | 'team_indicator' | 'inquiry';
 
-export function scope(actor: Actor, action: 'read', resource: 'narrative' | 'annotation'): ContentScope;
+/**
+ * `team_indicator`: which organisation-only team indicators the actor reads (public ones everyone
+ * does): those of teams whose people the actor is (`peopleOf` holds team codes as well as
+ * organisation codes), and of teams of organisations the actor is one of the people of or oversees.
+ * `inquiry`: the same people as content, under the inquiry rules listed in `inquiry.ts`.
+ */
+export function scope(
+  actor: Actor,
+  action: 'read',
+  resource: 'narrative' | 'annotation' | 'team_indicator' | 'inquiry',
+): ContentScope;
 export function scope(actor: Actor, action: 'read', resource: 'audit'): AuditScope;
 /** The filter for every read of `resource` by `actor`. */
 export function scope(actor: Actor, _action: 'read', resource: ScopedResource): ContentScope | AuditScope {

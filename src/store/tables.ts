@@ -9,8 +9,18 @@ import type {
   PublicationStatus,
   RoleName,
   ScopeKind,
+  TeamIndicatorVisibility,
 } from '../domain/people.ts';
 import type { Granularity } from '../domain/period.ts';
+import type { SignalClosedReason, SignalKind, SignalStatus } from '../domain/signal.ts';
+import type {
+  InquiryActionTable,
+  InquiryFactorTable,
+  InquiryNoteTable,
+  InquiryReaderTable,
+  InquiryTable,
+  PromptSetTable,
+} from './inquiry-tables.ts';
 
 export type { Direction, Granularity, MembershipRelation, ObservationStatus, OrganisationKind };
 
@@ -228,6 +238,42 @@ export interface SeriesConfigTable {
   updated_at: Timestamp;
 }
 
+/** A team's own indicator: the `metric` row `team.<team_code>.<slug>` and whose it is. */
+export interface TeamIndicatorTable {
+  metric_id: string;
+  team_code: string;
+  slug: string;
+  why_it_matters: string;
+  target: number | null;
+  visibility: TeamIndicatorVisibility;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  is_example: Generated<boolean>;
+}
+
+/** A signal episode: one organisation × metric × kind × stretch of consecutive signalling points. */
+export interface SignalTable {
+  id: Generated<number>;
+  org_code: string;
+  metric_id: string;
+  kind: SignalKind;
+  status: ColumnType<SignalStatus, SignalStatus | undefined, SignalStatus>;
+  status_note: string | null;
+  detail: string;
+  first_date: string;
+  latest_date: string;
+  points: number;
+  latest_value: number | null;
+  opened_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: NullableTimestamp;
+  closed_reason: SignalClosedReason | null;
+  status_changed_at: NullableTimestamp;
+  status_changed_by: string | null;
+  version: Generated<number>;
+}
+
 export interface StoreVersionTable {
   id: number;
   data_version: number;
@@ -254,6 +300,14 @@ export interface Database {
   annotation: AnnotationTable;
   series_config: SeriesConfigTable;
   store_version: StoreVersionTable;
+  signal: SignalTable;
+  team_indicator: TeamIndicatorTable;
+  prompt_set: PromptSetTable;
+  inquiry: InquiryTable;
+  inquiry_reader: InquiryReaderTable;
+  inquiry_note: InquiryNoteTable;
+  inquiry_factor: InquiryFactorTable;
+  inquiry_action: InquiryActionTable;
 }
 
 export type OrganisationRow = Selectable<OrganisationTable>;
@@ -271,3 +325,5 @@ export type NarrativeRow = Selectable<NarrativeTable>;
 export type NarrativeVersionRow = Selectable<NarrativeVersionTable>;
 export type AnnotationRow = Selectable<AnnotationTable>;
 export type SeriesConfigRow = Selectable<SeriesConfigTable>;
+export type SignalRow = Selectable<SignalTable>;
+export type TeamIndicatorRow = Selectable<TeamIndicatorTable>;

@@ -15,9 +15,14 @@ const chart = '/organisations/RJ1/metrics/ae-4hr-type1';
 const form = `${chart}/annotations/new`;
 const csv = '/api/v1/observations?org=RJ1&metric=ae-4hr-type1&format=csv';
 
-/** The numbers of the annotation markers drawn on a chart page's SVG. */
-function markerNumbers(html: string): string[] {
-  return [...html.matchAll(/class="spc-annotation-marker" data-annotation="(\d+)"/g)].map(
+/**
+ * The numbers of the annotation markers drawn on a chart page's full SVG (the simplified chart a
+ * phone shows instead draws the same markers; `narrow` reads that one).
+ */
+function markerNumbers(html: string, narrow = false): string[] {
+  const wrapper = narrow ? 'tend-chart__narrow' : 'tend-chart__wide';
+  const chart = new RegExp(`<div class="${wrapper}">([\\s\\S]*?)</svg></div>`).exec(html)?.[1] ?? '';
+  return [...chart.matchAll(/class="spc-annotation-marker" data-annotation="(\d+)"/g)].map(
     (match) => match[1],
   );
 }
@@ -193,6 +198,7 @@ describe(`annotations on the chart page, its form, its CSV and the API (${testBa
     const page = await app.inject(chart);
     assert.match(page.body, /<g class="spc-rebases"><line/);
     assert.deepEqual(markerNumbers(page.body), ['1']);
+    assert.deepEqual(markerNumbers(page.body, true), ['1'], 'the phone chart marks it too');
     const section = annotationSection(page.body);
     assert.match(section, /Rebase, 1 March 2025/);
     assert.match(

@@ -22,6 +22,11 @@ export interface DataTable {
   csvHref?: string;
   /** Link text for the download; "Download this table as CSV" when not given. */
   csvLinkText?: string;
+  /**
+   * On a phone, show each row as a block of label and value pairs instead of a table that
+   * scrolls sideways, so every column (the uncertainty too) is read without scrolling.
+   */
+  stackOnPhone?: boolean;
 }
 
 export interface DataTableColumn {

@@ -217,7 +217,7 @@ describe('metric and system pages', () => {
     assert.equal(response.statusCode, 200);
     assert.match(
       response.body,
-      /NHS Kent And Medway Integrated Care Board \(QKS\) · <a href="\/systems\/QKS">see the system/,
+      /NHS Kent and Medway Integrated Care Board \(QKS\) · <a href="\/systems\/QKS">see the system/,
     );
   });
 });

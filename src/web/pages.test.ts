@@ -59,7 +59,7 @@ describe('web pages', () => {
     assert.match(hostile.body, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
     assert.match(
       hostile.body,
-      /No organisation&#39;s name or code contains|No organisation's name or code contains/,
+      /No organisation&#39;s name, code or usual name is like|No organisation's name, code or usual name is like/,
     );
 
     const all = await app.inject('/organisations');
@@ -74,12 +74,19 @@ describe('web pages', () => {
     const body = response.body;
     assertSafePage(body);
     assert.equal(titleOf(body), `Kent Community Health NHS Foundation Trust${titleSuffix}`);
-    assert.match(body, /NHS Kent And Medway Integrated Care Board \(QKS\)/);
-    assert.match(body, /South East \(Y59\)/);
+    assert.match(body, /NHS Kent and Medway Integrated Care Board \(QKS\)/);
+    assert.match(body, /<a href="\/regions\/Y59">South East<\/a> \(Y59\)/);
     assert.match(body, /id="nof-segment">Segment 1</);
     assert.match(body, /Segment before the financial override<\/dt><dd[^>]*>Segment 1/);
-    assert.match(body, /1\.53 \(likely range 1\.20 to 1\.91/);
-    assert.match(body, /1 of 61 \(likely range 1 to 11\)/);
+    // NHS England's published likely ranges beside Tend's own estimate, each labelled.
+    assert.match(
+      body,
+      /1\.53 \(1 is best, 4 worst\)\. Likely range: 1\.20 to 1\.89 as NHS England published it; 1\.20 to 1\.91 by Tend's own estimate/,
+    );
+    assert.match(
+      body,
+      /1 of 61\. Likely range: 1 to 11 as NHS England published it; 1 to 11 by Tend's own estimate/,
+    );
     assert.match(body, /The trust is not in financial deficit, so the financial override does not apply\./);
     assert.match(body, /It ranks 1st of 61 mental health and community trusts/);
     assert.match(body, /href="\/league-tables\/mental-health-and-community-trust\?quarter=Q4%202025%2F26"/);

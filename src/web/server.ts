@@ -1,4 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import { cachedAssessment, nofQuarters, warmAssessments } from '../app/assessment-cache.ts';
+import { metricIdsWithData } from '../app/metric-across.ts';
+import { listRegions } from '../app/regions.ts';
+import { organisationScorecard } from '../app/spc-view.ts';
+import { listSystems } from '../app/systems.ts';
 import type { Config } from '../config/config.ts';
+import { frameworkIdForQuarter } from '../domain/quarter.ts';
 import type { Store } from '../store/db.ts';
 import { buildApp } from './app.ts';
 import { defaultGraceMs, type Listener, listen } from './listener.ts';
@@ -16,7 +23,44 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-const warmingUp = 'Preparing the home page: charting every metric for every organisation.';
+const warmingUp =
+  'Preparing the pages: charting every metric for every organisation and assessing every quarter held.';
+
+/**
+ * What is prepared before the server says it is ready, so that no page's first visit computes it:
+ * the home page's view (every metric charted for every organisation, which the metric, system and
+ * region pages share), every held quarter's Oversight Framework assessment (which the organisation
+ * pages, league tables and the "what changed" page look trusts up in), and one page of every type
+ * rendered once, so that each template is compiled and each code path run before a visitor asks.
+ */
+export async function warmUpPages(app: FastifyInstance): Promise<void> {
+  const db = app.store.db;
+  await presentHome(db);
+  await warmAssessments(db);
+  const quarter = (await nofQuarters(db))[0];
+  const framework = quarter && frameworkIdForQuarter(quarter);
+  const trust = framework ? (await cachedAssessment(db, { framework, quarter })).details[0]?.code : undefined;
+  const metric = trust ? (await organisationScorecard(db, trust))[0]?.metric.id : undefined;
+  const anyMetric = (await metricIdsWithData(db))[0];
+  const icb = (await listSystems(db))[0]?.code;
+  const region = (await listRegions(db))[0]?.code;
+  const pages = [
+    '/',
+    '/organisations',
+    '/organisations?search=nhs',
+    '/metrics',
+    '/league-tables',
+    '/systems',
+    '/regions',
+    '/changes',
+    trust && `/organisations/${encodeURIComponent(trust)}`,
+    trust && metric && `/organisations/${encodeURIComponent(trust)}/metrics/${encodeURIComponent(metric)}`,
+    anyMetric && `/metrics/${encodeURIComponent(anyMetric)}`,
+    icb && `/systems/${encodeURIComponent(icb)}`,
+    region && `/regions/${encodeURIComponent(region)}`,
+  ];
+  for (const url of pages) if (url) await app.inject({ method: 'GET', url });
+}
 
 /**
  * Serves Tend's web application on the configured host and port, or on `options.listener` when
@@ -52,10 +96,10 @@ export async function startServer(
   listener.serve(app.routing);
   app.log.info({ address: listener.address }, 'listening');
   const started = performance.now();
-  const warmedUp = (options.warmUp ?? (() => presentHome(store.db)))().then(
+  const warmedUp = (options.warmUp ?? (() => warmUpPages(app)))().then(
     () => {
       notReady = undefined;
-      app.log.info({ ms: Math.round(performance.now() - started) }, 'home page prepared; ready');
+      app.log.info({ ms: Math.round(performance.now() - started) }, 'pages prepared; ready');
     },
     (error: unknown) => {
       notReady = undefined;

@@ -157,7 +157,12 @@ test('a contributor writes, publishes and rebases; another trust sees only what 
     const limitsBefore = await limitsByDate(page);
     assert.equal(limitsBefore.size, 13, 'thirteen months of A&E data on the chart');
     assert.equal(new Set(limitsBefore.values()).size, 1, 'one set of limits before any rebase');
-    assert.equal(await page.locator('svg .spc-limits line').count(), 2, 'one pair of limit lines');
+    // The full chart (a phone is shown a simplified drawing of the same series instead).
+    assert.equal(
+      await page.locator('.tend-chart__wide svg .spc-limits line').count(),
+      2,
+      'one pair of limit lines',
+    );
     await page.getByRole('link', { name: 'Write commentary on this chart' }).click();
     await page.waitForURL(`${address}/organisations/RJ1/narratives/new?metric=ae-4hr-type1`);
     assert.equal(await page.locator('input[name="kind"][value="metric_commentary"]').isChecked(), true);
@@ -235,9 +240,13 @@ test('a contributor writes, publishes and rebases; another trust sees only what 
     for (const [date, limits] of limitsAfter)
       if (date >= '2025-01-01')
         assert.notEqual(limits, limitsBefore.get(date), `limits recalculated on ${date}`);
-    assert.equal(await page.locator('svg .spc-limits line').count(), 4, 'a pair of limit lines per stretch');
-    assert.equal(await page.locator('svg .spc-annotation-marker').count(), 1);
-    assert.equal(await page.locator('svg .spc-annotation-marker text').textContent(), '1');
+    assert.equal(
+      await page.locator('.tend-chart__wide svg .spc-limits line').count(),
+      4,
+      'a pair of limit lines per stretch',
+    );
+    assert.equal(await page.locator('.tend-chart__wide svg .spc-annotation-marker').count(), 1);
+    assert.equal(await page.locator('.tend-chart__wide svg .spc-annotation-marker text').textContent(), '1');
     const listed = page.locator('#annotation-list > li');
     assert.equal(await listed.count(), 1);
     // A rebase starts at the start of the period holding its date.
@@ -273,7 +282,7 @@ test('a contributor writes, publishes and rebases; another trust sees only what 
     const ownView = await page.content();
     assert.ok(ownView.includes(draftMarker), 'the draft narrative is beside the chart for RJ1');
     assert.ok(ownView.includes(annotationDraftMarker), 'the draft annotation is listed for RJ1');
-    assert.equal(await page.locator('svg .spc-annotation-marker').count(), 2);
+    assert.equal(await page.locator('.tend-chart__wide svg .spc-annotation-marker').count(), 2);
     await page.evaluate(
       `document.querySelectorAll('details').forEach((details) => { details.open = true; })`,
     );
@@ -293,7 +302,11 @@ test('a contributor writes, publishes and rebases; another trust sees only what 
       assert.ok(!content.includes(annotationDraftMarker), `no draft annotation on ${where}`);
     }
     await page.goto(`${address}${chart}`);
-    assert.equal(await page.locator('svg .spc-annotation-marker').count(), 1, 'only the rebase is marked');
+    assert.equal(
+      await page.locator('.tend-chart__wide svg .spc-annotation-marker').count(),
+      1,
+      'only the rebase is marked',
+    );
     assert.equal(await page.locator('#annotation-list > li').count(), 1);
     assert.equal(await page.locator('#add-annotation').count(), 0);
     for (const where of [draftPath, `${draftPath}/versions`, `${draftPath}/edit`]) {

@@ -27,7 +27,15 @@ const pages: [name: string, url: string, heading: RegExp][] = [
   ['chart', '/organisations/RJ1/metrics/ae-4hr-type1', /A&E 4-hour performance, type 1/],
   ['systems', '/systems', /Systems/],
   ['system', '/systems/QKS', /Kent/],
+  ['regions', '/regions', /Regions/],
+  ['region', '/regions/Y59', /South East/],
+  ['what-changed', '/changes', /What changed in/],
+  ['search-with-metrics', '/organisations?search=4-hour', /Organisations/],
+  ['organisation-quarter', '/organisations/RYY?quarter=Q1%202025%2F26', /Kent Community Health/],
   ['api-docs', '/api/docs', /API/],
+  ['inquiries', '/organisations/RJ1/inquiries', /Inquiries and learning reviews/],
+  ['prompt-sets', '/prompt-sets', /Prompt sets/],
+  ['prompt-set', '/prompt-sets/access_flow', /What sits with system partners/],
 ];
 
 test('every other page type passes an axe scan', { skip, timeout: 180_000 }, async () => {

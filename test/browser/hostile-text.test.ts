@@ -305,7 +305,8 @@ test('hostile text in narratives and annotations is shown as text and never runs
 
     const base = (id: number) => `/organisations/RJ1/narratives/${id}`;
     const pages: { where: string; shows: string[] }[] = [
-      { where: '/organisations/RJ1', shows: [changedTitle, ...narratives.map((n) => n.title)] },
+      // The organisation page lists the latest ten narratives; every title is on the narratives page below.
+      { where: '/organisations/RJ1', shows: [changedTitle] },
       {
         where: chart,
         shows: [

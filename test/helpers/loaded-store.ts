@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { importFile } from '../../src/app/import-file.ts';
+import { computeSignals } from '../../src/app/signals/compute.ts';
 import type { Store } from '../../src/store/db.ts';
 import { dataDir } from './paths.ts';
 import { openTestStore } from './test-store.ts';
@@ -36,12 +37,18 @@ export const webTestFiles: readonly string[] = [
 
 /**
  * A fresh test store (in-memory PGlite, or a fresh database on the `DATABASE_URL` server; see
- * `openTestStore`) with `files` imported, each asserted to import cleanly.
+ * `openTestStore`) with `files` imported, each asserted to import cleanly. Signals are computed once,
+ * after the last file (as the demo does), unless `computeSignals` is false.
  */
-export async function openLoadedStore(files: readonly string[]): Promise<Store> {
+export async function openLoadedStore(
+  files: readonly string[],
+  options: { computeSignals?: boolean } = {},
+): Promise<Store> {
   const store = await openTestStore();
   try {
-    for (const file of files) assert.equal((await importFile(store, file)).outcome, 'imported', file);
+    for (const file of files)
+      assert.equal((await importFile(store, file, { computeSignals: false })).outcome, 'imported', file);
+    if (options.computeSignals !== false) await computeSignals(store.db, () => new Date());
   } catch (error) {
     await store.close();
     throw error;

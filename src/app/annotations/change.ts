@@ -11,6 +11,7 @@ import {
 } from '../../store/repos/annotation-repo.ts';
 import type { AnnotationRow, Database } from '../../store/tables.ts';
 import { auditedWrite, authorise, type UseCaseContext } from '../context.ts';
+import { computeSignals } from '../signals/compute.ts';
 import { annotationResource, getAnnotation } from './read.ts';
 import {
   auditView,
@@ -174,7 +175,7 @@ export async function withdrawAnnotation(context: UseCaseContext, id: number): P
   const row = await annotationFor(context, id, 'withdraw');
   if (row.status === 'withdrawn') return row;
   const isRebase = row.kind === 'rebase';
-  return auditedWrite(context, { changesData: isRebase }, async (trx, at) => {
+  const withdrawn = await auditedWrite(context, { changesData: isRebase }, async (trx, at) => {
     const before = await lockUnchanged(context, trx, row);
     const after = await updateAnnotation(trx, row.id, { status: 'withdrawn', at });
     const rebaseDates = isRebase
@@ -198,4 +199,8 @@ export async function withdrawAnnotation(context: UseCaseContext, id: number): P
       },
     };
   });
+  // the series' limits changed: its signals are read again from the new chart
+  if (isRebase)
+    await computeSignals(context.db, context.clock, { orgCode: row.org_code, metricIds: [row.metric_id] });
+  return withdrawn;
 }

@@ -10,6 +10,7 @@ import { findMetric } from '../../store/repos/metric-repo.ts';
 import { findOrganisation } from '../../store/repos/organisation-repo.ts';
 import type { AnnotationRow } from '../../store/tables.ts';
 import { auditedWrite, authorise, type UseCaseContext } from '../context.ts';
+import { computeSignals } from '../signals/compute.ts';
 import {
   auditView,
   checkKind,
@@ -98,7 +99,7 @@ export async function createAnnotation(
   if (problems.length || !organisation || !metric || !kind || !visibility || !status)
     throw validationError(problems);
 
-  return auditedWrite(context, { changesData: isRebase }, async (trx, at) => {
+  const created = await auditedWrite(context, { changesData: isRebase }, async (trx, at) => {
     const row = await insertAnnotation(trx, {
       orgCode: organisation.code,
       metricId: metric.id,
@@ -134,4 +135,8 @@ export async function createAnnotation(
       },
     };
   });
+  // the series' limits changed: its signals are read again from the new chart
+  if (isRebase)
+    await computeSignals(context.db, context.clock, { orgCode: organisation.code, metricIds: [metric.id] });
+  return created;
 }

@@ -13,7 +13,11 @@ import type {
 } from '../../ingest/types.ts';
 import type { StartCopy } from '../../store/db.ts';
 import { upsertMetrics } from '../../store/repos/metric-repo.ts';
-import { upsertMemberships, upsertOrganisations } from '../../store/repos/organisation-repo.ts';
+import {
+  setSuccessors,
+  upsertMemberships,
+  upsertOrganisations,
+} from '../../store/repos/organisation-repo.ts';
 import {
   copyStageWriter,
   createObservationStage,
@@ -154,6 +158,7 @@ export async function writeReferences(
   );
   const organisations = [...references.organisations.values()];
   await upsertOrganisations(trx, organisations, source);
+  await setSuccessors(trx, organisations);
   await upsertMemberships(trx, [...references.memberships.values()], source);
   return new Set(organisations.map((record) => record.code)).size;
 }

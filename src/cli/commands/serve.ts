@@ -6,7 +6,9 @@ import { systemClock } from '../../app/context.ts';
 import { createDemoAccounts, createDemoDialogue, type DemoAccount } from '../../app/demo-accounts.ts';
 import { demoFiles } from '../../app/demo-data.ts';
 import { importFile } from '../../app/import-file.ts';
+import { computeSignals } from '../../app/signals/compute.ts';
 import { storeStatus } from '../../app/status.ts';
+import { createDemoTeam } from '../../app/teams/demo.ts';
 import { AppError } from '../../errors.ts';
 import { formatIssue } from '../../ingest/cells.ts';
 import { operator } from '../../policies/actor.ts';
@@ -32,6 +34,13 @@ async function serveUntilStopped(
   store.lock?.announce({ address: server.address });
   process.stderr.write(
     `Tend is running at ${server.address.replace('127.0.0.1', 'localhost')} (${store.kind}: ${store.location}). Press Ctrl+C to stop.\n`,
+  );
+  // Pages are served meanwhile; once warm-up is done, no page's first visit computes the shared results.
+  const warming = performance.now();
+  void server.warmedUp.then(() =>
+    process.stderr.write(
+      `Tend is ready: every page prepared in ${((performance.now() - warming) / 1000).toFixed(1)} s.\n`,
+    ),
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -85,6 +94,7 @@ export async function loadDemoData(
     if (!bar) log(`Importing ${name} (${index + 1} of ${files.length})`);
     const result = await importFile(store, file, {
       displayName: name,
+      computeSignals: false,
       onProgress: bar
         ? (bytesRead) => bar.update(done + bytesRead, { file: path.basename(file) })
         : undefined,
@@ -98,6 +108,8 @@ export async function loadDemoData(
     }
   }
   bar?.stop();
+  const signals = await computeSignals(store.db, () => new Date());
+  log(`Signals computed: ${signals.episodes} open, in ${Math.round(signals.milliseconds)} ms.`);
   const status = await storeStatus(store.db);
   log(
     `Demo data loaded: ${status.organisations} organisations, ${status.metrics} metrics, ${status.observations} observations from ${status.importBatches} files.`,
@@ -158,6 +170,7 @@ export function registerServeCommands(program: Command): void {
         const demo = { db: store.db, actor: operator('demo'), clock: systemClock };
         accounts = await createDemoAccounts(demo);
         await createDemoDialogue(demo);
+        accounts.push(...(await createDemoTeam({ ...demo, store })));
       } catch (error) {
         await store.close();
         throw error;

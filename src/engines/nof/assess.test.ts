@@ -64,6 +64,25 @@ test('official, end to end from long rows: averages, segments, override and rank
   );
   assert.equal(counts.unadjusted, 244);
   assert.equal(counts.adjusted, 244);
+  assert.equal(counts.averageExact, 244);
+  assert.equal(counts.ranks, 244);
+});
+
+test("official Q1 2025/26: taking every score unrounded instead misses RWX, RXT and RY2 by 0.01, and so RWK's rank", () => {
+  const summaries = new Map(
+    officialSummaries()
+      .filter((summary) => summary.quarter === 'Q1 2025/26')
+      .map((summary) => [summary.trustCode, summary]),
+  );
+  const uniform = assessQuarter('nof-2025-26', 'Q1 2025/26', loadOfficialNofRows(), {
+    replicates: 0,
+    quarterPrecision: 'uniform',
+  });
+  const differing = uniform.details
+    .filter((detail) => detail.average?.average !== summaries.get(detail.code)?.averageMetricScore)
+    .map((detail) => `${detail.code} ${detail.average?.average}`);
+  assert.deepEqual(differing, ['RWX 1.78', 'RXT 2.91', 'RY2 2.52']);
+  assert.equal(uniform.details.find((detail) => detail.code === 'RWK')?.rank, 40);
 });
 
 test('official Q4 2025/26: the league table rows match the published league table', () => {

@@ -182,3 +182,82 @@ test('segment 5, no previous quarter, and an unknown trust', () => {
   assert.match(inProgramme?.sentences.join(' ') ?? '', /Recovery Support Programme/);
   assert.equal(explainTrust('nof-2025-26', 'Q4 2025/26', rows, 'ZZZ', { replicates: 0 }), null);
 });
+
+test('official: where no single metric can change the segment, the smallest combination that can, checked by hand', () => {
+  let checked = 0;
+  const quarter = 'Q1 2025/26';
+  const assessment = assessQuarter('nof-2025-26', quarter, rows, { replicates: 0 });
+  for (const trust of assessment.details) {
+    const explanation = explainAssessedTrust(assessment, trust.code);
+    assert.ok(explanation && trust.cutPoints && trust.unadjustedSegment);
+    const cutPoints = trust.cutPoints;
+    // Independent arithmetic: the weighted mean of the entering scores, rounded half up to 2 d.p.
+    const segmentOf = (replaced: ReadonlyMap<string, number>) => {
+      const entering = trust.metricScores.filter((metric) => metric.entersAverage);
+      const total = entering.reduce(
+        (sum, metric) => sum + (replaced.get(metric.metricId) ?? metric.score),
+        0,
+      );
+      const average = Math.floor((total / entering.length) * 100 + 0.5 + 1e-9) / 100;
+      return 1 + cutPoints.filter((cut) => average > cut).length;
+    };
+    for (const combined of explanation.combinedMoves) {
+      assert.equal(
+        explanation.moves.some((move) => move.towards === combined.towards && move.possible),
+        false,
+        `${trust.code}: a combination only where no single metric can`,
+      );
+      assert.ok(combined.possible);
+      const extreme = combined.towards === 'better' ? 1 : 4;
+      const reaches = (segment: number) =>
+        combined.towards === 'better' ? segment <= combined.targetSegment : segment >= combined.targetSegment;
+      const all = new Map(combined.metrics.map((metric) => [metric.metricId, metric.scoreNeeded]));
+      assert.ok(
+        reaches(segmentOf(all)),
+        `${trust.code} ${combined.towards}: the combination reaches the segment`,
+      );
+      // No set of one fewer metrics, even at the extreme, does (every subset tried).
+      const entering = trust.metricScores.filter((metric) => metric.entersAverage).map((m) => m.metricId);
+      const subsets = (size: number, from: number): string[][] =>
+        size === 0
+          ? [[]]
+          : entering
+              .slice(from)
+              .flatMap((id, index) => subsets(size - 1, from + index + 1).map((rest) => [id, ...rest]));
+      for (const subset of subsets(combined.metrics.length - 1, 0))
+        assert.equal(
+          reaches(segmentOf(new Map(subset.map((id) => [id, extreme])))),
+          false,
+          `${trust.code} ${combined.towards}: ${subset.join(', ')} alone would reach segment ${combined.targetSegment}`,
+        );
+      checked++;
+    }
+  }
+  assert.ok(checked >= 5, `only ${checked} combinations in ${quarter}`);
+});
+
+test('official: the explanation names the combination, and what the financial override does or would do', () => {
+  const assessment = assessQuarter('nof-2025-26', 'Q1 2025/26', rows, { replicates: 0 });
+  const rdy = explainAssessedTrust(assessment, 'RDY');
+  assert.ok(rdy);
+  const text = rdy.sentences.join(' ');
+  assert.match(
+    text,
+    /No change in a single metric would take its average to segment 1; the fewest that would are 2, moving together/,
+  );
+  // RDY is in segment 2 and not in deficit: deficit would cap it at 3.
+  assert.equal(rdy.overrideEffect?.ifInDeficit, 3);
+  assert.match(
+    text,
+    /If it went into deficit or received deficit support, the financial override would cap it at segment 3/,
+  );
+  // A trust the override holds down: its own average's segment is kept, and no "if in deficit" is said.
+  const capped = assessment.details.find((trust) => trust.financialOverrideApplied);
+  assert.ok(capped);
+  const cappedExplanation = explainAssessedTrust(assessment, capped.code);
+  assert.equal(cappedExplanation?.overrideEffect?.withoutDeficit, capped.unadjustedSegment);
+  assert.equal(cappedExplanation?.overrideEffect?.ifInDeficit, null);
+  // A trust already in segment 3 or 4 is unaffected either way.
+  const low = assessment.details.find((trust) => trust.unadjustedSegment === 4);
+  assert.equal(explainAssessedTrust(assessment, low?.code as string)?.overrideEffect?.ifInDeficit, null);
+});

@@ -71,6 +71,34 @@ export interface SegmentMove {
   readonly note: string | null;
 }
 
+/**
+ * The fewest metrics that together would change the (unadjusted) segment when no single metric
+ * can: the metrics with the most room to move, all but the last at the best (or worst) score and
+ * the last at the score needed, the cut points held fixed.
+ */
+export interface CombinedMove {
+  readonly towards: 'better' | 'worse';
+  readonly targetSegment: Segment;
+  /** False when even every metric at the best (or worst) score would not reach the segment. */
+  readonly possible: boolean;
+  readonly metrics: readonly {
+    readonly metricId: string;
+    readonly name: string;
+    readonly currentScore: number;
+    readonly scoreNeeded: number;
+  }[];
+}
+
+/** What the financial override does to this trust, or would do if its finances changed. */
+export interface OverrideEffect {
+  /** The segment it would be in if it went into deficit or received deficit support (null when that changes nothing). */
+  readonly ifInDeficit: Segment | null;
+  /** The segment its average alone gives, where the override holds it lower. */
+  readonly withoutDeficit: Segment | null;
+  /** The segment the override caps a trust in deficit at. */
+  readonly cap: Segment;
+}
+
 export interface ChangeFromPrevious {
   readonly previousQuarter: string;
   readonly previousAverage: number;
@@ -112,6 +140,9 @@ export interface TrustExplanation {
     readonly adjustedSegment: Segment | null;
   };
   readonly moves: readonly SegmentMove[];
+  /** Where no single metric can change the segment in a direction: the smallest combination that can. */
+  readonly combinedMoves: readonly CombinedMove[];
+  readonly overrideEffect: OverrideEffect | null;
   readonly change: ChangeFromPrevious | null;
   /** Metrics whose score is NHS England's published one rather than Tend's recomputation. */
   readonly asPublished: readonly string[];
@@ -368,6 +399,83 @@ function moveFor(context: Context, metric: MetricScore, towards: 'better' | 'wor
   };
 }
 
+/** The unadjusted segment with some entering scores replaced (combined finance moved as a score). */
+function segmentWithScores(context: Context, replaced: ReadonlyMap<string, number>): Segment | null {
+  const entering = scoresEnteringAverage(context.trust.metricScores, context.assessment.options).map(
+    (entry) => ({ ...entry, score: replaced.get(entry.metricId) ?? entry.score }),
+  );
+  const average = averageOfScores(entering);
+  return average ? segmentFromAverage(average.average, context.cutPoints, context.onCutPoint) : null;
+}
+
+/**
+ * The smallest combination of metrics that would move the trust to the next segment in a
+ * direction: take the metrics with the most room to move first (weight × distance to the best or
+ * worst score), since the average is linear in each score the fewest metrics that can get there
+ * are the first k; the last of them moves only as far as needed (bisection, reported at 2 d.p.
+ * on the reaching side).
+ */
+function combinedMoveFor(context: Context, towards: 'better' | 'worse'): CombinedMove | null {
+  const current = context.trust.unadjustedSegment;
+  if (current === null) return null;
+  const target = (towards === 'better' ? current - 1 : current + 1) as Segment;
+  if (target < 1 || target > 4) return null;
+  const extreme = towards === 'better' ? 1 : 4;
+  const names = new Map(context.trust.metricScores.map((metric) => [metric.metricId, metric.name]));
+  const room = scoresEnteringAverage(context.trust.metricScores, context.assessment.options)
+    .map((entry) => ({ ...entry, room: entry.weight * Math.abs(entry.score - extreme) }))
+    .filter((entry) => entry.room > 1e-9)
+    .sort((a, b) => b.room - a.room || (a.metricId < b.metricId ? -1 : 1));
+  const describe = (entry: (typeof room)[number], scoreNeeded: number) => ({
+    metricId: entry.metricId,
+    name: names.get(entry.metricId) ?? entry.metricId,
+    currentScore: roundHalfUp(entry.score, 2),
+    scoreNeeded,
+  });
+  for (let count = 1; count <= room.length; count++) {
+    const chosen = room.slice(0, count);
+    const replaced = new Map(chosen.map((entry) => [entry.metricId, extreme]));
+    if (!reaches(segmentWithScores(context, replaced), target, towards)) continue;
+    const last = chosen[count - 1];
+    let reached = extreme;
+    let notReached = last.score;
+    for (let step = 0; step < 40; step++) {
+      const middle = (reached + notReached) / 2;
+      replaced.set(last.metricId, middle);
+      if (reaches(segmentWithScores(context, replaced), target, towards)) reached = middle;
+      else notReached = middle;
+    }
+    // A discretely scored metric (brackets, ratings, combined finance) takes whole scores only.
+    const lastDefinition = context.definition.metrics.find((metric) => metric.id === last.metricId);
+    const discrete = lastDefinition !== undefined && lastDefinition.scoring.kind !== 'ranked';
+    const places = discrete ? 1 : 100;
+    const rounded =
+      towards === 'better'
+        ? Math.floor(reached * places + 1e-9) / places
+        : Math.ceil(reached * places - 1e-9) / places;
+    replaced.set(last.metricId, rounded);
+    const lastScore = reaches(segmentWithScores(context, replaced), target, towards) ? rounded : extreme;
+    return {
+      towards,
+      targetSegment: target,
+      possible: true,
+      metrics: chosen.map((entry, index) => describe(entry, index === count - 1 ? lastScore : extreme)),
+    };
+  }
+  return { towards, targetSegment: target, possible: false, metrics: [] };
+}
+
+/** What the financial override does, or would do: segments 1 and 2 are closed to a trust in deficit. */
+function overrideEffectFor(trust: TrustAssessment, cap: Segment): OverrideEffect | null {
+  const unadjusted = trust.unadjustedSegment;
+  if (unadjusted === null) return null;
+  return {
+    ifInDeficit: trust.deficit !== true && unadjusted < cap ? cap : null,
+    withoutDeficit: trust.financialOverrideApplied ? unadjusted : null,
+    cap,
+  };
+}
+
 function metricExplanations(context: Context): MetricExplanation[] {
   const { trust, definition, assessment } = context;
   const entering = scoresEnteringAverage(trust.metricScores, assessment.options);
@@ -401,7 +509,8 @@ function metricExplanations(context: Context): MetricExplanation[] {
   });
 }
 
-function changeFromPrevious(
+/** A trust's change since the previous quarter, tested against its likely range (`changeTest`). */
+export function changeFromPrevious(
   trust: TrustAssessment,
   previous: AssessedTrust | null,
   test: ChangeFromPrevious['test'],
@@ -481,7 +590,7 @@ function sentencesFor(
   if (explanation.rank !== null) {
     const range = explanation.likelyRange;
     const likely = range
-      ? `; its likely range of rank is ${ordinal(range.rank[0])} to ${ordinal(range.rank[1])} and of average score ${rangeText(range.average)}`
+      ? `; Tend's estimate of its likely range of rank is ${ordinal(range.rank[0])} to ${ordinal(range.rank[1])} and of average score ${rangeText(range.average)}`
       : '';
     sentences.push(
       `It ranks ${ordinal(explanation.rank)} of ${explanation.peerGroupSize} ${typeNames[trust.organisationType]}${likely}.`,
@@ -496,6 +605,12 @@ function sentencesFor(
   } else if (override.deficit === true) {
     sentences.push(
       `It is in deficit or receiving deficit support, but the financial override does not bite: its average already puts it in segment ${override.unadjustedSegment}.`,
+    );
+  }
+  const effect = explanation.overrideEffect;
+  if (effect?.ifInDeficit) {
+    sentences.push(
+      `If it went into deficit or received deficit support, the financial override would cap it at segment ${effect.ifInDeficit}, whatever its average.`,
     );
   }
   if (explanation.finalSegment === 5) {
@@ -555,7 +670,26 @@ function sentencesFor(
     const target = segment === null ? null : towards === 'better' ? segment - 1 : segment + 1;
     if (target === null || target < 1 || target > 4) continue;
     if (moves.length === 0) {
-      sentences.push(`No change in a single metric would take its average to segment ${target}.`);
+      const combined = explanation.combinedMoves.find((move) => move.towards === towards);
+      if (!combined?.possible) {
+        sentences.push(`No change in its scores would take its average to segment ${target}.`);
+        continue;
+      }
+      const capped =
+        override.deficit === true && target < cap
+          ? ` (the financial override would still keep it in segment ${cap})`
+          : '';
+      const listed = combined.metrics.map(
+        (metric) =>
+          `${metric.name} from ${twoPlaces(metric.currentScore)} to ${twoPlaces(metric.scoreNeeded)}`,
+      );
+      const joined =
+        listed.length > 1 ? `${listed.slice(0, -1).join(', ')} and ${listed[listed.length - 1]}` : listed[0];
+      sentences.push(
+        combined.metrics.length === 1
+          ? `No change in a single metric's value would take its average to segment ${target}, but its ${joined} would${capped}.`
+          : `No change in a single metric would take its average to segment ${target}; the fewest that would are ${combined.metrics.length}, moving together${capped}: ${joined}.`,
+      );
       continue;
     }
     const ordered = [...moves].sort(
@@ -588,9 +722,9 @@ function sentencesFor(
         : `its average ${change.change < 0 ? 'improved' : 'worsened'} from ${twoPlaces(change.previousAverage)} to ${twoPlaces(change.currentAverage)}`;
     let verdict = 'Without likely ranges Tend cannot say whether that is more than noise.';
     if (change.verdict === 'signal') {
-      verdict = `That is more than its likely range of average score (${rangeText(change.likelyRange)}) explains: a signal.`;
+      verdict = `That is more than its likely range of average score (${rangeText(change.likelyRange)}, Tend's estimate) explains: a signal.`;
     } else if (change.verdict === 'noise') {
-      verdict = `That is within what its likely range of average score (${rangeText(change.likelyRange)}) explains: noise, not a signal.`;
+      verdict = `That is within what its likely range of average score (${rangeText(change.likelyRange)}, Tend's estimate) explains: noise, not a signal.`;
     }
     sentences.push(`Since ${change.previousQuarter} ${what}${moved}. ${verdict}`);
   }
@@ -643,6 +777,14 @@ export function explainAssessedTrust(
       }
     }
   }
+  const combinedMoves: CombinedMove[] = [];
+  if (context) {
+    for (const towards of ['better', 'worse'] as const) {
+      if (moves.some((move) => move.towards === towards && move.possible)) continue;
+      const combined = combinedMoveFor(context, towards);
+      if (combined) combinedMoves.push(combined);
+    }
+  }
   const previousTrust = previous?.details.find((detail) => detail.code === code);
   const explanation: Omit<TrustExplanation, 'sentences'> = {
     quarter: current.quarter,
@@ -671,6 +813,8 @@ export function explainAssessedTrust(
       adjustedSegment: trust.adjustedSegment,
     },
     moves,
+    combinedMoves,
+    overrideEffect: overrideEffectFor(trust, definition.financialOverride.cap),
     change: changeFromPrevious(
       trust,
       previous && previousTrust ? { quarter: previous.quarter, trust: previousTrust } : null,

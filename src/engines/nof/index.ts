@@ -9,11 +9,17 @@ export type { CutPointsUsed, LeagueRow, QuarterAssessment, TrustAssessment } fro
 // Entry points (the CLI's `tend assess` and `tend explain`, and the API)
 export { assessQuarter, assessQuarterInput, formatRange } from './assess.ts';
 export { averageMetricScore, averageOfScores, domainScores, scoresEnteringAverage } from './average-score.ts';
+export type { SegmentChange } from './changes.ts';
+export { segmentChanges } from './changes.ts';
+export type { NofCoverage } from './coverage.ts';
+export { nhsEnglandLeagueTablesHref, nofCoverage, whyNoSegment } from './coverage.ts';
 export { combinedFinanceScore, scoreBand, scoreByThresholds, scoreRating } from './discrete-score.ts';
 export type {
   BoundaryDistance,
   ChangeFromPrevious,
+  CombinedMove,
   MetricExplanation,
+  OverrideEffect,
   SegmentMove,
   TrustExplanation,
 } from './explain.ts';
@@ -35,5 +41,6 @@ export { reconstructUnroundedScores } from './reconstruct-published-scores.ts';
 // The steps, one pure function each
 export { scoreMetric, scoreQuarterMetrics } from './score-metrics.ts';
 export { distancesToCutPoints, quartileCutPoints, segmentFromAverage } from './segment.ts';
+export { describeSegment, segmentDescriptions } from './segment-descriptions.ts';
 
 export type * from './types.ts';

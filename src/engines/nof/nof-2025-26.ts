@@ -598,6 +598,14 @@ export const nof202526: FrameworkDefinition = {
       source,
     },
   },
+  averagedAtPublishedPrecision: {
+    'Q1 2025/26': {
+      metricIds: ['OF0005', 'OF0016', 'OF0063'],
+      provenance: 'inferred',
+      evidence:
+        'Q1 2025/26 only: with every reconstructed score unrounded, 58 of the 61 published averages (OF5002) are reproduced (RWX 1.78 for 1.79, RXT 2.91 for 2.90, RY2 2.52 for 2.53); with every published 2 d.p. score, 60. Of the 128 ways of taking the seven metrics ranked beyond the peer group at 2 d.p. or unrounded, only those taking community 52-week waits (OF0005), crisis contact (OF0016) and 60-day stays (OF0063) at 2 d.p. reproduce all 61, and so every published rank. From Q2 the unrounded scores reproduce every average.',
+    },
+  },
   financialOverride: { cap: 3, provenance: 'documented' },
   summaryIds: {
     adjustedSegment: 'OF5000',

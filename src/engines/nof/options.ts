@@ -53,6 +53,12 @@ export interface NofOptions {
    * `as-published` averages the 2 d.p. scores.
    */
   readonly publishedScorePrecision?: 'reconstruct-unrounded' | 'as-published';
+  /**
+   * `framework` (default): a quarter's metrics that the framework finds entered that quarter's
+   * published averages at 2 d.p. (`averagedAtPublishedPrecision`, inferred; in 2025/26 three
+   * metrics in Q1) are taken as published; `uniform`: `publishedScorePrecision` for every metric.
+   */
+  readonly quarterPrecision?: 'framework' | 'uniform';
   /** `combined` (default, verified): combined finance enters the average; `separate`: the two finance scores do (the manual's worked example). */
   readonly financeScoring?: 'combined' | 'separate';
   /** Override the thresholds of a threshold-scored metric (`{ OF0079: [0, -1, -2] }`), best first. */
@@ -87,6 +93,7 @@ const defaults: Omit<ResolvedNofOptions, 'cutPoints' | 'heldOrganisationTypes'> 
   scoreSource: 'recompute-where-verified',
   tieBreak: 'published-peer-rank',
   publishedScorePrecision: 'reconstruct-unrounded',
+  quarterPrecision: 'framework',
   financeScoring: 'combined',
   thresholds: {},
   partialInfectionWeight: 'one-third-each',
@@ -189,6 +196,12 @@ export function resolveNofOptions(
       options.publishedScorePrecision,
       ['reconstruct-unrounded', 'as-published'],
       defaults.publishedScorePrecision,
+    ),
+    quarterPrecision: keyword(
+      'quarterPrecision',
+      options.quarterPrecision,
+      ['framework', 'uniform'],
+      defaults.quarterPrecision,
     ),
     financeScoring: keyword(
       'financeScoring',

@@ -86,7 +86,9 @@ test('official: the other ranked metrics cannot be recomputed from this file, be
         rankedAgainst: { [metricId]: 'peer-group' },
         scoreSource: 'recompute-where-possible',
       });
-      const defaults = scoreOfficial(quarter);
+      // Uniform precision, so the ranked-set size is inferred in Q1 too (where three of these
+      // metrics otherwise enter the average at their published 2 d.p. score).
+      const defaults = scoreOfficial(quarter, { quarterPrecision: 'uniform' });
       let held = 0;
       for (const trust of forced.input.trusts) {
         const published = trust.observations[metricId]?.publishedScore ?? null;

@@ -302,9 +302,17 @@ export function scoreQuarterMetrics(
   const combined = framework.combinedFinance;
   const listed = new Set(framework.metrics.map((metric) => metric.id));
 
+  const atPublishedPrecision = new Set(
+    options.quarterPrecision === 'framework'
+      ? (framework.averagedAtPublishedPrecision?.[input.quarter]?.metricIds ?? [])
+      : [],
+  );
   for (const metric of framework.metrics) {
     if (metric.role === 'combined-finance') continue;
-    const result = scoreMetric(framework, metric, input.trusts, options);
+    const metricOptions: ResolvedNofOptions = atPublishedPrecision.has(metric.id)
+      ? { ...options, publishedScorePrecision: 'as-published' }
+      : options;
+    const result = scoreMetric(framework, metric, input.trusts, metricOptions);
     if (!result) continue;
     statuses.push(result.status);
     if (metric.id === combined.plannedMetricId || metric.id === combined.varianceMetricId)

@@ -113,6 +113,14 @@ export interface CombinedFinance {
   readonly rule: string;
 }
 
+/** Metrics that entered one quarter's published averages at their 2 d.p. published score. */
+export interface AveragedAtPublishedPrecision {
+  readonly metricIds: readonly string[];
+  readonly provenance: Provenance;
+  /** What in the published data shows it. */
+  readonly evidence: string;
+}
+
 export interface PublishedCutPoints {
   /** The cut points Tend uses: the midpoint of each interval. */
   readonly values: CutPoints;
@@ -168,6 +176,12 @@ export interface FrameworkDefinition {
   readonly segmentation: Segmentation;
   /** Cut points for each published quarter, keyed by quarter label ("Q4 2025/26"). */
   readonly publishedCutPoints: Readonly<Record<string, PublishedCutPoints>>;
+  /**
+   * Ranked metrics whose 2 d.p. published score, not the unrounded one, entered a quarter's
+   * published averages, keyed by quarter label. Absent or empty: every reconstructed score
+   * enters unrounded.
+   */
+  readonly averagedAtPublishedPrecision?: Readonly<Record<string, AveragedAtPublishedPrecision>>;
   /** Segments a provider in deficit (or receiving deficit support) may not sit in; it is moved to `cap`. */
   readonly financialOverride: { readonly cap: Segment; readonly provenance: Provenance };
   readonly summaryIds: SummaryIds;

@@ -10,7 +10,9 @@ function series(values: readonly (number | null)[], options: SpcOptions = {}, ta
     date: new Date(Date.UTC(2023, index, 1)).toISOString().slice(0, 10),
     value,
   }));
-  return computeSpc([{ points, target }], options).series[0];
+  // The readings of each rule are tested on short series: limits count as settled from 2 points
+  // unless a test says otherwise (trial limits have a test of their own).
+  return computeSpc([{ points, target }], { minimumPointsWarning: 2, ...options }).series[0];
 }
 
 const baseline = [10, 12, 9, 11, 10, 12, 9, 11, 10, 12, 11, 9];
@@ -97,4 +99,18 @@ test('numbers are formatted with fewer decimals the larger they are', () => {
   assert.equal(formatValue(0.95231), '0.952');
   assert.equal(formatValue(3.456, 'days'), '3.46 days');
   assert.equal(formatValue(-12.34), '-12.3');
+});
+
+test('a chart on trial limits (fewer points than the settled minimum) gives no reading of variation or assurance', () => {
+  const short = series([10, 10.5, 10, 10.5, 10, 30], { minimumPointsWarning: 13 }, 11);
+  // The rule still fires on the points (the chart shows them), but nothing is read from it.
+  assert.equal(short.pointType.at(-1), 'special_cause_improvement');
+  const reading = describeSpc(short);
+  assert.equal(
+    reading.variation,
+    'The chart has only 6 points since 2023-01-01: its limits are trial limits, so it gives no reading of variation or assurance until more points arrive.',
+  );
+  assert.equal(reading.assurance, null);
+  const settled = describeSpc(series([...baseline, 30], { minimumPointsWarning: 13 }, 11));
+  assert.match(settled.variation, /special-cause improvement/);
 });

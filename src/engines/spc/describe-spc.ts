@@ -51,6 +51,9 @@ function describeVariation(series: SpcSeriesResult, options: DescribeSpcOptions)
   if (group.chart === 'run') {
     return `${lead} chart has too few points for process limits (${countText(group.valueCount, 'value')} since ${group.startDate}), so it is a run chart around the median, with no reading of variation or assurance.`;
   }
+  if (group.shortGroupWarning) {
+    return `${lead} chart has only ${countText(group.rowCount, 'point')} since ${group.startDate}: its limits are trial limits, so it gives no reading of variation or assurance until more points arrive.`;
+  }
   if (series.values[last] === null) {
     return `${lead} latest point (${series.dates[last]}) has no value, so there is no reading of its variation.`;
   }
@@ -134,6 +137,7 @@ function describeAssurance(series: SpcSeriesResult, options: DescribeSpcOptions)
   if (series.assuranceIcon === null || series.target === null || series.groups.length === 0) return null;
   const unit = options.unit;
   const group = series.groups[series.groups.length - 1];
+  if (group.shortGroupWarning) return null;
   const target = formatValue(series.target, unit);
   const lower = group.lowerProcessLimit;
   const upper = group.upperProcessLimit;

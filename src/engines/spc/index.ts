@@ -13,4 +13,5 @@ export * from './options.ts';
 // NHSRplotthedots output format
 export * from './reference-output.ts';
 export { computeSpcColumns, type SpcColumns, type SpcColumnsInput } from './spc-columns.ts';
+export { onTrialLimits, withoutTrialVerdict } from './trial-limits.ts';
 export type * from './types.ts';

@@ -30,6 +30,17 @@ export interface AeMonthColumns {
 
 const DEPARTMENTS = ['type1', 'type2', 'other'] as const;
 
+/**
+ * The first month of NHS England's changed A&E provider reporting: from April 2026 activity at
+ * urgent treatment centres and other type 3 sites is reported by the acute trust they serve, not by
+ * the community trust, independent or GP-led provider that ran them (in May 2026 Bridgewater, RY2,
+ * and several independent and GP-led providers no longer report; Nottingham's type 3 attendances go
+ * from none to 10,124). Type 1 and type 2 figures keep their meaning; a provider's "other
+ * departments" and "all types" figures do not, so from this month they are stored as new series.
+ */
+export const REPORTING_CHANGE = '2026-04-01';
+export const REPORTING_CHANGE_SUFFIX = '-from-2026-04';
+
 /** How a data question is stored: no value, status missing, the question as the note and in the detail. */
 function questioned(question: string, published: Record<string, unknown> | number) {
   return {
@@ -149,17 +160,32 @@ export function emitAeObservations(
     });
   };
 
+  // From April 2026 urgent treatment centres are reported under the acute provider: the "other
+  // departments" and "all types" figures of a provider start new series (see the catalogue).
+  const series = (metricId: string, department: string) =>
+    period.start >= REPORTING_CHANGE && (department === 'other' || department === 'all')
+      ? `${metricId}${REPORTING_CHANGE_SUFFIX}`
+      : metricId;
   DEPARTMENTS.forEach((department, index) => {
-    emitCount(`ae-attendances-${department}`, counts.attendances[index], columns?.attendances[index]);
     emitCount(
-      `ae-emergency-admissions-${department}`,
+      series(`ae-attendances-${department}`, department),
+      counts.attendances[index],
+      columns?.attendances[index],
+    );
+    emitCount(
+      series(`ae-emergency-admissions-${department}`, department),
       counts.emergencyAdmissions[index],
       columns?.emergencyAdmissions[index],
     );
-    emitFourHour(`ae-4hr-${department}`, counts.attendances[index], counts.over4Hours[index], {
-      attendances: columns?.attendances[index],
-      over4Hours: columns?.over4Hours[index],
-    });
+    emitFourHour(
+      series(`ae-4hr-${department}`, department),
+      counts.attendances[index],
+      counts.over4Hours[index],
+      {
+        attendances: columns?.attendances[index],
+        over4Hours: columns?.over4Hours[index],
+      },
+    );
   });
   const totalAttendances = sumOrNull(counts.attendances);
   const allOver4Hours = counts.attendances.every(
@@ -167,7 +193,7 @@ export function emitAeObservations(
   )
     ? sumOrNull(counts.over4Hours.map((value) => value ?? 0))
     : null;
-  emitFourHour('ae-4hr-all', totalAttendances, allOver4Hours, {});
+  emitFourHour(series('ae-4hr-all', 'all'), totalAttendances, allOver4Hours, {});
   emitCount(
     'ae-emergency-admissions-not-via-ae',
     counts.emergencyAdmissionsNotViaAe,

@@ -1,5 +1,5 @@
 import { monthPeriod } from '../../domain/period.ts';
-import { cleanText, issueFactory, quote } from '../cells.ts';
+import { issueFactory, quote, titleCaseName } from '../cells.ts';
 import { type CountCell, createCountReader, isOrganisationCode } from '../count-reader.ts';
 import { headerHasAll, mapColumns } from '../header.ts';
 import type { ImportFormat, IngestSink, ParseContext, RecordParser } from '../types.ts';
@@ -114,7 +114,7 @@ function createParser(
       }
       if (!valid || !match) return;
       const period = monthPeriod(Number(match[1]), month);
-      const name = cleanText(cells[columns.org_name] ?? '');
+      const name = titleCaseName(cells[columns.org_name] ?? '');
       const seen = latestName.get(orgCode);
       if (!seen || seen.period <= period.start)
         latestName.set(orgCode, { name: name || orgCode, period: period.start });

@@ -20,6 +20,14 @@ const REGIONS_ESTABLISHED = '2020-04-01';
 
 const latest = (a: string, b: string | null): string => (b !== null && b > a ? b : a);
 
+/**
+ * Whether an ODS high-level health geography code is an English integrated care board: `Q` and two
+ * letters or digits, but not `Q99`, which ODS gives organisations outside England (the Welsh trusts).
+ */
+export function isEnglishIcbCode(code: string): boolean {
+  return /^Q[A-Z0-9]{2}$/.test(code) && code !== 'Q99';
+}
+
 /** ODS dates Tend takes: none before 1900 (year 0000 is a typing slip), none more than ten years ahead. */
 const FIRST_DATE_YEAR = 1900;
 const lastDateYear = (context: ParseContext): number =>
@@ -149,7 +157,7 @@ function createOdsParser(context: ParseContext, sink: IngestSink): RecordParser 
           validTo: closedOn,
         });
       }
-      if (/^Q[A-Z0-9]{2}$/.test(icbCode)) {
+      if (isEnglishIcbCode(icbCode)) {
         sink.organisation({ code: icbCode, name: `ICB ${icbCode}`, kind: 'icb', authority: 'fill' });
         sink.membership({
           memberCode: code,
@@ -239,8 +247,9 @@ export const trustLookupFormat: ImportFormat = {
         const regionCode = (cells[columns.nhse_region_code] ?? '').trim().toUpperCase();
         const regionName = cleanText(cells[columns.nhse_region_name] ?? '');
         const icbCode = (cells[columns.icb_code_ods_hlhg] ?? '').trim().toUpperCase();
-        const icbName = cleanText(cells[columns.icb_name_for_code_if_unambiguous] ?? '');
-        const performanceIcbName = cleanText(cells[columns.icb_name_nhse_ae_jun2024] ?? '');
+        // ICB names as people write them ("NHS Kent and Medway Integrated Care Board").
+        const icbName = titleCaseName(cells[columns.icb_name_for_code_if_unambiguous] ?? '');
+        const performanceIcbName = titleCaseName(cells[columns.icb_name_nhse_ae_jun2024] ?? '');
         sink.organisation({
           code,
           name: titleCaseName(cells[columns.org_name] ?? code),
@@ -259,7 +268,7 @@ export const trustLookupFormat: ImportFormat = {
             validTo: closedOn,
           });
         }
-        if (/^Q[A-Z0-9]{2}$/.test(icbCode)) {
+        if (isEnglishIcbCode(icbCode)) {
           sink.organisation({
             code: icbCode,
             name: icbName || `ICB ${icbCode}`,
@@ -327,5 +336,93 @@ export const trustLookupFormat: ImportFormat = {
         }
       },
     };
+  },
+};
+
+const SUCCESSORS_REQUIRED = [
+  'org_code',
+  'org_name',
+  'close_date',
+  'successor_code',
+  'successor_name',
+] as const;
+
+/**
+ * Tend's list of closed NHS trusts and their successors (from ODS successor records): each closed
+ * trust with its close date and the trust that took over, so pages mark it closed, name its
+ * successor, and leave it out of current lists. The successor is added if the store does not hold
+ * it yet; the closed trust's close date is set by the list.
+ */
+export const trustSuccessorsFormat: ImportFormat = {
+  id: 'tend-trust-successors',
+  label: 'Closed trusts and their successors',
+  publication: 'NHS England Organisation Data Service: successor organisations',
+  hasHeader: true,
+  detect: (header) => headerHasAll(header, ['org_code', 'close_date', 'successor_code']),
+  open(header, context, sink) {
+    const columns = mapColumns(header, { required: SUCCESSORS_REQUIRED }, context.file, sink);
+    if (!columns) return undefined;
+    const issue = issueFactory(context.file);
+    const lastYear = lastDateYear(context);
+    return {
+      row(cells, rowNumber) {
+        const code = (cells[columns.org_code] ?? '').trim().toUpperCase();
+        const successor = (cells[columns.successor_code] ?? '').trim().toUpperCase();
+        let valid = true;
+        for (const [name, value] of [
+          ['org_code', code],
+          ['successor_code', successor],
+        ] as const) {
+          if (!/^[A-Z0-9]{3,6}$/.test(value)) {
+            sink.issue(
+              issue('BAD_CODE', rowNumber, columns[name], `${name}: ${quote(value)} is not an ODS code`),
+            );
+            valid = false;
+          }
+        }
+        if (valid && code === successor) {
+          sink.issue(
+            issue(
+              'BAD_CODE',
+              rowNumber,
+              columns.successor_code,
+              `successor_code: ${quote(successor)} is the closed trust itself`,
+            ),
+          );
+          valid = false;
+        }
+        const closedText = cells[columns.close_date] ?? '';
+        const closedOn = parseOdsDate(closedText, lastYear);
+        if (!closedOn) {
+          sink.issue(
+            issue(
+              closedOn === null ? 'MISSING_VALUE' : 'BAD_DATE',
+              rowNumber,
+              columns.close_date,
+              closedOn === null
+                ? 'close_date: a closed trust needs its close date (YYYYMMDD)'
+                : `close_date: ${quote(closedText)} ${odsDateProblem(closedText, lastYear)}`,
+            ),
+          );
+          valid = false;
+        }
+        if (!valid || !closedOn) return;
+        sink.organisation({
+          code: successor,
+          name: titleCaseName(cells[columns.successor_name] ?? successor) || successor,
+          kind: 'trust',
+          authority: 'fill',
+        });
+        sink.organisation({
+          code,
+          name: titleCaseName(cells[columns.org_name] ?? code) || code,
+          kind: 'trust',
+          closedOn,
+          successorCode: successor,
+          authority: 'replace',
+        });
+      },
+      finish() {},
+    } satisfies RecordParser;
   },
 };

@@ -6,7 +6,7 @@ import { headerHasAll, mapColumns } from '../header.ts';
 import type { ImportFormat, IngestSink, ParseContext, RecordParser } from '../types.ts';
 
 const REQUIRED = ['org_code', 'metric_id', 'period', 'value'] as const;
-const OPTIONAL = ['numerator', 'denominator', 'status', 'note'] as const;
+const OPTIONAL = ['team', 'numerator', 'denominator', 'status', 'note'] as const;
 type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
 
 /**
@@ -15,7 +15,8 @@ type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
  * | column | required | meaning |
  * |---|---|---|
  * | org_code | yes | ODS code of an organisation Tend knows |
- * | metric_id | yes | a metric in the catalogue (`tend metrics`) |
+ * | team | no | a team of that organisation (`tend teams list`): the row is a value of the team's own indicator |
+ * | metric_id | yes | a metric in the catalogue (`tend metrics`); on a team's row, one of its indicators (`team.<TEAM>.<id>`, or just `<id>`) |
  * | period | yes | `YYYY-MM` (a month) or `YYYY-MM-DD` (a day) |
  * | value | yes (may be empty) | the figure; empty means missing, never zero |
  * | numerator, denominator | no | non-negative counts, numerator ≤ denominator |
@@ -108,11 +109,82 @@ function createTidyParser(
         );
         valid = false;
       }
-      const metricId = text(cells, 'metric_id').trim();
+      const teams = context.teams ?? new Map<string, string>();
+      const teamText = text(cells, 'team').trim();
+      const team = teamText.toUpperCase();
+      let metricId = text(cells, 'metric_id').trim();
+      let seriesCode = orgCode;
+      let metricChecked = false;
+      if (team !== '') {
+        const parent = teams.get(team);
+        if (parent === undefined) {
+          metricChecked = true; // a team Tend does not know has no indicators to check the id against
+          sink.issue(
+            issue(
+              'UNKNOWN_ORGANISATION',
+              rowNumber,
+              columns.team,
+              `team: ${quote(teamText)} is not a team Tend knows; list an organisation's teams with \`tend teams list --org CODE\``,
+            ),
+          );
+          valid = false;
+        } else {
+          seriesCode = team;
+          if (orgCode !== '' && orgCode !== parent) {
+            sink.issue(
+              issue(
+                'BAD_CODE',
+                rowNumber,
+                columns.org_code,
+                `org_code: ${quote(orgCode)} is not the organisation team ${team} belongs to (${parent})`,
+              ),
+            );
+            valid = false;
+          }
+          if (metricId !== '') {
+            const prefix = `team.${team}.`;
+            const fullId = metricId.startsWith('team.') ? metricId : `${prefix}${metricId}`;
+            metricChecked = true;
+            if (!fullId.startsWith(prefix) || !context.knownMetricIds.has(fullId)) {
+              sink.issue(
+                issue(
+                  'UNKNOWN_METRIC',
+                  rowNumber,
+                  columns.metric_id,
+                  `metric_id: ${quote(metricId)} is not an indicator of team ${team}; see its indicators on its page, or define it first`,
+                ),
+              );
+              valid = false;
+            }
+            metricId = fullId;
+          }
+        }
+      } else if (teams.has(orgCode)) {
+        sink.issue(
+          issue(
+            'BAD_CODE',
+            rowNumber,
+            columns.org_code,
+            `org_code: ${orgCode} is a team: give its organisation's code here and ${orgCode} in a team column`,
+          ),
+        );
+        valid = false;
+      } else if (metricId.startsWith('team.')) {
+        sink.issue(
+          issue(
+            'UNKNOWN_METRIC',
+            rowNumber,
+            columns.metric_id,
+            `metric_id: ${quote(metricId)} is a team's own indicator: name the team in a team column`,
+          ),
+        );
+        valid = false;
+        metricChecked = true;
+      }
       if (metricId === '') {
         sink.issue(issue('UNKNOWN_METRIC', rowNumber, columns.metric_id, 'metric_id is empty'));
         valid = false;
-      } else if (!context.knownMetricIds.has(metricId)) {
+      } else if (!metricChecked && !context.knownMetricIds.has(metricId)) {
         sink.issue(
           issue(
             'UNKNOWN_METRIC',
@@ -195,7 +267,7 @@ function createTidyParser(
         return;
       const note = text(cells, 'note');
       sink.observation({
-        orgCode,
+        orgCode: seriesCode,
         metricId,
         periodStart: period.start,
         periodEnd: period.end,

@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { columnLetter, issueFactory, quote } from '../cells.ts';
 import type { IngestIssue, IngestIssueCode } from '../types.ts';
-import type { FileRecord } from './records.ts';
+import { type FileRecord, readCsvRecords } from './records.ts';
 
 /** Bytes of a file read by range: what a workbook is read from (its directory is at the end). */
 export interface ByteSource {
@@ -125,17 +125,16 @@ async function zipDirectory(source: ByteSource): Promise<Map<string, ZipEntry>> 
 const mebibytes = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
 /**
- * One part of the archive as text, unpacked as it is read. Every byte unpacked counts against the
- * workbook's budget, and refuses the workbook past it (a "zip bomb" unpacks a few hundred kilobytes
- * to gigabytes). Text is decoded as one stream, so a character split between chunks stays whole.
- * A run of text with no markup longer than any cell can hold is refused before it is gathered.
+ * One part of the archive as bytes, unpacked as it is read. Every byte unpacked counts against the
+ * budget, and refuses the file past it (a "zip bomb" unpacks a few hundred kilobytes to gigabytes).
  */
-async function* partText(
+async function* partBytes(
   source: ByteSource,
   entry: ZipEntry,
   budget: { left: number },
   limits: WorkbookLimits,
-): AsyncGenerator<string> {
+  tooLarge = `the workbook unpacks to more than ${mebibytes(limits.maxUncompressedBytes)} MiB, more than Tend reads; save the sheet as CSV and import that`,
+): AsyncGenerator<Buffer> {
   if (entry.flags & 1)
     throw new WorkbookProblem(
       'BINARY_FILE',
@@ -153,6 +152,29 @@ async function* partText(
   const input = Readable.from(source.read(dataStart, dataEnd));
   const output = entry.method === 8 ? input.pipe(zlib.createInflateRaw()) : input;
   input.on('error', (error) => output.destroy(error));
+  try {
+    for await (const chunk of output as AsyncIterable<Buffer>) {
+      budget.left -= chunk.length;
+      if (budget.left < 0) throw new WorkbookProblem('TOO_LARGE', tooLarge);
+      yield chunk;
+    }
+  } finally {
+    input.destroy();
+    output.destroy();
+  }
+}
+
+/**
+ * One part of the archive as text, unpacked as it is read (`partBytes`). Text is decoded as one
+ * stream, so a character split between chunks stays whole. A run of text with no markup longer
+ * than any cell can hold is refused before it is gathered.
+ */
+async function* partText(
+  source: ByteSource,
+  entry: ZipEntry,
+  budget: { left: number },
+  limits: WorkbookLimits,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   // Encoded, one character of a cell takes at most 10 (`&#1114111;`): more than that between two
   // tags is a cell longer than a workbook may hold.
@@ -165,36 +187,50 @@ async function* partText(
       throw damaged(`the text of its part ${entry.name} is not UTF-8`);
     }
   };
-  try {
-    for await (const chunk of output as AsyncIterable<Buffer>) {
-      budget.left -= chunk.length;
-      if (budget.left < 0)
-        throw new WorkbookProblem(
-          'TOO_LARGE',
-          `the workbook unpacks to more than ${mebibytes(limits.maxUncompressedBytes)} MiB, more than Tend reads; save the sheet as CSV and import that`,
-        );
-      const text = decode(chunk);
-      let from = 0;
-      let next = text.indexOf('<');
-      while (next !== -1 && run + (next - from) <= longestRun) {
-        run = 0;
-        from = next;
-        next = text.indexOf('<', next + 1);
-      }
-      run += (next === -1 ? text.length : next) - from;
-      if (run > longestRun)
-        throw new WorkbookProblem(
-          'TOO_LARGE',
-          `a cell of the workbook holds more than ${limits.maxCellLength.toLocaleString('en-GB')} characters, more than a cell can hold`,
-        );
-      yield text;
+  for await (const chunk of partBytes(source, entry, budget, limits)) {
+    const text = decode(chunk);
+    let from = 0;
+    let next = text.indexOf('<');
+    while (next !== -1 && run + (next - from) <= longestRun) {
+      run = 0;
+      from = next;
+      next = text.indexOf('<', next + 1);
     }
-    const rest = decode();
-    if (rest) yield rest;
-  } finally {
-    input.destroy();
-    output.destroy();
+    run += (next === -1 ? text.length : next) - from;
+    if (run > longestRun)
+      throw new WorkbookProblem(
+        'TOO_LARGE',
+        `a cell of the workbook holds more than ${limits.maxCellLength.toLocaleString('en-GB')} characters, more than a cell can hold`,
+      );
+    yield text;
   }
+  const rest = decode();
+  if (rest) yield rest;
+}
+
+/**
+ * The records of the one CSV file a ZIP archive holds (NHS England publishes some extracts so, such
+ * as DM01's full extract), read as any CSV is, unpacked as they are read within the same budget.
+ */
+async function* zippedCsvRecords(
+  source: ByteSource,
+  entry: ZipEntry,
+  file: string,
+  onIssue: (issue: IngestIssue) => void,
+  limits: WorkbookLimits,
+): AsyncGenerator<FileRecord> {
+  const tooLarge = `the CSV file in the archive unpacks to more than ${mebibytes(limits.maxUncompressedBytes)} MiB, more than Tend reads from an archive; unzip it and import the CSV`;
+  if (entry.declaredSize > limits.maxUncompressedBytes) throw new WorkbookProblem('TOO_LARGE', tooLarge);
+  let problem: unknown;
+  const bytes = async function* () {
+    try {
+      yield* partBytes(source, entry, { left: limits.maxUncompressedBytes }, limits, tooLarge);
+    } catch (error) {
+      problem = error; // said once the records read so far are through, as the file's reason
+    }
+  };
+  yield* readCsvRecords(bytes(), file, onIssue);
+  if (problem) throw problem;
 }
 
 /** The parts of exceljs's streaming reader Tend drives itself (it opens the archive itself; see below). */
@@ -291,6 +327,9 @@ function cellText(cell: ExcelJS.Cell, rowNumber: number, column: number): string
  * The sheet is parsed by exceljs's streaming reader. Tend opens the archive itself, reading only the
  * parts it needs, counting every byte it unpacks, and decoding each part's text as one stream:
  * exceljs's own unpacking decodes each chunk apart, which garbles a character split between two.
+ *
+ * An archive that is no workbook but holds exactly one CSV file (a zipped extract) is read as that
+ * CSV, within the same budget.
  */
 export async function* readXlsxRecords(
   source: ByteSource,
@@ -302,6 +341,20 @@ export async function* readXlsxRecords(
   const limits: WorkbookLimits = { ...defaultWorkbookLimits, ...options.limits };
   try {
     const entries = await zipDirectory(source);
+    if (!entries.has('xl/workbook.xml')) {
+      const csvs = [...entries.values()].filter(
+        (entry) => /\.csv$/i.test(entry.name) && !entry.name.startsWith('__MACOSX/'),
+      );
+      if (csvs.length === 1) {
+        if (options.sheet !== undefined)
+          throw new WorkbookProblem(
+            'NO_SUCH_SHEET',
+            `the archive holds one CSV file, ${quote(csvs[0].name)}, which has no sheets; import it without naming a sheet`,
+          );
+        yield* zippedCsvRecords(source, csvs[0], file, onIssue, limits);
+        return;
+      }
+    }
     const budget = { left: limits.maxUncompressedBytes };
     const part = (name: string): Readable | undefined => {
       const entry = entries.get(name);

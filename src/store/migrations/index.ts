@@ -1,11 +1,17 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as createCoreTables from './2026_11_21_0900_create_core_tables.ts';
 import * as peopleAndDialogue from './2026_11_30_0900_people_and_dialogue.ts';
+import * as signals from './2026_12_01_0900_signals.ts';
+import * as teams from './2026_12_01_0910_teams.ts';
+import * as inquiries from './2026_12_01_0920_inquiries.ts';
 
 /** Every migration, in order. Add new ones at the end with a later date prefix. */
 const migrations: Record<string, Migration> = {
   '2026_11_21_0900_create_core_tables': createCoreTables,
   '2026_11_30_0900_people_and_dialogue': peopleAndDialogue,
+  '2026_12_01_0900_signals': signals,
+  '2026_12_01_0910_teams': teams,
+  '2026_12_01_0920_inquiries': inquiries,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -215,6 +215,17 @@ export async function rebasesOfMetric(
   return byOrganisation;
 }
 
+/** rebasesOfAllSeries: every series' rebases, by `org_code|metric_id`. */
+export async function rebasesOfAllSeries(db: Kysely<Database>): Promise<Map<string, SeriesRebase[]>> {
+  const rows = await rebaseRows(db, sql<SqlBool>`true`);
+  const bySeries = new Map<string, SeriesRebase[]>();
+  for (const row of rows) {
+    const key = `${row.org_code}|${row.metric_id}`;
+    bySeries.set(key, [...(bySeries.get(key) ?? []), rebaseOf(row)]);
+  }
+  return bySeries;
+}
+
 /** rebasesOfOrganisation: one organisation's rebases of every metric, by metric id. */
 export async function rebasesOfOrganisation(
   db: Kysely<Database>,

@@ -30,3 +30,14 @@ export async function markAnnotationsAsExamples(
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** `markInquiriesAsExamples`: sets `is_example` on the inquiries; returns how many. */
+export async function markInquiriesAsExamples(db: Kysely<Database>, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('inquiry')
+    .set({ is_example: true })
+    .where('id', 'in', [...ids])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { MetricDefinition } from '../../domain/metric.ts';
 import type { Database, MetricRow } from '../tables.ts';
+import { nationalMetricFilter } from './scope-filter.ts';
 
 /** Adds metrics or updates their definition when it changed (built-in definitions are never overwritten by a file). */
 export async function upsertMetrics(
@@ -35,7 +36,13 @@ export async function upsertMetrics(
     .execute();
 }
 
+/** The national metric catalogue: every metric but teams' own indicators (`team.…`). */
 export async function listMetrics(db: Kysely<Database>): Promise<MetricRow[]> {
+  return db.selectFrom('metric').selectAll().where(nationalMetricFilter('metric.id')).orderBy('id').execute();
+}
+
+/** Every metric, teams' own indicators included (what an import checks ids against). */
+export async function listAllMetrics(db: Kysely<Database>): Promise<MetricRow[]> {
   return db.selectFrom('metric').selectAll().orderBy('id').execute();
 }
 

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, ObservationRow } from '../tables.ts';
+import { nationalMetricFilter } from './scope-filter.ts';
 
 /** Reads of the observation table that are not part of an import. */
 
@@ -28,14 +29,16 @@ export async function listSeriesObservations(
     .execute();
 }
 
-/** The metrics an organisation holds observations of, with how many. */
+/** The national metrics an organisation holds observations of, with how many (teams' own indicators left out). */
 export async function metricsHeldBy(
   db: Kysely<Database>,
   orgCode: string,
 ): Promise<{ id: string; name: string; observations: number }[]> {
   const result = await sql<{ id: string; name: string; observations: number }>`
     select m.id, m.name, count(*)::integer as observations from observation o join metric m on m.id = o.metric_id
-    where o.org_code = ${orgCode} group by m.id, m.name order by m.id`.execute(db);
+    where o.org_code = ${orgCode} and ${nationalMetricFilter('m.id')} group by m.id, m.name order by m.id`.execute(
+    db,
+  );
   return result.rows;
 }
 
@@ -92,12 +95,12 @@ export async function periodSpanOf(
   return result.rows[0];
 }
 
-/** Every metric with observations, and how many. */
+/** Every national metric with observations, and how many (teams' own indicators left out). */
 export async function metricsWithObservations(
   db: Kysely<Database>,
 ): Promise<{ id: string; name: string; observations: number }[]> {
   const result = await sql<{ id: string; name: string; observations: number }>`
     select m.id, m.name, count(*)::integer as observations from observation o join metric m on m.id = o.metric_id
-    group by m.id, m.name order by m.id`.execute(db);
+    where ${nationalMetricFilter('m.id')} group by m.id, m.name order by m.id`.execute(db);
   return result.rows;
 }

@@ -72,6 +72,36 @@ export async function upsertOrganisations(
   }
 }
 
+/** The codes of organisations closed on `day` (closed before it): left out of current lists and signals. */
+export async function closedOrganisationCodes(db: Kysely<Database>, day: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('organisation')
+    .select('code')
+    .where('closed_on', 'is not', null)
+    .where('closed_on', '<', day)
+    .execute();
+  return new Set(rows.map((row) => row.code));
+}
+
+/**
+ * Records which organisation took over from each closed one (`successorCode`), for the records that
+ * say; run after `upsertOrganisations`, so both ends exist. Unchanged links are not rewritten.
+ */
+export async function setSuccessors(
+  db: Kysely<Database>,
+  records: readonly OrganisationRecord[],
+): Promise<void> {
+  const links = records.flatMap((record) =>
+    record.successorCode ? [{ code: record.code, successor: record.successorCode }] : [],
+  );
+  if (links.length === 0) return;
+  await sql`
+    update organisation o set successor_code = l.successor, updated_at = now()
+    from (select unnest(${links.map((link) => link.code)}::text[]) as code,
+                 unnest(${links.map((link) => link.successor)}::text[]) as successor) l
+    where o.code = l.code and o.successor_code is distinct from l.successor`.execute(db);
+}
+
 /** Records memberships; an existing one (same member, relation, parent and start) only has its end date updated. */
 export async function upsertMemberships(
   db: Kysely<Database>,

@@ -60,3 +60,111 @@ export function auditScopeFilter(scope: AuditScope, orgColumn = 'audit_log.org_c
   if (scope.everything) return sql<SqlBool>`true`;
   return inList(orgColumn, scope.orgCodes);
 }
+
+/**
+ * The team indicator read policy (`policies/team-indicator.ts`) as a SQL condition on a metric id
+ * column: true for every metric that is not a team's indicator, for public team indicators, and for
+ * organisation-only ones the scope reads — the team's people, the people of the organisation the team
+ * belongs to, and those who oversee that organisation. Every read of a series, a value, a list of
+ * metrics or a signal that may touch a team indicator goes through it.
+ */
+export function teamIndicatorScopeFilter(scope: ContentScope, metricColumn: string): RawBuilder<SqlBool> {
+  if (scope.everything) return sql<SqlBool>`true`;
+  const parentOverseen = sql<SqlBool>`(
+    ${scope.england ? sql`true` : none}
+    or ${inList('team_of.parent_code', scope.peopleOf)}
+    or ${
+      scope.systems.length
+        ? sql`team_of.parent_code in (select member_code from membership where relation in ('icb_ods','icb_nhse') and parent_code in (${sql.join(scope.systems)}))`
+        : none
+    }
+    or ${
+      scope.regions.length
+        ? sql`team_of.parent_code in (select member_code from membership where relation = 'region' and parent_code in (${sql.join(scope.regions)}))`
+        : none
+    })`;
+  return sql<SqlBool>`not exists (
+    select 1 from team_indicator hidden
+    where hidden.metric_id = ${sql.ref(metricColumn)} and hidden.visibility <> 'public'
+      and not ${inList('hidden.team_code', scope.peopleOf)}
+      and not exists (
+        select 1 from membership team_of
+        where team_of.member_code = hidden.team_code and team_of.relation = 'team_of' and ${parentOverseen}
+      )
+  )`;
+}
+
+/** True for metrics that are not a team's own indicator: what every national list shows. */
+export function nationalMetricFilter(metricColumn: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${sql.ref(metricColumn)} not like 'team.%'`;
+}
+
+/** The columns of the `inquiry` table the inquiry read policy looks at. */
+export interface InquiryColumns {
+  id: string;
+  org: string;
+  state: string;
+  visibility: string;
+  createdBy: string;
+  invitedBy: string;
+  metric: string;
+}
+
+/** Organisations whose organisation-only content the scope reads, as a condition on `orgColumn`. */
+function overseenBy(scope: ContentScope, orgColumn: string): RawBuilder<SqlBool> {
+  const org = sql.ref(orgColumn);
+  return sql<SqlBool>`(
+    ${scope.england ? sql`true` : none}
+    or ${inList(orgColumn, scope.peopleOf)}
+    or ${
+      scope.systems.length
+        ? sql`${org} in (select member_code from membership where relation in ('icb_ods','icb_nhse') and parent_code in (${sql.join(scope.systems)}))`
+        : none
+    }
+    or ${
+      scope.regions.length
+        ? sql`${org} in (select member_code from membership where relation = 'region' and parent_code in (${sql.join(scope.regions)}))`
+        : none
+    })`;
+}
+
+/**
+ * The inquiry read policy (`policies/inquiry.ts`) as a SQL condition on `inquiry`: every list, count,
+ * search, download and API response of inquiries — and of their notes, factors and actions, which are
+ * read with their inquiry — goes through it. An inquiry about a team's indicator is read only by those
+ * who read the indicator (`teamIndicatorScopeFilter`).
+ */
+export function inquiryScopeFilter(
+  scope: ContentScope,
+  columns: InquiryColumns = {
+    id: 'inquiry.id',
+    org: 'inquiry.org_code',
+    state: 'inquiry.state',
+    visibility: 'inquiry.visibility',
+    createdBy: 'inquiry.created_by',
+    invitedBy: 'inquiry.invited_by',
+    metric: 'inquiry.metric_id',
+  },
+): RawBuilder<SqlBool> {
+  if (scope.everything) return sql<SqlBool>`true`;
+  const visibility = sql.ref(columns.visibility);
+  const state = sql.ref(columns.state);
+  const own =
+    scope.userId !== null
+      ? sql<SqlBool>`(${sql.ref(columns.createdBy)} = ${scope.userId} or ${sql.ref(columns.invitedBy)} = ${scope.userId})`
+      : none;
+  const named =
+    scope.userId !== null
+      ? sql<SqlBool>`exists (select 1 from inquiry_reader r where r.inquiry_id = ${sql.ref(columns.id)} and r.user_id = ${scope.userId})`
+      : none;
+  return sql<SqlBool>`(
+    ${own}
+    or (${visibility} = 'named' and ${named})
+    or (${visibility} = 'public' and ${state} not in ('invited','declined'))
+    or (${visibility} <> 'named' and ${overseenBy(scope, columns.org)})
+    or (${visibility} <> 'named' and exists (
+      select 1 from membership team_of
+      where team_of.member_code = ${sql.ref(columns.org)} and team_of.relation = 'team_of'
+        and ${overseenBy(scope, 'team_of.parent_code')}))
+  ) and ${teamIndicatorScopeFilter(scope, columns.metric)}`;
+}

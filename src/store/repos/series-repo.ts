@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../tables.ts';
+import { nationalMetricFilter } from './scope-filter.ts';
 
 /**
  * Series of observations as the engines read them: one organisation's series of a metric, every
@@ -74,12 +75,17 @@ export async function organisationSeriesRows(
   db: Kysely<Database>,
   orgCode: string,
 ): Promise<ScorecardSourceRow[]> {
+  // The granularity of each series is chosen once per metric, not once per row.
   const result = await sql<ScorecardSourceRow>`
+    with chosen as (
+      select distinct on (metric_id) metric_id, granularity
+      from (select metric_id, granularity, count(*) as n from observation
+            where org_code = ${orgCode} group by metric_id, granularity) counts
+      order by metric_id, n desc, granularity)
     select o.metric_id, o.period_start::text as period_start, o.granularity, o.value, o.status
     from observation o
+    join chosen c on c.metric_id = o.metric_id and c.granularity = o.granularity
     where o.org_code = ${orgCode}
-      and o.granularity = (select granularity from observation g where g.org_code = ${orgCode} and g.metric_id = o.metric_id
-                           group by granularity order by count(*) desc, granularity limit 1)
     order by o.metric_id, o.period_start`.execute(db);
   return result.rows;
 }
@@ -107,11 +113,12 @@ export async function nofSourceRows(db: Kysely<Database>): Promise<NofSourceRow[
   return result.rows;
 }
 
-/** The ids of the metrics the store holds observations of, in id order. */
+/** The ids of the national metrics the store holds observations of (teams' own indicators left out), in id order. */
 export async function metricIdsWithObservations(db: Kysely<Database>): Promise<string[]> {
   const rows = await db
     .selectFrom('observation')
     .select('metric_id')
+    .where(nationalMetricFilter('observation.metric_id'))
     .distinct()
     .orderBy('metric_id')
     .execute();

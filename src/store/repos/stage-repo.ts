@@ -207,6 +207,13 @@ async function findStagedUnknown(
   return result.rows;
 }
 
+/** Every organisation code in the stage (teams' codes for their rows), sorted. */
+export async function stagedOrganisationCodes(db: Kysely<Database>): Promise<string[]> {
+  const result = await sql<{ org_code: string }>`
+    select distinct org_code from stage_observation order by org_code`.execute(db);
+  return result.rows.map((row) => row.org_code);
+}
+
 /** Organisation codes in the stage that the store does not hold, with the first row naming each. */
 export async function findStagedUnknownOrganisations(
   db: Kysely<Database>,

@@ -9,6 +9,7 @@ import {
   listSeriesAnnotations,
 } from '../../app/annotations/read.ts';
 import { requireMetric, requireOrganisation } from '../../app/catalogue.ts';
+import { canReadMetric, requireReadableMetric } from '../../app/teams/access.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { docResponses, routeSchema, validate } from './api.ts';
 
@@ -125,6 +126,7 @@ export async function registerAnnotationApi(app: FastifyInstance): Promise<void>
       const query = validate(listQuery, request.query);
       const context = request.useCase();
       const organisation = await requireOrganisation(context.db, query.org);
+      if (query.metric) await requireReadableMetric(context, query.metric);
       const rows = query.metric
         ? await listSeriesAnnotations(
             context,
@@ -132,7 +134,10 @@ export async function registerAnnotationApi(app: FastifyInstance): Promise<void>
             (await requireMetric(context.db, query.metric)).id,
           )
         : await listOrganisationAnnotations(context, organisation.code);
-      return { annotations: rows.map(annotationView) };
+      // A team's notes on an organisation-only indicator are for those who read the indicator.
+      const readable: typeof rows = [];
+      for (const row of rows) if (await canReadMetric(context, row.metric_id)) readable.push(row);
+      return { annotations: readable.map(annotationView) };
     },
   );
 
@@ -148,7 +153,12 @@ export async function registerAnnotationApi(app: FastifyInstance): Promise<void>
     },
     async (request) => {
       const { id } = validate(idParams, request.params);
-      return { annotation: annotationView(await getAnnotation(request.useCase(), Number(id))) };
+      const context = request.useCase();
+      const annotation = await getAnnotation(context, Number(id));
+      // A note on a team's organisation-only indicator is for those who read the indicator.
+      if (!(await canReadMetric(context, annotation.metric_id)))
+        throw new AppError('NOT_FOUND', `There is no annotation ${id} that you can read.`);
+      return { annotation: annotationView(annotation) };
     },
   );
 

@@ -7,9 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { authorise } from '../../app/context.ts';
 import { type ImportResult, importFile } from '../../app/import-file.ts';
+import { teamResource } from '../../app/teams/access.ts';
+import { teamsActorEntersValuesFor } from '../../app/teams/read.ts';
 import { AppError } from '../../errors.ts';
 import { formatIssue } from '../../ingest/cells.ts';
-import { canImport } from '../../policies/import.ts';
+import { canStartImport } from '../../policies/import.ts';
 import { docResponses, routeSchema, validate } from './api.ts';
 
 /** The largest file the server takes (bigger ones: `tend import` with the server stopped). */
@@ -54,7 +56,7 @@ export async function registerImportApi(app: FastifyInstance): Promise<void> {
       schema: {
         ...routeSchema({ summary: 'Import a file', querystring: importQuery, ok: '' }),
         description:
-          'Imports one CSV or XLSX file, recognised by its header row, exactly as `tend import` does: all of it or none of it. The request body is the file itself, sent as `text/csv` or `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (at most 512 MB). Needs national (England) oversight: a file can change any organisation’s figures. 201 when imported, 200 when this exact file was imported before; 422 lists every problem as `file:row:column: message`.',
+          'Imports one CSV or XLSX file, recognised by its header row, exactly as `tend import` does: all of it or none of it. The request body is the file itself, sent as `text/csv` or `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (at most 512 MB). Needs national (England) oversight, since a file can change any organisation’s figures; a team’s contributors and admins (and its organisation’s admins) may import a file holding only their teams’ own indicators (the tidy template with a `team` column). 201 when imported, 200 when this exact file was imported before; 422 lists every problem as `file:row:column: message`.',
         docResponses: docResponses('The same file was imported before: `outcome` is `unchanged`', {
           201: 'Imported: the batch number and counts, and any warnings as `problems`',
           401: 'No one is signed in',
@@ -67,7 +69,12 @@ export async function registerImportApi(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const context = request.useCase();
-      authorise(context, canImport(context.actor), 'import files');
+      // Anyone who may import, or who enters values for a team: a team's rows are checked once read.
+      authorise(
+        context,
+        canStartImport(context.actor, (await teamsActorEntersValuesFor(context)).map(teamResource)),
+        'import files',
+      );
       const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (!acceptedTypes.has(type))
         throw new AppError(

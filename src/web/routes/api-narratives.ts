@@ -324,7 +324,7 @@ export async function registerNarrativeApi(app: FastifyInstance): Promise<void> 
       schema: routeSchema({
         summary: 'Search organisations, metrics and narratives',
         description:
-          'Case-insensitive: organisations by code or name, metrics by id or name, and the narratives the caller may read by title or text. At most 20 of each, best matches first (an exact code or id, then names starting with the text).',
+          'Organisations by code, name or a name people use for them ("GSTT"), and metrics by id or name, forgiving case, punctuation and a typo or two a word; the narratives the caller may read by title or text. At most 20 of each, best matches first (an exact code or id, then names equal to, starting with or containing the text, then near misses). An ICB comes with its system page and a region with its region page.',
         querystring: searchQuery,
         ok: '`organisations`, `metrics` and `narratives`',
       }),
@@ -339,6 +339,11 @@ export async function registerNarrativeApi(app: FastifyInstance): Promise<void> 
           name: organisation.name,
           kind: organisation.kind,
           url: `/organisations/${encodeURIComponent(organisation.code)}`,
+          ...(organisation.kind === 'icb'
+            ? { systemUrl: `/systems/${encodeURIComponent(organisation.code)}` }
+            : organisation.kind === 'region'
+              ? { regionUrl: `/regions/${encodeURIComponent(organisation.code)}` }
+              : {}),
         })),
         metrics: results.metrics.map((metric) => ({
           id: metric.id,

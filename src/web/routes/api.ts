@@ -5,13 +5,18 @@ import { assessFromStore, explainFromStore, leagueTableColumns } from '../../app
 import { metricCoverage, observationSeries, organisationDetail } from '../../app/catalogue.ts';
 import { observationsCsv, toCsv } from '../../app/csv.ts';
 import { latestAcrossOrganisations } from '../../app/metric-across.ts';
+import { coverageFromStore, publishedLeagueTable } from '../../app/nof-coverage.ts';
+import { requireReadableMetric } from '../../app/teams/access.ts';
 import { parseQuarterLabel } from '../../domain/quarter.ts';
 import { AppError } from '../../errors.ts';
 import { listMetrics } from '../../store/repos/metric-repo.ts';
 import { listOrganisations } from '../../store/repos/organisation-repo.ts';
 import { registerAnnotationApi } from './api-annotations.ts';
 import { registerImportApi } from './api-imports.ts';
+import { registerInquiryApi } from './api-inquiries.ts';
 import { organisationNarrativesJson, registerNarrativeApi } from './api-narratives.ts';
+import { registerSignalApi } from './api-signals.ts';
+import { registerTeamApi } from './api-teams.ts';
 
 /** Validates input with a Zod schema; a failure is a 400 listing every problem. */
 export function validate<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
@@ -153,7 +158,10 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(() => () => true);
   await app.register(registerAnnotationApi);
   await app.register(registerNarrativeApi);
+  await app.register(registerInquiryApi);
   await app.register(registerImportApi);
+  await app.register(registerTeamApi);
+  await app.register(registerSignalApi);
 
   app.get(
     '/organisations',
@@ -208,6 +216,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { id } = validate(metricParams, request.params);
+      await requireReadableMetric(request.useCase(), id);
       return await metricCoverage(app.store.db, id);
     },
   );
@@ -218,7 +227,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
       schema: routeSchema({
         summary: "Every organisation's latest value of one metric, ranked among its peers",
         description:
-          'Peers are trusts of the same NHS Oversight Framework type, else organisations of the same kind, with a value for the same period. Rank 1 is the best value (the highest where neither direction is better); equal values share a rank. Each row carries its SPC variation icon and whether its limits are settled (13 points or more).',
+          'Peers are trusts of the same NHS Oversight Framework type, else organisations of the same kind, with a value for the same period. Rank 1 is the best value; equal values share a rank; a metric with no better direction (a flag, an activity count) has no rank (null). Each row carries its SPC variation icon and whether its limits are settled (13 points or more); on trial limits there is no icon.',
         params: metricParams,
         querystring: latestQuery,
         ok: 'The metric, its latest period, and one row per organisation with a value, as `readings`',
@@ -228,6 +237,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { id } = validate(metricParams, request.params);
       const { format } = validate(latestQuery, request.query);
+      await requireReadableMetric(request.useCase(), id);
       const latest = await latestAcrossOrganisations(app.store.db, id);
       if (format === 'csv') {
         const columns = [
@@ -303,11 +313,25 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
           assessment.trusts.map((row) => leagueTableColumns.map((column) => row[column])),
         );
       }
+      const published = await publishedLeagueTable(app.store.db, assessment.quarter);
       return {
         framework: assessment.framework,
         quarter: assessment.quarter,
+        coverage: await coverageFromStore(app.store.db),
+        likelyRanges:
+          "The trusts' Likely_range columns are Tend's own estimate (a bootstrap of each trust's metric scores); NHS England's published likely ranges, where Tend holds them, are under publishedLikelyRanges.",
         cutPoints: assessment.cutPoints,
         trusts: assessment.trusts,
+        publishedLikelyRanges: assessment.trusts
+          .filter((row) => published.has(row.Trust_code))
+          .map((row) => {
+            const figures = published.get(row.Trust_code);
+            return {
+              Trust_code: row.Trust_code,
+              Likely_range_of_average_score: figures?.averageRange ?? null,
+              Likely_range_of_rank: figures?.rankRange ?? null,
+            };
+          }),
       };
     },
   );
@@ -346,6 +370,7 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const query = validate(observationsQuery, request.query);
+      await requireReadableMetric(request.useCase(), query.metric);
       const series = await observationSeries(app.store.db, query.org, query.metric);
       if (query.format === 'csv') {
         reply

@@ -2,12 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { sendPage } from '../render.ts';
 import { registerAnnotationPages } from './annotations/routes.ts';
 import { registerAuditPages } from './audit/routes.ts';
+import { registerChangesPages } from './changes/routes.ts';
 import { presentHome } from './home/present.ts';
+import { registerInquiryPages } from './inquiries/routes.ts';
 import { registerLeagueTablePages } from './league-tables/routes.ts';
 import { registerMetricPages } from './metrics/routes.ts';
 import { registerNarrativePages } from './narratives/routes.ts';
 import { registerOrganisationPages } from './organisations/routes.ts';
+import { registerRegionPages } from './regions/routes.ts';
+import { registerSignalPages } from './signals/routes.ts';
 import { registerSystemPages } from './systems/routes.ts';
+import { registerTeamPages } from './teams/routes.ts';
 
 /** Server-rendered pages on the NHS.UK design system. */
 export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
@@ -16,9 +21,14 @@ export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
   );
   await app.register(registerOrganisationPages);
   await app.register(registerNarrativePages);
+  await app.register(registerInquiryPages);
   await app.register(registerAnnotationPages);
   await app.register(registerLeagueTablePages);
   await app.register(registerMetricPages);
   await app.register(registerSystemPages);
+  await app.register(registerRegionPages);
+  await app.register(registerChangesPages);
   await app.register(registerAuditPages);
+  await app.register(registerTeamPages);
+  await app.register(registerSignalPages);
 }

@@ -101,6 +101,12 @@ export async function chartAnnotations(request: FastifyRequest, page: AnnotatedC
   return {
     ...view,
     chartSvg: renderSpcChart(page.spcSeries, { ...page.chartOptions, annotations: markers }),
+    chartSvgNarrow: renderSpcChart(page.spcSeries, {
+      ...page.chartOptions,
+      id: `${page.chartOptions.id ?? 'spc-chart'}-narrow`,
+      annotations: markers,
+      compact: true,
+    }),
     tableHtml: renderSpcTable(page.spcSeries, {
       metricName: page.chartOptions.metricName,
       unit: page.chartOptions.unit,

@@ -6,6 +6,7 @@ import {
   metricIdsWithData,
   readsCurrentSignal,
 } from '../../../app/metric-across.ts';
+import { coverageFromStore } from '../../../app/nof-coverage.ts';
 import { formatMetricValue, periodLabel } from '../../../app/spc-view.ts';
 import { storeStatus } from '../../../app/status.ts';
 import type { Database, MetricRow } from '../../../store/tables.ts';
@@ -127,6 +128,7 @@ async function buildHome(db: Kysely<Database>) {
   return {
     status,
     quarter: quarter ?? null,
+    coverage: await coverageFromStore(db),
     segments: quarter && segments.length ? segmentTable(quarter, segments) : null,
     concerns,
     concernCount: concerns.rows.length,

@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
+import {
+  coverageFromStore,
+  type PublishedLeagueFigures,
+  publishedLeagueTable,
+} from '../../../app/nof-coverage.ts';
 import { frameworkIdForQuarter } from '../../../domain/quarter.ts';
+import { type NofCoverage, segmentDescriptions } from '../../../engines/nof/index.ts';
 import type { Database } from '../../../store/tables.ts';
 import { cell, type DataTable } from '../../data-table.ts';
 import { slugify } from '../organisations/present.ts';
@@ -47,7 +53,35 @@ interface LeagueRow {
   averageRange: string;
   rankRange: string;
   intervalSvg: string | null;
+  deficit: boolean | null;
+  /** NHS England's published league table row, where the store holds it. */
+  published: PublishedLeagueFigures | null;
 }
+
+const rangeText = (range: readonly [number, number] | null | undefined, places: number) =>
+  range ? `${range[0].toFixed(places)} to ${range[1].toFixed(places)}` : '';
+
+/** How Tend's own likely range differs from NHS England's published one, in words. */
+export function rangeDifference(
+  tend: readonly [number, number] | null,
+  published: readonly [number, number] | null | undefined,
+  places: number,
+): string {
+  if (!tend || !published) return '';
+  const signed = (value: number) => {
+    const rounded = Number(value.toFixed(places));
+    return rounded === 0 ? '0' : `${rounded > 0 ? '+' : '−'}${Math.abs(rounded).toFixed(places)}`;
+  };
+  const low = tend[0] - published[0];
+  const high = tend[1] - published[1];
+  if (Number(low.toFixed(places)) === 0 && Number(high.toFixed(places)) === 0) return 'same as published';
+  return `vs published: ${signed(low)} low, ${signed(high)} high`;
+}
+
+const parseRange = (text: string): [number, number] | null => {
+  const match = /^\s*(-?[\d.]+) to (-?[\d.]+)\s*$/.exec(text);
+  return match ? [Number(match[1]), Number(match[2])] : null;
+};
 
 /** Sort value that puts unranked and unscored trusts after every ranked one, whichever way the column is read. */
 const unranked = 9999;
@@ -63,6 +97,29 @@ export function leagueDataTable(
   csvHref: string,
   rows: readonly LeagueRow[],
 ): DataTable {
+  const withPublished = rows.some((row) => row.published?.averageRange || row.published?.rankRange);
+  const publishedColumns = (row: LeagueRow, kind: 'average' | 'rank') => {
+    if (!withPublished) return [];
+    const range = kind === 'average' ? row.published?.averageRange : row.published?.rankRange;
+    return [
+      cell(range ? rangeText(range, kind === 'average' ? 2 : 0) : 'Not published', {
+        csv: range ? rangeText(range, kind === 'average' ? 2 : 0) : null,
+      }),
+    ];
+  };
+  const tendCell = (
+    row: LeagueRow,
+    kind: 'average' | 'rank',
+    extra: Omit<Parameters<typeof cell>[1], 'note'> = {},
+  ) => {
+    const places = kind === 'average' ? 2 : 0;
+    const text = kind === 'average' ? row.averageRange : row.rankRange;
+    const tend = parseRange(text);
+    const published = kind === 'average' ? row.published?.averageRange : row.published?.rankRange;
+    const difference = rangeDifference(tend, published, places);
+    // Written to the same decimal places as the published column beside it.
+    return cell(tend ? rangeText(tend, places) : text, { ...extra, note: difference || undefined });
+  };
   return {
     id: `league-${slug}`,
     caption: `${type} league table, ${quarter}`,
@@ -70,14 +127,20 @@ export function leagueDataTable(
     fileName: `tend-league-table-${slug}-${quarter}`,
     csvHref,
     csvLinkText: `Download the ${type.toLowerCase()} league table as CSV`,
+    stackOnPhone: true,
     columns: [
       { label: 'Rank', numeric: true, sort: 'ascending' },
       { label: 'Trust', sort: true },
       { label: 'ODS code', csvOnly: true },
       { label: 'Segment', numeric: true, sort: true },
       { label: 'Average score', numeric: true, sort: true },
-      { label: 'Likely range of average score' },
-      { label: 'Likely range of rank', sort: true },
+      { label: 'Financial deficit', sort: true },
+      ...(withPublished
+        ? [{ label: 'Likely range of average score', hint: "NHS England's, published" }]
+        : []),
+      { label: 'Likely range of average score', hint: "Tend's own estimate" },
+      ...(withPublished ? [{ label: 'Likely range of rank', hint: "NHS England's, published" }] : []),
+      { label: 'Likely range of rank', hint: "Tend's own estimate", sort: true },
     ],
     rows: rows.map((row) => ({
       key: row.code,
@@ -90,8 +153,13 @@ export function leagueDataTable(
           sortValue: row.average ?? unranked,
           csv: row.average,
         }),
-        cell(row.averageRange),
-        cell(row.rankRange, {
+        cell(row.deficit === null ? 'Not known' : row.deficit ? 'Yes' : 'No', {
+          csv: row.deficit === null ? null : row.deficit ? 'Yes' : 'No',
+        }),
+        ...publishedColumns(row, 'average'),
+        tendCell(row, 'average'),
+        ...publishedColumns(row, 'rank'),
+        tendCell(row, 'rank', {
           svg: row.intervalSvg ?? undefined,
           sortValue: Number.parseInt(row.rankRange, 10) || unranked,
         }),
@@ -122,13 +190,18 @@ async function buildLeagueTables(
       quarters: string[];
       tables: LeagueTableView[];
       allTypes: LeagueTableView[];
+      coverage: NofCoverage;
+      segmentKey: { segment: number; meaning: string }[];
+      publishedRangesHeld: boolean;
     }
-  | { found: false; quarters: string[]; message: string }
+  | { found: false; quarters: string[]; message: string; coverage: NofCoverage }
 > {
   const quarters = await nofQuarters(db);
+  const coverage = await coverageFromStore(db);
   if (quarters.length === 0)
     return {
       found: false,
+      coverage,
       quarters,
       message: 'Tend holds no NHS Oversight Framework data yet, so there are no league tables to show.',
     };
@@ -136,12 +209,14 @@ async function buildLeagueTables(
   if (!quarters.includes(quarter))
     return {
       found: false,
+      coverage,
       quarters,
       message: `Tend holds no NHS Oversight Framework data for "${quarter.slice(0, 20)}". It holds ${quarters.join(', ')}.`,
     };
   const framework = frameworkForQuarter(quarter);
   const assessment = await cachedAssessment(db, { framework, quarter });
   const details = new Map(assessment.details.map((trust) => [trust.code, trust]));
+  const published = await publishedLeagueTable(db, quarter);
   const byType = new Map<string, LeagueRow[]>();
   for (const row of assessment.trusts) {
     const rows = byType.get(row.Trust_type) ?? [];
@@ -160,6 +235,8 @@ async function buildLeagueTables(
         row.Rank !== null && likely
           ? rankIntervalSvg(row.Rank, likely.rank[0], likely.rank[1], detail?.peerGroupSize ?? row.Rank)
           : null,
+      deficit: detail?.deficit ?? null,
+      published: published.get(row.Trust_code) ?? null,
     });
   }
   const quarterQuery = `quarter=${encodeURIComponent(quarter)}`;
@@ -177,8 +254,21 @@ async function buildLeagueTables(
   if (tables.length === 0)
     return {
       found: false,
+      coverage,
       quarters,
       message: `There is no league table called "${(request.slug ?? '').slice(0, 60)}" for ${quarter}. Tend holds ${allTypes.map((table) => table.type.toLowerCase()).join(', ')} league tables.`,
     };
-  return { found: true, quarter, quarters, tables, allTypes };
+  return {
+    found: true,
+    quarter,
+    quarters,
+    tables,
+    allTypes,
+    coverage,
+    segmentKey: ([1, 2, 3, 4, 5] as const).map((segment) => ({
+      segment,
+      meaning: segmentDescriptions[segment],
+    })),
+    publishedRangesHeld: published.size > 0,
+  };
 }

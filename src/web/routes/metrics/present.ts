@@ -9,7 +9,9 @@ import {
   valuesAt,
 } from '../../../app/metric-across.ts';
 import { formatMetricValue, periodLabel } from '../../../app/spc-view.ts';
+import { rateReadInsteadOf } from '../../../app/who-has-improved.ts';
 import { escapeMarkup, renderIconSvg } from '../../../charts/index.ts';
+import { hasBetterDirection, noBetterDirection } from '../../../domain/metric.ts';
 import { variationIconLabels } from '../../../engines/spc/labels.ts';
 import { competitionRanks } from '../../../engines/stats/competition-rank.ts';
 import { findMetric, listMetrics } from '../../../store/repos/metric-repo.ts';
@@ -86,9 +88,17 @@ export async function presentMetricList(db: Kysely<Database>) {
 export function renderDotStrip(
   values: readonly { value: number }[],
   distribution: Distribution,
-  options: { id: string; title: string; description: string; format: (value: number) => string },
+  options: {
+    id: string;
+    title: string;
+    description: string;
+    format: (value: number) => string;
+    /** Drawn 320 wide with 12 px text, for a phone (default 640 wide, 11 px text). */
+    narrow?: boolean;
+  },
 ): string {
-  const width = 640;
+  const width = options.narrow ? 320 : 640;
+  const fontSize = options.narrow ? 12 : 11;
   const height = 72;
   const left = 16;
   const right = width - 16;
@@ -110,7 +120,7 @@ export function renderDotStrip(
     .map(
       ([value, label]) =>
         `<line x1="${round(x(value as number))}" x2="${round(x(value as number))}" y1="${axisY - 14}" y2="${axisY + 14}" stroke="#212b32" stroke-width="2"/>` +
-        `<text x="${round(x(value as number))}" y="${axisY - 18}" text-anchor="middle" font-size="11" fill="#212b32">${escapeMarkup(label as string)}</text>`,
+        `<text x="${round(x(value as number))}" y="${axisY - 18}" text-anchor="middle" font-size="${fontSize}" fill="#212b32">${escapeMarkup(label as string)}</text>`,
     )
     .join('');
   const titleId = `${options.id}-title`;
@@ -122,8 +132,8 @@ export function renderDotStrip(
     `<line x1="${left}" x2="${right}" y1="${axisY}" y2="${axisY}" stroke="#768692"/>` +
     dots +
     marks +
-    `<text x="${left}" y="${height - 6}" font-size="11" fill="#4c6272">${escapeMarkup(options.format(distribution.min))}</text>` +
-    `<text x="${right}" y="${height - 6}" text-anchor="end" font-size="11" fill="#4c6272">${escapeMarkup(options.format(distribution.max))}</text>` +
+    `<text x="${left}" y="${height - 6}" font-size="${fontSize}" fill="#4c6272">${escapeMarkup(options.format(distribution.min))}</text>` +
+    `<text x="${right}" y="${height - 6}" text-anchor="end" font-size="${fontSize}" fill="#4c6272">${escapeMarkup(options.format(distribution.max))}</text>` +
     '</svg>'
   );
 }
@@ -157,6 +167,7 @@ async function buildMetricPage(db: Kysely<Database>, id: string) {
       distributionTable: null,
       valuesTable: null,
       dotStripSvg: null,
+      dotStripSvgNarrow: null,
     };
   const across = await metricAcrossOrganisations(db, metric.id);
   const label = (date: string | null) => (date ? periodLabel(date, across.granularity) : null);
@@ -179,9 +190,21 @@ async function buildMetricPage(db: Kysely<Database>, id: string) {
       description: `${spread.count} organisations, from ${distribution?.min} to ${distribution?.max}; lower quartile ${distribution?.lowerQuartile}, median ${distribution?.median}, upper quartile ${distribution?.upperQuartile}.`,
       format,
     });
+  /** The same strip drawn for a phone (text at least 12 px), shown there instead. */
+  const dotStripSvgNarrow =
+    spread &&
+    renderDotStrip(values, spread, {
+      id: 'distribution-strip-narrow',
+      title: `${metric.name}, ${latestPeriodLabel}: one dot per organisation`,
+      description: `${spread.count} organisations, from ${distribution?.min} to ${distribution?.max}; lower quartile ${distribution?.lowerQuartile}, median ${distribution?.median}, upper quartile ${distribution?.upperQuartile}.`,
+      format,
+      narrow: true,
+    });
   const chartHref = (code: string) =>
     `/organisations/${encodeURIComponent(code)}/metrics/${encodeURIComponent(metric.id)}`;
-  const improving = improvingOrganisations(across, '').map((reading) => ({
+  // A count with a rate in the catalogue is read through the rate: a count moves with activity.
+  const readAsRate = await rateReadInsteadOf(db, metric.id);
+  const improving = (readAsRate ? [] : improvingOrganisations(across, '')).map((reading) => ({
     code: reading.code,
     name: reading.name,
     latestValue: format(reading.latest?.value ?? Number.NaN),
@@ -196,6 +219,7 @@ async function buildMetricPage(db: Kysely<Database>, id: string) {
     across: {
       latestPeriodLabel,
       improving,
+      readAsRate: readAsRate ? { id: readAsRate.id, name: readAsRate.name } : null,
       organisationsCharted: across.organisations.length,
       trialOnly,
     },
@@ -204,6 +228,7 @@ async function buildMetricPage(db: Kysely<Database>, id: string) {
     distributionTable: distribution && distributionTable(metric, latestPeriodLabel ?? '', spread),
     valuesTable: valuesTable(metric, across, latestPeriodLabel ?? '', chartHref),
     dotStripSvg,
+    dotStripSvgNarrow,
   };
 }
 
@@ -291,14 +316,13 @@ function valuesTable(
   chartHref: (code: string) => string,
 ): DataTable {
   const values = valuesAt(across, across.latestPeriod);
+  // Ranks only where a direction is better: otherwise rows run highest first, unranked.
+  const ranked = hasBetterDirection(metric.direction);
   const ranks = competitionRanks(values, bestFirst(metric.direction));
   const rows = values
     .map((row, index) => ({ ...row, rank: ranks[index] }))
     .sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
-  const rankLabel =
-    metric.direction === 'neutral'
-      ? 'Rank among all reporting (1 is highest)'
-      : 'Rank among all reporting (1 is best)';
+  const rankLabel = ranked ? 'Rank among all reporting (1 is best)' : 'Rank among all reporting';
   return {
     id: 'latest-values',
     caption: `${metric.name}: each organisation's value, ${periodText}`,
@@ -316,7 +340,9 @@ function valuesTable(
       return {
         key: row.code,
         cells: [
-          cell(row.rank, { sortValue: row.rank }),
+          ranked
+            ? cell(row.rank, { sortValue: row.rank })
+            : cell(noBetterDirection, { sortValue: row.rank, csv: null }),
           cell(row.name, { href: chartHref(row.code) }),
           cell(row.code),
           cell(formatMetricValue(row.value, metric), { sortValue: row.value, csv: row.value }),

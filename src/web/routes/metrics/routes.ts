@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { isTeamMetricId } from '../../../app/teams/access.ts';
 import { pageParams } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
 import { metricIdPattern } from '../organisations/present.ts';
@@ -17,7 +18,8 @@ export async function registerMetricPages(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>('/metrics/:id', async (request, reply) => {
     const params = pageParams(metricPageParams, request.params);
-    const page = params && (await presentMetric(app.store.db, params.id));
+    // One metric across organisations is a national page: a team's own indicator is on its team's page.
+    const page = params && !isTeamMetricId(params.id) && (await presentMetric(app.store.db, params.id));
     if (!page)
       return reply.status(404).view('pages/metrics/not-found.njk', {
         pageName: 'Page not found',

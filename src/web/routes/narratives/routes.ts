@@ -13,6 +13,7 @@ import {
   publishNarrative,
   withdrawNarrative,
 } from '../../../app/narratives/write.ts';
+import { teamMetricsOf } from '../../../app/teams/read.ts';
 import { AppError, isAppError } from '../../../errors.ts';
 import { canCreateNarrative } from '../../../policies/narrative.ts';
 import { listMetrics } from '../../../store/repos/metric-repo.ts';
@@ -108,7 +109,11 @@ export async function registerNarrativePages(app: FastifyInstance): Promise<void
       status?: number;
     },
   ) {
-    const metrics = await listMetrics(app.store.db);
+    // A team writes about its own indicators as well as the national metrics.
+    const metrics = [
+      ...(await listMetrics(app.store.db)),
+      ...(await teamMetricsOf(request.useCase(), options.organisation.code)),
+    ];
     reply.status(options.status ?? (options.errors?.length ? 422 : 200));
     return sendPage(request, reply, 'pages/narratives/form.njk', presentForm({ ...options, metrics }));
   }

@@ -8,11 +8,24 @@ import {
   type PeerRank,
   peerRank,
 } from '../../../app/metric-across.ts';
+import { coverageFromStore, publishedLeagueTable } from '../../../app/nof-coverage.ts';
+import { findOrganisations } from '../../../app/search.ts';
 import { formatMetricValue, organisationScorecard, periodLabel, storedSpc } from '../../../app/spc-view.ts';
+import { isTeamMetricId } from '../../../app/teams/access.ts';
+import { rateReadInsteadOf } from '../../../app/who-has-improved.ts';
 import { renderIconSvg, renderSpcChart, renderSpcTable } from '../../../charts/index.ts';
+import { noBetterDirection } from '../../../domain/metric.ts';
+import { closedOnText, isOpenOn } from '../../../domain/organisation.ts';
+import { frameworkIdForQuarter } from '../../../domain/quarter.ts';
+import {
+  describeSegment,
+  getFramework,
+  organisationTypeFromLabel,
+  whyNoSegment,
+} from '../../../engines/nof/index.ts';
 import { isAppError } from '../../../errors.ts';
-import { findOrganisation, listOrganisations } from '../../../store/repos/organisation-repo.ts';
-import type { Database, OrganisationRow } from '../../../store/tables.ts';
+import { findOrganisation } from '../../../store/repos/organisation-repo.ts';
+import type { Database, MetricRow, OrganisationRow } from '../../../store/tables.ts';
 import { cell, type DataTable } from '../../data-table.ts';
 import { boundariesTable, metricScoresTable, movesTable } from './explanation-tables.ts';
 
@@ -60,6 +73,7 @@ function range(values: readonly [number, number] | null | undefined, format: (va
 /** A peer rank as a cell: "3rd of 61", sorted and downloaded as the rank. */
 function rankCell(peers: PeerRank | null) {
   if (!peers) return cell('No value', { sortValue: 99999, csv: null });
+  if (peers.rank === null) return cell(noBetterDirection, { sortValue: 99998, csv: null });
   return cell(`${ordinal(peers.rank)} of ${peers.peerCount}`, {
     sortValue: peers.rank / peers.peerCount,
     csv: peers.rank,
@@ -71,13 +85,15 @@ function rankCell(peers: PeerRank | null) {
 export function presentOrganisation(
   db: Kysely<Database>,
   code: string,
+  quarter?: string,
 ): ReturnType<typeof buildOrganisationView> {
-  return rememberUntilNextImport(db, `organisation-page|${code.toUpperCase()}`, () =>
-    buildOrganisationView(db, code),
+  return rememberUntilNextImport(db, `organisation-page|${code.toUpperCase()}|${quarter ?? ''}`, () =>
+    buildOrganisationView(db, code, quarter),
   );
 }
 
-async function buildOrganisationView(db: Kysely<Database>, code: string) {
+/** `quarter`: the Oversight Framework quarter to show (`?quarter=`); the latest held when not given. */
+async function buildOrganisationView(db: Kysely<Database>, code: string, quarter?: string) {
   if (!odsCodePattern.test(code) || !(await findOrganisation(db, code))) return null;
   const organisation = await organisationDetail(db, code);
   const current = organisation.memberships.filter(
@@ -92,20 +108,30 @@ async function buildOrganisationView(db: Kysely<Database>, code: string) {
   const quarters = await nofQuarters(db, organisation.code);
   let nof = null;
   let nofMessage: string | null = null;
+  const shownQuarter = quarter ?? quarters[0];
   if (quarters.length === 0) {
     nofMessage = `Tend holds no NHS Oversight Framework data for ${organisation.name}, so it has no segment or league table rank here.`;
+  } else if (!quarters.includes(shownQuarter)) {
+    nofMessage = `Tend holds no NHS Oversight Framework data for ${organisation.name} in ${shownQuarter.slice(0, 20)}; it holds ${quarters.join(', ')}.`;
   } else {
     try {
-      const explanation = await cachedExplanation(db, { quarter: quarters[0], org: organisation.code });
+      const explanation = await cachedExplanation(db, { quarter: shownQuarter, org: organisation.code });
+      const published = (await publishedLeagueTable(db, shownQuarter)).get(organisation.code);
       nof = {
         quarter: explanation.quarter,
         segment: explanation.adjustedSegment,
+        segmentMeaning: describeSegment(explanation.adjustedSegment),
         finalSegment: explanation.finalSegment,
         unadjustedSegment: explanation.unadjustedSegment,
         average: explanation.averageMetricScore?.toFixed(2) ?? 'not scored',
         averageRange: range(explanation.likelyRange?.average, (value) => value.toFixed(2)),
         rank: explanation.rank,
         rankRange: range(explanation.likelyRange?.rank, String),
+        /** NHS England's published likely ranges, where the store holds its league table for the quarter. */
+        publishedAverageRange: published?.averageRange
+          ? range(published.averageRange, (value) => value.toFixed(2))
+          : null,
+        publishedRankRange: published?.rankRange ? range(published.rankRange, String) : null,
         peerGroupSize: explanation.peerGroupSize,
         typeLabel: explanation.trust.organisationTypeLabel,
         financialOverride: financialOverrideText(explanation.financialOverride),
@@ -120,6 +146,25 @@ async function buildOrganisationView(db: Kysely<Database>, code: string) {
       nofMessage = error.message;
     }
   }
+  // Say what the Oversight Framework data covers, and why this organisation has no segment.
+  const nofCoverage = await coverageFromStore(db);
+  const coverageFramework = getFramework(
+    frameworkIdForQuarter(nofCoverage.quarters[0] ?? '') ?? 'nof-2025-26',
+  );
+  const noSegmentReason =
+    nof === null && quarters.length === 0
+      ? whyNoSegment(
+          coverageFramework,
+          {
+            name: organisation.name,
+            kind: organisation.kind,
+            type: organisation.nof_trust_type
+              ? (organisationTypeFromLabel(coverageFramework, organisation.nof_trust_type) ?? null)
+              : null,
+          },
+          nofCoverage,
+        )
+      : null;
   const scorecardRows = await organisationScorecard(db, organisation.code);
   const peerRanks = new Map<string, PeerRank | null>();
   for (const row of scorecardRows)
@@ -170,8 +215,20 @@ async function buildOrganisationView(db: Kysely<Database>, code: string) {
       ],
     })),
   };
+  // A closed organisation says so, with the one that took over from it.
+  const successor = organisation.successor_code
+    ? await findOrganisation(db, organisation.successor_code)
+    : undefined;
+  const closure = organisation.closed_on
+    ? {
+        text: closedOnText(organisation.closed_on),
+        open: isOpenOn(organisation, new Date().toISOString().slice(0, 10)),
+        successor: successor ? { code: successor.code, name: successor.name } : null,
+      }
+    : null;
   return {
     organisation,
+    closure,
     kind: kindLabel(organisation.kind),
     region: parent('region'),
     group: parent('group'),
@@ -180,6 +237,11 @@ async function buildOrganisationView(db: Kysely<Database>, code: string) {
     icbsDiffer: icbOds !== null && icbNhse !== null && icbOds.code !== icbNhse.code,
     nof,
     nofMessage,
+    nofCoverage,
+    noSegmentReason,
+    /** The quarters the reader can choose between (`?quarter=`), latest first, and the one shown. */
+    nofQuarters: quarters,
+    nofQuarter: quarters.includes(shownQuarter) ? shownQuarter : null,
     scorecard,
     hasScorecard: scorecardRows.length > 0,
   };
@@ -210,13 +272,17 @@ async function buildPresentMetricChart(db: Kysely<Database>, code: string, metri
   const options = { metricName: spc.metric.name, unit: spc.unit };
   const across = await metricAcrossOrganisations(db, spc.metric.id);
   const peers = peerRank(across, spc.organisation.code);
-  const improving = improvingOrganisations(across, spc.organisation.code).map((reading) => ({
-    code: reading.code,
-    name: reading.name,
-    latestValue: reading.latest ? formatMetricValue(reading.latest.value, spc.metric) : 'No value',
-    latestPeriod: reading.latest ? periodLabel(reading.latest.date, across.granularity) : '',
-    href: `/organisations/${encodeURIComponent(reading.code)}/metrics/${encodeURIComponent(spc.metric.id)}`,
-  }));
+  // A count read through its rate lists no improvers of its own (see app/who-has-improved.ts).
+  const readAsRate = await rateReadInsteadOf(db, spc.metric.id);
+  const improving = (readAsRate ? [] : improvingOrganisations(across, spc.organisation.code)).map(
+    (reading) => ({
+      code: reading.code,
+      name: reading.name,
+      latestValue: reading.latest ? formatMetricValue(reading.latest.value, spc.metric) : 'No value',
+      latestPeriod: reading.latest ? periodLabel(reading.latest.date, across.granularity) : '',
+      href: `/organisations/${encodeURIComponent(reading.code)}/metrics/${encodeURIComponent(spc.metric.id)}`,
+    }),
+  );
   return {
     organisation: spc.organisation,
     metric: spc.metric,
@@ -234,6 +300,13 @@ async function buildPresentMetricChart(db: Kysely<Database>, code: string, metri
       id: 'metric-chart',
       title: `${spc.metric.name}: ${spc.organisation.name}`,
     }),
+    /** The simplified chart a phone shows instead (text at least 12 px). */
+    chartSvgNarrow: renderSpcChart(spc.series, {
+      ...options,
+      id: 'metric-chart-narrow',
+      title: `${spc.metric.name}: ${spc.organisation.name}`,
+      compact: true,
+    }),
     tableHtml: renderSpcTable(spc.series, options),
     /** What the chart is drawn from, to draw it again with the reader's annotations. */
     spcSeries: spc.series,
@@ -245,7 +318,10 @@ async function buildPresentMetricChart(db: Kysely<Database>, code: string, metri
           period: periodLabel(peers.period, across.granularity),
         })
       : `${spc.organisation.name} has no value of this metric to rank.`,
-    metricHref: `/metrics/${encodeURIComponent(spc.metric.id)}`,
+    // A team's own indicator is described on its team's page, not among the national metrics.
+    metricHref: isTeamMetricId(spc.metric.id)
+      ? `/teams/${encodeURIComponent(spc.organisation.code)}`
+      : `/metrics/${encodeURIComponent(spc.metric.id)}`,
     improving: improving.slice(0, 10),
     improvingCount: improving.length,
     inConcern: spc.series.summary.latestPointType === 'special_cause_concern',
@@ -272,7 +348,10 @@ export function organisationsTable(rows: readonly OrganisationRow[], caption: st
       key: row.code,
       cells: [
         cell(row.code),
-        cell(row.name, { href: `/organisations/${encodeURIComponent(row.code)}` }),
+        cell(row.name, {
+          href: `/organisations/${encodeURIComponent(row.code)}`,
+          note: row.closed_on ? `(${closedOnText(row.closed_on).replace(/^Closed/, 'closed')})` : undefined,
+        }),
         cell(row.nof_trust_type ? `${kindLabel(row.kind)} (${row.nof_trust_type})` : kindLabel(row.kind)),
       ],
     })),
@@ -309,18 +388,60 @@ export function peerRankSentence(
   const group = peerGroupText(peers.peerGroup);
   if (peers.peerCount === 1)
     return `Its value for ${options.period}, ${options.format(peers.value)}, is the only one among ${group} that Tend holds, so there is no one to rank it against.`;
-  const order = peers.orderedBy === 'best' ? '1 is the best' : '1 is the highest';
+  if (peers.rank === null)
+    return `Its value for ${options.period} is ${options.format(peers.value)}. This metric has no better direction (a higher value is neither better nor worse), so Tend does not rank it; the median of the ${peers.peerCount} ${group} with a value for that period is ${options.format(peers.peerMedian)}.`;
+  const order = '1 is the best';
   return `Its value for ${options.period}, ${options.format(peers.value)}, ranks ${ordinal(peers.rank)} of the ${peers.peerCount} ${group} with a value for that period (${order}; equal values share a rank). Their median is ${options.format(peers.peerMedian)}.`;
 }
 
-/** Organisations whose code or name contains the search text (at most 200), or none without a search. */
+/**
+ * Organisations matching the search text (at most 200: code, name, the names people use, a typo
+ * or two forgiven; see `findOrganisations`), or none without a search.
+ */
 export async function searchOrganisations(
   db: Kysely<Database>,
   search: string | undefined,
 ): Promise<OrganisationRow[]> {
-  const text = search?.trim().slice(0, 100);
+  const text = search?.trim();
   if (!text) return [];
-  return listOrganisations(db, { search: text, limit: 200 });
+  return findOrganisations(db, text, 200);
+}
+
+/** The system and region pages a search offers: one for each ICB and region among the results. */
+export function placesOffered(
+  rows: readonly OrganisationRow[],
+): { name: string; href: string; what: string }[] {
+  return rows
+    .filter((row) => row.kind === 'icb' || row.kind === 'region')
+    .slice(0, 10)
+    .map((row) =>
+      row.kind === 'icb'
+        ? { name: row.name, href: `/systems/${encodeURIComponent(row.code)}`, what: 'the system' }
+        : { name: row.name, href: `/regions/${encodeURIComponent(row.code)}`, what: 'the region' },
+    );
+}
+
+/** Metrics a search found, as a table: name (linked to the metric across organisations), id, domain. */
+export function metricsFoundTable(rows: readonly MetricRow[]): DataTable {
+  return {
+    id: 'metrics-found',
+    caption: 'Metrics matching the search',
+    captionHidden: true,
+    fileName: 'tend-metrics-found',
+    columns: [
+      { label: 'Metric', sort: true },
+      { label: 'Metric id', sort: true },
+      { label: 'Domain', sort: true },
+    ],
+    rows: rows.map((row) => ({
+      key: row.id,
+      cells: [
+        cell(row.name, { href: `/metrics/${encodeURIComponent(row.id)}` }),
+        cell(row.id),
+        cell(row.domain ?? ''),
+      ],
+    })),
+  };
 }
 
 /** A URL slug: lower case, words joined by hyphens ("Mental health and community trust" → "mental-health-and-community-trust"). */

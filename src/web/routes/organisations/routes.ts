@@ -1,28 +1,47 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { findMetrics, searchMaxLength } from '../../../app/search.ts';
+import { canReadMetric } from '../../../app/teams/access.ts';
+import { isOpenOn } from '../../../domain/organisation.ts';
 import { canReadAudit } from '../../../policies/audit.ts';
 import { findOrganisation, listOrganisations } from '../../../store/repos/organisation-repo.ts';
 import { pageParams, pageQuery } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
 import { chartAnnotations } from '../annotations/present.ts';
+import { chartInquirySection, organisationInquirySection } from '../inquiries/present.ts';
 import { chartNarrativeSection, organisationNarrativeSection } from '../narratives/present.ts';
+import { chartSignalSection, organisationSignalSection } from '../signals/present.ts';
+import { teamPath } from '../teams/present.ts';
+import { organisationTeamSection } from '../teams/section.ts';
 import {
   metricIdPattern,
+  metricsFoundTable,
   odsCodePattern,
   organisationsTable,
+  placesOffered,
   presentMetricChart,
   presentOrganisation,
   searchOrganisations,
 } from './present.ts';
 
-/** A search is trimmed and cut to 100 characters (a longer one is still a search, not an error). */
+/** A search is trimmed; one longer than `searchMaxLength` characters is refused with a clear error. */
 const listQuery = z.object({
   search: z
     .string()
     .optional()
-    .transform((value) => (value ?? '').trim().slice(0, 100)),
+    .transform((value) => (value ?? '').trim())
+    .pipe(z.string().max(searchMaxLength, `must be ${searchMaxLength} characters or fewer`)),
 });
 const organisationParams = z.object({ code: z.string().regex(odsCodePattern) });
+/** `?quarter=` as the league tables take it: "Q2 2025/26". */
+const organisationQuery = z.object({
+  quarter: z
+    .string()
+    .trim()
+    .regex(/^Q[1-4] \d{4}\/\d{2}$/, 'must be a quarter such as "Q2 2025/26"')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+});
 const chartParams = z.object({
   code: z.string().regex(odsCodePattern),
   id: z.string().regex(metricIdPattern),
@@ -46,35 +65,52 @@ export function organisationNotFound(reply: FastifyReply, code: string, what = '
 export async function registerOrganisationPages(app: FastifyInstance): Promise<void> {
   app.get('/organisations', async (request, reply) => {
     const { search } = pageQuery(listQuery, request.query);
+    // The list is of trusts open today; closed and merged ones are found by search, marked closed.
+    const today = new Date().toISOString().slice(0, 10);
     const results = search
       ? await searchOrganisations(app.store.db, search)
-      : await listOrganisations(app.store.db, { kind: 'trust' });
+      : (await listOrganisations(app.store.db, { kind: 'trust' })).filter((row) => isOpenOn(row, today));
+    const metrics = search ? await findMetrics(app.store.db, search) : [];
     return sendPage(request, reply, 'pages/organisations/index.njk', {
       pageName: search ? `Organisations matching “${search}”` : 'Organisations',
       search,
       resultCount: results.length,
       results: organisationsTable(results, search ? `Organisations matching “${search}”` : 'NHS trusts'),
+      places: search ? placesOffered(results) : [],
+      metricCount: metrics.length,
+      metrics: metricsFoundTable(metrics),
     });
   });
 
-  app.get<{ Params: { code: string } }>('/organisations/:code', async (request, reply) => {
-    const params = pageParams(organisationParams, request.params);
-    const page = params && (await presentOrganisation(app.store.db, params.code));
-    if (!page) return organisationNotFound(reply, request.params.code);
-    return sendPage(request, reply, 'pages/organisations/show.njk', {
-      pageName: page.organisation.name,
-      ...page,
-      // Per request, never part of the kept view model: only the organisation's admins see the link.
-      canReadAudit: canReadAudit(request.actor, page.organisation.code),
-      ...(await organisationNarrativeSection(request.useCase(), page.organisation.code)),
-    });
-  });
+  app.get<{ Params: { code: string }; Querystring: { quarter?: string } }>(
+    '/organisations/:code',
+    async (request, reply) => {
+      const params = pageParams(organisationParams, request.params);
+      const { quarter } = pageQuery(organisationQuery, { quarter: request.query.quarter });
+      const page = params && (await presentOrganisation(app.store.db, params.code, quarter));
+      if (!page) return organisationNotFound(reply, request.params.code);
+      // A team's page is its own: its indicators, under the team-indicator policy.
+      if (page.organisation.kind === 'team') return reply.redirect(teamPath(page.organisation.code), 303);
+      return sendPage(request, reply, 'pages/organisations/show.njk', {
+        pageName: page.organisation.name,
+        ...page,
+        // Per request, never part of the kept view model: only the organisation's admins see the link.
+        canReadAudit: canReadAudit(request.actor, page.organisation.code),
+        ...(await organisationNarrativeSection(request.useCase(), page.organisation.code, page.organisation)),
+        ...(await organisationTeamSection(request.useCase(), page.organisation.code, page.organisation.kind)),
+        ...(await organisationInquirySection(request.useCase(), page.organisation.code)),
+        ...(await organisationSignalSection(request.useCase(), page.organisation.code)),
+      });
+    },
+  );
 
   app.get<{ Params: { code: string; id: string } }>(
     '/organisations/:code/metrics/:id',
     async (request, reply) => {
       const params = pageParams(chartParams, request.params);
-      const page = params && (await presentMetricChart(app.store.db, params.code, params.id));
+      // A team's organisation-only indicator is not there for those who may not read it.
+      const readable = params && (await canReadMetric(request.useCase(), params.id));
+      const page = readable && (await presentMetricChart(app.store.db, params.code, params.id));
       if (!page) {
         const code = request.params.code;
         const organisation = odsCodePattern.test(code) && (await findOrganisation(app.store.db, code));
@@ -89,6 +125,8 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
         ...page,
         ...(await chartAnnotations(request, page)),
         ...(await chartNarrativeSection(request.useCase(), page.organisation.code, page.metric.id)),
+        ...(await chartInquirySection(request.useCase(), page.organisation.code, page.metric.id)),
+        ...(await chartSignalSection(request.useCase(), page.organisation.code, page.metric.id)),
       });
     },
   );

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
 import { signalsByOrganisation } from '../../../app/metric-across.ts';
+import { coverageFromStore } from '../../../app/nof-coverage.ts';
 import { organisationScorecard } from '../../../app/spc-view.ts';
 import { listSystems, type SystemMember, systemMembers } from '../../../app/systems.ts';
 import { renderIconSvg } from '../../../charts/index.ts';
@@ -10,8 +11,21 @@ import { cell, type DataTable } from '../../data-table.ts';
 import { frameworkForQuarter } from '../league-tables/present.ts';
 import { kindLabel, odsCodePattern } from '../organisations/present.ts';
 
-/** The metrics a system page shows for each member, where the member holds them. */
-export const systemKeyMetrics = ['ae-4hr-type1', 'ae-4hr-all', 'OF5002'] as const;
+/**
+ * The metrics a system page shows for each member, where the member holds them: urgent care,
+ * cancer, diagnostics, ambulance response, workforce and capacity, and the Oversight Framework score.
+ */
+export const systemKeyMetrics = [
+  'ae-4hr-type1',
+  'ae-4hr-all',
+  'cwt-fds-28day',
+  'cwt-62day',
+  'dm01-6wk',
+  'amb-c2-mean',
+  'nss-engagement',
+  'kh03-ga-occupancy',
+  'OF5002',
+] as const;
 
 /** The link to a system's page. */
 export function systemHref(code: string): string {
@@ -178,6 +192,7 @@ async function buildPresentSystem(db: Kysely<Database>, code: string) {
   const nhse = members.filter((member) => member.inNhse);
   const ods = members.filter((member) => member.inOds);
   return {
+    context: await systemContext(db, system.icb.code),
     icb: system.icb,
     quarter,
     members,
@@ -186,5 +201,32 @@ async function buildPresentSystem(db: Kysely<Database>, code: string) {
     odsOnly: members.filter((member) => member.inOds && !member.inNhse),
     nhseOnly: members.filter((member) => member.inNhse && !member.inOds),
     membersTable,
+    coverage: await coverageFromStore(db),
   };
+}
+
+/** The ICB's own context metrics: registered population and need per head (ICB allocations). */
+const contextMetricIds = [
+  'icb-registered-population',
+  'icb-need-index-core',
+  'icb-need-index-health-inequalities',
+] as const;
+
+/** The system's population and need, where Tend holds them, each with its period and a link to its chart. */
+async function systemContext(db: Kysely<Database>, icbCode: string) {
+  const scorecard = await organisationScorecard(db, icbCode);
+  return contextMetricIds.flatMap((id) => {
+    const row = scorecard.find((entry) => entry.metric.id === id);
+    return row?.latestValue
+      ? [
+          {
+            id,
+            name: row.metric.name,
+            value: row.latestValue,
+            period: row.latestPeriod,
+            href: `/organisations/${encodeURIComponent(icbCode)}/metrics/${encodeURIComponent(id)}`,
+          },
+        ]
+      : [];
+  });
 }

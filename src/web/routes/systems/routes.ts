@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { pageParams } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
+import { systemSharedIssueSection } from '../inquiries/present.ts';
 import { odsCodePattern } from '../organisations/present.ts';
+import { systemSignalSection } from '../signals/present.ts';
 
 const systemPageParams = z.object({ code: z.string().regex(odsCodePattern) });
 
@@ -23,6 +25,11 @@ export async function registerSystemPages(app: FastifyInstance): Promise<void> {
         pageName: 'Page not found',
         code: request.params.code.slice(0, 40),
       });
-    return sendPage(request, reply, 'pages/systems/show.njk', { pageName: page.icb.name, ...page });
+    return sendPage(request, reply, 'pages/systems/show.njk', {
+      pageName: page.icb.name,
+      ...page,
+      ...(await systemSharedIssueSection(request.useCase(), page.icb.code)),
+      ...(await systemSignalSection(request.useCase(), page.icb.code)),
+    });
   });
 }

@@ -1,0 +1,274 @@
+import type { Kysely } from 'kysely';
+import { metricBounds } from '../../domain/metric-catalogue.ts';
+import { financialQuarterLabel } from '../../domain/period.ts';
+import { segmentChanges } from '../../engines/nof/changes.ts';
+import { frameworkForQuarter } from '../../engines/nof/frameworks.ts';
+import {
+  dataQuestionEpisodes,
+  episodeKey,
+  mayHaveChartSignals,
+  type SignalEpisode,
+  segmentChangeEpisode,
+  seriesEpisodes,
+} from '../../engines/signals/episodes.ts';
+import { countsReadAsRates } from '../../engines/signals/rates.ts';
+import { rebasesOfAllSeries } from '../../store/repos/annotation-repo.ts';
+import { listAllMetrics } from '../../store/repos/metric-repo.ts';
+import { nofQuarterStarts } from '../../store/repos/observation-repo.ts';
+import {
+  closedOrganisationCodes,
+  closeSignalsAsCommonCause,
+  metricObservationsText,
+  openSignalKeys,
+  seriesTargets,
+  upsertSignalEpisodes,
+} from '../../store/repos/signal-repo.ts';
+import { bumpStoreVersion } from '../../store/repos/version-repo.ts';
+import type { Database } from '../../store/tables.ts';
+import { cachedAssessment } from '../assessment-cache.ts';
+import { isoDay } from '../context.ts';
+import { improvementDirection } from '../series.ts';
+import { spcForSeries } from '../spc-view.ts';
+
+/** The metric segment changes are filed under: the league table's segment. */
+export const SEGMENT_METRIC_ID = 'nof-league-segment';
+
+/** Rows per insert statement (well under PostgreSQL's 65,535 parameters at 8 per row). */
+const UPSERT_CHUNK = 2000;
+
+/** What one computation did. */
+export interface SignalComputation {
+  /** Episodes found now, of every kind. */
+  episodes: number;
+  /** Signals opened or updated (unchanged episodes are not written). */
+  written: number;
+  /** Signals closed because the computation no longer finds them. */
+  closed: number;
+  milliseconds: number;
+}
+
+/** One organisation's series of one metric, oldest first: a gap (nothing reported) is a null value. */
+interface StoredSeries {
+  metric_id: string;
+  org_code: string;
+  dates: string[];
+  values: (number | null)[];
+}
+
+/**
+ * A metric's series from its observations' text (`metricObservationsText`): each organisation's, at
+ * the metric's most common granularity (most observations; the first in name order on a tie: a series
+ * mixes no months with quarters), oldest first.
+ */
+export function seriesFromText(metricId: string, text: string): StoredSeries[] {
+  if (text === '') return [];
+  const byGranularity = new Map<string, Map<string, [string, number | null][]>>();
+  for (const line of text.split('\n')) {
+    const [orgCode, granularity, date, value] = line.split('|');
+    let byOrg = byGranularity.get(granularity);
+    if (!byOrg) {
+      byOrg = new Map();
+      byGranularity.set(granularity, byOrg);
+    }
+    let points = byOrg.get(orgCode);
+    if (!points) {
+      points = [];
+      byOrg.set(orgCode, points);
+    }
+    points.push([date, value === '' ? null : Number(value)]);
+  }
+  const size = (byOrg: Map<string, unknown[]>) =>
+    [...byOrg.values()].reduce((sum, each) => sum + each.length, 0);
+  const [[, dominant]] = [...byGranularity].sort(
+    (a, b) => size(b[1]) - size(a[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+  );
+  return [...dominant]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([orgCode, points]) => {
+      points.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      return {
+        metric_id: metricId,
+        org_code: orgCode,
+        dates: points.map((point) => point[0]),
+        values: points.map((point) => point[1]),
+      };
+    });
+}
+
+/** Every series of every metric charted and read for signals: special cause, assurance, data questions. */
+async function seriesSignalEpisodes(
+  db: Kysely<Database>,
+  day: string,
+  only?: SignalScope,
+): Promise<SignalEpisode[]> {
+  const [metrics, rebases, targets, closed] = await Promise.all([
+    listAllMetrics(db),
+    rebasesOfAllSeries(db),
+    seriesTargets(db),
+    closedOrganisationCodes(db, day),
+  ]);
+  const rows: StoredSeries[] = [];
+  for (const metric of metrics) {
+    if (only && !only.metricIds.includes(metric.id)) continue;
+    rows.push(...seriesFromText(metric.id, await metricObservationsText(db, metric.id)));
+  }
+  const metricById = new Map(metrics.map((metric) => [metric.id, metric]));
+  const rateOf = countsReadAsRates(metrics);
+  const seriesKeys = new Set(rows.map((row) => `${row.org_code}|${row.metric_id}`));
+  // the latest period any organisation reports each metric for
+  const latestPeriod = new Map<string, string>();
+  for (const row of rows) {
+    const last = row.values.findLastIndex((value) => value !== null);
+    if (last < 0) continue;
+    const date = row.dates[last];
+    const known = latestPeriod.get(row.metric_id);
+    if (known === undefined || date > known) latestPeriod.set(row.metric_id, date);
+  }
+  const episodes: SignalEpisode[] = [];
+  for (const row of rows) {
+    const metric = metricById.get(row.metric_id);
+    if (!metric || (only?.orgCode !== undefined && row.org_code !== only.orgCode)) continue;
+    // a closed or merged organisation raises no signals (its successor does)
+    if (closed.has(row.org_code)) continue;
+    const bounds = metricBounds(metric.id, metric.unit);
+    const rate = rateOf.get(metric.id);
+    const period = latestPeriod.get(metric.id) ?? null;
+    const question = {
+      orgCode: row.org_code,
+      metricId: metric.id,
+      bounds: { min: bounds.min, max: bounds.max },
+    };
+    // a series that cannot have a settled chart at the metric's latest period raises data questions only
+    if (!mayHaveChartSignals(row, period)) {
+      episodes.push(...dataQuestionEpisodes({ ...question, spc: row }));
+      continue;
+    }
+    episodes.push(
+      ...seriesEpisodes({
+        ...question,
+        spc: spcForSeries(
+          row.dates.map((date, index) => ({ date, value: row.values[index] })),
+          {
+            improvementDirection: improvementDirection(metric),
+            facet: row.org_code,
+            target: targets.get(metric.id) ?? null,
+            rebase: rebases.get(`${row.org_code}|${metric.id}`) ?? [],
+          },
+        ),
+        latestPeriod: period,
+        countWithRate: rate !== undefined && seriesKeys.has(`${row.org_code}|${rate}`),
+      }),
+    );
+  }
+  return episodes;
+}
+
+/**
+ * The latest quarter's changes of NHS Oversight Framework segment against the quarter before, each
+ * with the organisation page's signal-or-noise verdict.
+ */
+async function segmentChangeEpisodes(db: Kysely<Database>): Promise<SignalEpisode[]> {
+  const [currentStart, previousStart] = await nofQuarterStarts(db);
+  if (currentStart === undefined || previousStart === undefined) return [];
+  const quarter = financialQuarterLabel(currentStart);
+  const previousQuarter = financialQuarterLabel(previousStart);
+  const currentFramework = frameworkForQuarter(quarter);
+  const previousFramework = frameworkForQuarter(previousQuarter);
+  if (!currentFramework || !previousFramework) return [];
+  const [current, previous] = await Promise.all([
+    cachedAssessment(db, { framework: currentFramework.id, quarter }),
+    cachedAssessment(db, { framework: previousFramework.id, quarter: previousQuarter }),
+  ]);
+  const episodes: SignalEpisode[] = [];
+  for (const change of segmentChanges(current, previous)) {
+    const { previousSegment, currentSegment, verdict } = change.change;
+    if (previousSegment === null || currentSegment === null) continue;
+    const episode = segmentChangeEpisode({
+      orgCode: change.code,
+      metricId: SEGMENT_METRIC_ID,
+      quarterStart: currentStart,
+      quarter,
+      previousQuarter,
+      previousSegment,
+      currentSegment,
+      verdict,
+    });
+    if (episode) episodes.push(episode);
+  }
+  return episodes;
+}
+
+/**
+ * Which signals one computation reads: the series of these metrics (every organisation's, or one
+ * organisation's). Segment changes are read again with the Oversight Framework's metrics.
+ */
+export interface SignalScope {
+  metricIds: readonly string[];
+  orgCode?: string;
+}
+
+/** Whether a computation reads segment changes: a whole one, or one of Oversight Framework metrics. */
+function readsSegments(only: SignalScope | undefined): boolean {
+  return (
+    only === undefined ||
+    (only.orgCode === undefined && only.metricIds.some((id) => id.startsWith('OF') || id.startsWith('nof-')))
+  );
+}
+
+/** Every signal episode the store's data show now, one per key; or those `only` reads. */
+export async function currentEpisodes(
+  db: Kysely<Database>,
+  day: string,
+  only?: SignalScope,
+): Promise<SignalEpisode[]> {
+  const episodes = [
+    ...(await seriesSignalEpisodes(db, day, only)),
+    ...(readsSegments(only) ? await segmentChangeEpisodes(db) : []),
+  ];
+  const byKey = new Map<string, SignalEpisode>();
+  for (const episode of episodes) byKey.set(episodeKey(episode), episode);
+  return [...byKey.values()];
+}
+
+/**
+ * Computes every signal of the store — every organisation × metric, team indicators included — and
+ * brings the `signal` table up to date in one transaction: new episodes open, continuing ones are
+ * updated (not duplicated), and open ones no longer found close as "returned to common cause".
+ * Computing twice on the same data changes nothing. Run when the demo starts; after an import that
+ * changed values, `only` for the metrics it changed; after a rebase, `only` for the rebased series.
+ * A metric's latest period is always read from every organisation's series.
+ */
+export async function computeSignals(
+  db: Kysely<Database>,
+  clock: () => Date,
+  only?: SignalScope,
+): Promise<SignalComputation> {
+  const started = performance.now();
+  const at = clock();
+  const episodes = await currentEpisodes(db, isoDay(at), only);
+  const found = new Set(episodes.map(episodeKey));
+  const { written, closed } = await db.transaction().execute(async (trx) => {
+    let written = 0;
+    for (let start = 0; start < episodes.length; start += UPSERT_CHUNK)
+      written += await upsertSignalEpisodes(trx, episodes.slice(start, start + UPSERT_CHUNK), at);
+    const keys = only && readsSegments(only) ? { metricIds: [...only.metricIds, SEGMENT_METRIC_ID] } : only;
+    const gone = (await openSignalKeys(trx, keys))
+      .filter(
+        (row) =>
+          !found.has(
+            episodeKey({
+              orgCode: row.org_code,
+              metricId: row.metric_id,
+              kind: row.kind,
+              firstDate: row.first_date,
+            }),
+          ),
+      )
+      .map((row) => row.id);
+    const closed = await closeSignalsAsCommonCause(trx, gone, at);
+    // pages kept for anonymous readers show signals: they are rendered again after a change
+    if (written + closed > 0) await bumpStoreVersion(trx, { data: false });
+    return { written, closed };
+  });
+  return { episodes: episodes.length, written, closed, milliseconds: performance.now() - started };
+}

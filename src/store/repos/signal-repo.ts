@@ -1,0 +1,316 @@
+import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { SignalKind, SignalStatus } from '../../domain/signal.ts';
+import type { ContentScope } from '../../policies/scope.ts';
+import type { Database, SignalRow } from '../tables.ts';
+import { teamIndicatorScopeFilter } from './scope-filter.ts';
+
+/**
+ * Signal episodes: written by the signal computation (upserted by their key, closed when no longer
+ * found) and moved through their lifecycle by people. Every list and count takes the reader's
+ * team-indicator scope: signals on public metrics are public; signals on a team's organisation-only
+ * indicator are read only by those who read the indicator.
+ */
+
+/** An episode as the computation writes it. */
+export interface SignalEpisodeRow {
+  orgCode: string;
+  metricId: string;
+  kind: SignalKind;
+  firstDate: string;
+  latestDate: string;
+  points: number;
+  latestValue: number | null;
+  detail: string;
+}
+
+/** signalById: one signal, whoever may read it (callers check the read policy), or undefined. */
+export async function signalById(
+  db: Kysely<Database>,
+  id: number,
+  options: { forUpdate?: boolean } = {},
+): Promise<SignalRow | undefined> {
+  const query = db.selectFrom('signal').selectAll().where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
+}
+
+/**
+ * setSignalStatus: moves a signal to `status` with its note, and returns it as it now is. Closing
+ * records when (and why: its inquiry closed if one was open, else by hand); any other status reopens.
+ * Callers run it inside an audited write.
+ */
+export async function setSignalStatus(
+  db: Kysely<Database>,
+  id: number,
+  status: SignalStatus,
+  note: string | null,
+  at: Date,
+  by: string | null = null,
+): Promise<SignalRow> {
+  const closing = status === 'closed';
+  return db
+    .updateTable('signal')
+    .set({
+      status,
+      status_note: note,
+      status_changed_at: at,
+      status_changed_by: by,
+      updated_at: at,
+      closed_at: closing ? at : null,
+      closed_reason: closing
+        ? sql`case when status = 'inquiry_opened' then 'inquiry_closed' else 'by_hand' end`
+        : null,
+      version: sql`version + 1`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * upsertSignalEpisodes: writes computed episodes by their key (organisation, metric, kind, first
+ * date). A new key opens a signal; a known one is updated only where something changed (its latest
+ * date, points, value or wording), and reopened if it had closed because its chart had returned to
+ * common cause. Returns how many rows were inserted or changed.
+ */
+export async function upsertSignalEpisodes(
+  db: Kysely<Database>,
+  episodes: readonly SignalEpisodeRow[],
+  at: Date,
+): Promise<number> {
+  if (episodes.length === 0) return 0;
+  const result = await db
+    .insertInto('signal')
+    .values(
+      episodes.map((episode) => ({
+        org_code: episode.orgCode,
+        metric_id: episode.metricId,
+        kind: episode.kind,
+        detail: episode.detail,
+        first_date: episode.firstDate,
+        latest_date: episode.latestDate,
+        points: episode.points,
+        latest_value: episode.latestValue,
+        opened_at: at,
+        updated_at: at,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict
+        .columns(['org_code', 'metric_id', 'kind', 'first_date'])
+        .doUpdateSet({
+          latest_date: (eb) => eb.ref('excluded.latest_date'),
+          points: (eb) => eb.ref('excluded.points'),
+          latest_value: (eb) => eb.ref('excluded.latest_value'),
+          detail: (eb) => eb.ref('excluded.detail'),
+          updated_at: at,
+          status: sql`case when signal.closed_reason = 'common_cause' then 'new' else signal.status end`,
+          status_note: sql`case when signal.closed_reason = 'common_cause' then null else signal.status_note end`,
+          closed_at: sql`case when signal.closed_reason = 'common_cause' then null else signal.closed_at end`,
+          closed_reason: sql`case when signal.closed_reason = 'common_cause' then null else signal.closed_reason end`,
+          version: sql`signal.version + 1`,
+        })
+        .where(
+          sql<SqlBool>`(signal.latest_date, signal.points, signal.latest_value, signal.detail)
+            is distinct from (excluded.latest_date, excluded.points, excluded.latest_value, excluded.detail)
+            or signal.closed_reason = 'common_cause'`,
+        ),
+    )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/**
+ * metricObservationsText: every observation of one metric as one text, a line each —
+ * `org_code|granularity|period_start|value` (the value empty where none was reported) — in no
+ * particular order: the cheapest way to read a metric's every series out of either store.
+ */
+export async function metricObservationsText(db: Kysely<Database>, metricId: string): Promise<string> {
+  const result = await sql<{ text: string | null }>`
+    select string_agg(
+      o.org_code || '|' || o.granularity || '|' || o.period_start::text || '|'
+        || coalesce(case when o.status = 'reported' then o.value::text end, ''),
+      E'\n') as text
+    from observation o where o.metric_id = ${metricId}`.execute(db);
+  return result.rows[0]?.text ?? '';
+}
+
+/** metricsChangedByBatch: the metrics whose values an import batch inserted or changed. */
+export async function metricsChangedByBatch(db: Kysely<Database>, batchId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('observation')
+    .select('metric_id')
+    .distinct()
+    .where('batch_id', '=', batchId)
+    .execute();
+  return rows.map((row) => row.metric_id);
+}
+
+/** closedOrganisationCodes: the organisations closed (or merged) before `day`, whose series raise no signals. */
+export async function closedOrganisationCodes(db: Kysely<Database>, day: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('organisation')
+    .select('code')
+    .where('closed_on', 'is not', null)
+    .where('closed_on', '<', day)
+    .execute();
+  return new Set(rows.map((row) => row.code));
+}
+
+/** seriesTargets: the target of every metric that has one (teams' indicators), by metric id. */
+export async function seriesTargets(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('team_indicator')
+    .select(['metric_id', 'target'])
+    .where('target', 'is not', null)
+    .execute();
+  return new Map(rows.map((row) => [row.metric_id, Number(row.target)]));
+}
+
+/** openSignalKeys: the id and key of every signal not yet closed (only of these metrics, and this organisation, with `only`). */
+export async function openSignalKeys(
+  db: Kysely<Database>,
+  only?: { metricIds: readonly string[]; orgCode?: string },
+): Promise<{ id: number; org_code: string; metric_id: string; kind: SignalKind; first_date: string }[]> {
+  let query = db
+    .selectFrom('signal')
+    .select(['id', 'org_code', 'metric_id', 'kind', 'first_date'])
+    .where('closed_at', 'is', null);
+  if (only) query = query.where('metric_id', 'in', only.metricIds.length ? [...only.metricIds] : ['']);
+  if (only?.orgCode !== undefined) query = query.where('org_code', '=', only.orgCode);
+  return query.execute();
+}
+
+/**
+ * closeSignalsAsCommonCause: closes these signals because the computation no longer finds them
+ * (their chart returned to common cause, or the questioned value changed). Returns how many closed.
+ */
+export async function closeSignalsAsCommonCause(
+  db: Kysely<Database>,
+  ids: readonly number[],
+  at: Date,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable('signal')
+    .set({
+      status: 'closed',
+      closed_at: at,
+      closed_reason: 'common_cause',
+      updated_at: at,
+      version: sql`version + 1`,
+    })
+    .where('id', 'in', [...ids])
+    .where('closed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** What a list of signals may be narrowed to. Every field is optional. */
+export interface SignalFilter {
+  /** An organisation: its own signals and its teams'. */
+  orgCode?: string;
+  /** An ICB: its member organisations' signals (either mapping) and their teams'. */
+  icbCode?: string;
+  /** An NHS England region: its member organisations' signals and their teams'. */
+  regionCode?: string;
+  metricId?: string;
+  kinds?: readonly SignalKind[];
+  /** Only these statuses; `open` means every status but closed. Omit for open signals. */
+  statuses?: readonly SignalStatus[] | 'open' | 'all';
+  /** Whether an inquiry has been opened from it. */
+  conversation?: 'open' | 'none';
+  /** How many points it has lasted: at least / at most. */
+  minPoints?: number;
+  maxPoints?: number;
+}
+
+/** A signal with the names a list shows. */
+export interface SignalListRow extends SignalRow {
+  org_name: string;
+  metric_name: string;
+  metric_unit: string;
+}
+
+function belongsTo(relation: RawBuilder<unknown>, parent: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(
+    signal.org_code in (select member_code from membership where relation in (${relation}) and parent_code = ${parent})
+    or signal.org_code in (
+      select t.member_code from membership t
+      where t.relation = 'team_of' and t.parent_code in (
+        select member_code from membership where relation in (${relation}) and parent_code = ${parent}))
+  )`;
+}
+
+function filterCondition(scope: ContentScope, filter: SignalFilter): RawBuilder<SqlBool> {
+  const conditions: RawBuilder<SqlBool>[] = [teamIndicatorScopeFilter(scope, 'signal.metric_id')];
+  const statuses = filter.statuses ?? 'open';
+  if (statuses === 'open') conditions.push(sql<SqlBool>`signal.closed_at is null`);
+  else if (statuses !== 'all')
+    conditions.push(
+      statuses.length === 0 ? sql<SqlBool>`false` : sql<SqlBool>`signal.status in (${sql.join(statuses)})`,
+    );
+  if (filter.orgCode !== undefined)
+    conditions.push(sql<SqlBool>`(signal.org_code = ${filter.orgCode} or signal.org_code in (
+      select member_code from membership where relation = 'team_of' and parent_code = ${filter.orgCode}))`);
+  if (filter.icbCode !== undefined)
+    conditions.push(belongsTo(sql.join(['icb_ods', 'icb_nhse']), filter.icbCode));
+  if (filter.regionCode !== undefined) conditions.push(belongsTo(sql.join(['region']), filter.regionCode));
+  if (filter.metricId !== undefined) conditions.push(sql<SqlBool>`signal.metric_id = ${filter.metricId}`);
+  if (filter.kinds !== undefined)
+    conditions.push(
+      filter.kinds.length === 0
+        ? sql<SqlBool>`false`
+        : sql<SqlBool>`signal.kind in (${sql.join(filter.kinds)})`,
+    );
+  if (filter.conversation === 'open') conditions.push(sql<SqlBool>`signal.status = 'inquiry_opened'`);
+  if (filter.conversation === 'none') conditions.push(sql<SqlBool>`signal.status <> 'inquiry_opened'`);
+  if (filter.minPoints !== undefined) conditions.push(sql<SqlBool>`signal.points >= ${filter.minPoints}`);
+  if (filter.maxPoints !== undefined) conditions.push(sql<SqlBool>`signal.points <= ${filter.maxPoints}`);
+  return sql<SqlBool>`${sql.join(conditions, sql` and `)}`;
+}
+
+/**
+ * listSignals: the signals the scope reads that match the filter, with organisation and metric
+ * names: concerns first, then by latest date (most recent first), organisation and metric; `limit`
+ * of them from `offset`.
+ */
+export async function listSignals(
+  db: Kysely<Database>,
+  scope: ContentScope,
+  filter: SignalFilter,
+  limit: number,
+  offset = 0,
+): Promise<SignalListRow[]> {
+  const result = await sql<SignalListRow>`
+    select signal.id, signal.org_code, signal.metric_id, signal.kind, signal.status, signal.status_note,
+      signal.detail, signal.first_date::text as first_date, signal.latest_date::text as latest_date,
+      signal.points, signal.latest_value, signal.opened_at, signal.updated_at, signal.closed_at,
+      signal.closed_reason, signal.status_changed_at, signal.status_changed_by, signal.version,
+      coalesce(o.name, signal.org_code) as org_name, coalesce(m.name, signal.metric_id) as metric_name,
+      coalesce(m.unit, '') as metric_unit
+    from signal
+    left join organisation o on o.code = signal.org_code
+    left join metric m on m.id = signal.metric_id
+    where ${filterCondition(scope, filter)}
+    order by (signal.kind = 'concern') desc, signal.latest_date desc, o.name, signal.org_code, m.name, signal.id
+    limit ${limit} offset ${offset}`.execute(db);
+  return result.rows;
+}
+
+/**
+ * countSignals: how many signals the scope reads match the filter, and how many of them are
+ * concerns nobody has started talking about (new or only acknowledged: no inquiry opened, not understood).
+ */
+export async function countSignals(
+  db: Kysely<Database>,
+  scope: ContentScope,
+  filter: SignalFilter,
+): Promise<{ total: number; unstartedConcerns: number }> {
+  const result = await sql<{ total: number; unstarted_concerns: number }>`
+    select count(*)::integer as total,
+      (count(*) filter (where signal.kind = 'concern' and signal.status in ('new', 'acknowledged')))::integer as unstarted_concerns
+    from signal
+    where ${filterCondition(scope, filter)}`.execute(db);
+  const row = result.rows[0];
+  return { total: row?.total ?? 0, unstartedConcerns: row?.unstarted_concerns ?? 0 };
+}
