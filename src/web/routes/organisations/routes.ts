@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { rememberForReader } from '../../../app/reader-cache.ts';
 import { findMetrics, searchMaxLength } from '../../../app/search.ts';
 import { canReadMetric } from '../../../app/teams/access.ts';
 import { isOpenOn } from '../../../domain/organisation.ts';
@@ -94,12 +95,26 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
       return sendPage(request, reply, 'pages/organisations/show.njk', {
         pageName: page.organisation.name,
         ...page,
-        // Per request, never part of the kept view model: only the organisation's admins see the link.
-        canReadAudit: canReadAudit(request.actor, page.organisation.code),
-        ...(await organisationNarrativeSection(request.useCase(), page.organisation.code, page.organisation)),
-        ...(await organisationTeamSection(request.useCase(), page.organisation.code, page.organisation.kind)),
-        ...(await organisationInquirySection(request.useCase(), page.organisation.code)),
-        ...(await organisationSignalSection(request.useCase(), page.organisation.code)),
+        // Per reader, never part of the shared view model: what the read policies let this reader see.
+        ...(await rememberForReader(
+          request.useCase(),
+          `organisation-page|${page.organisation.code}`,
+          async () => ({
+            canReadAudit: canReadAudit(request.actor, page.organisation.code),
+            ...(await organisationNarrativeSection(
+              request.useCase(),
+              page.organisation.code,
+              page.organisation,
+            )),
+            ...(await organisationTeamSection(
+              request.useCase(),
+              page.organisation.code,
+              page.organisation.kind,
+            )),
+            ...(await organisationInquirySection(request.useCase(), page.organisation.code)),
+            ...(await organisationSignalSection(request.useCase(), page.organisation.code)),
+          }),
+        )),
       });
     },
   );
@@ -123,10 +138,17 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
       return sendPage(request, reply, 'pages/organisations/metric.njk', {
         pageName: `${page.metric.name} – ${page.organisation.name}`,
         ...page,
-        ...(await chartAnnotations(request, page)),
-        ...(await chartNarrativeSection(request.useCase(), page.organisation.code, page.metric.id)),
-        ...(await chartInquirySection(request.useCase(), page.organisation.code, page.metric.id)),
-        ...(await chartSignalSection(request.useCase(), page.organisation.code, page.metric.id)),
+        // Per reader: annotations, narratives, inquiries and signals as the read policies allow.
+        ...(await rememberForReader(
+          request.useCase(),
+          `chart-page|${page.organisation.code}|${page.metric.id}`,
+          async () => ({
+            ...(await chartAnnotations(request, page)),
+            ...(await chartNarrativeSection(request.useCase(), page.organisation.code, page.metric.id)),
+            ...(await chartInquirySection(request.useCase(), page.organisation.code, page.metric.id)),
+            ...(await chartSignalSection(request.useCase(), page.organisation.code, page.metric.id)),
+          }),
+        )),
       });
     },
   );
