@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../errors.ts';
+import { anonymous } from '../policies/actor.ts';
+import { scope } from '../policies/scope.ts';
 import { findMetric, listMetrics } from '../store/repos/metric-repo.ts';
 import {
   type CoverageRow,
@@ -61,7 +63,8 @@ export interface OrganisationSummary extends OrganisationRow {
 export async function organisationDetail(db: Kysely<Database>, code: string): Promise<OrganisationSummary> {
   const organisation = await requireOrganisation(db, code);
   const memberships = await membershipsOf(db, organisation.code);
-  const count = await countObservationsOf(db, organisation.code);
+  // Shared by every reader (the organisation page's view model is kept per data version): counted as anyone may read.
+  const count = await countObservationsOf(db, organisation.code, scope(anonymous, 'read', 'team_indicator'));
   return {
     ...organisation,
     memberships: memberships.map(({ relation, parent_code, parent_name, valid_from, valid_to }) => ({

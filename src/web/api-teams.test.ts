@@ -159,6 +159,9 @@ describe(`teams API (${testBackend})`, () => {
         headers: who ? { authorization: `Bearer ${tokens[who]}` } : {},
       });
       assert.equal(chart.statusCode, reads ? 200 : 404, `${who}: the chart`);
+      const detail = await api('GET', `/organisations/${team}`, { as: who });
+      assert.equal(detail.statusCode, 200);
+      assert.equal(detail.json().organisation.observationCount, 0, `${who}: no count of hidden values`);
     }
     const catalogue = await api('GET', '/metrics');
     assert.ok(!catalogue.body.includes('team.'), 'never in the national catalogue');

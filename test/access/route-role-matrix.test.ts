@@ -88,6 +88,7 @@ const canaries = {
   teamIndicatorWhy: { text: `CANARY-TEAM-WHY-${run}`, readers: overseersOfA },
   teamValueNote: { text: `CANARY-TEAM-VALUE-${run}`, readers: overseersOfA },
   teamAnnotation: { text: `CANARY-TEAM-ANNOTATION-${run}`, readers: overseersOfA },
+  teamNarrative: { text: `CANARY-TEAM-NARRATIVE-${run}`, readers: overseersOfA },
   inquiryOrganisation: { text: `CANARY-INQUIRY-ORG-${run}`, readers: overseersOfA },
   inquiryNamed: { text: `CANARY-INQUIRY-NAMED-${run}`, readers: ['contributorA', 'memberB'] as Role[] },
   inquiryInvited: { text: `CANARY-INQUIRY-INVITED-${run}`, readers: overseersOfA },
@@ -281,6 +282,18 @@ describe(`every route as every role, and confidential content on every surface (
         status: 'published',
       })
     ).id;
+    // A public, published narrative about the organisation-only indicator: read only with the indicator.
+    ids.narrativeTeam = (
+      await createNarrative(operatorContext, {
+        org: teamA,
+        metric: teamMetrics.private,
+        kind: 'metric_commentary',
+        title: canaries.teamNarrative.text,
+        body: 'What the team’s own measure shows.',
+        visibility: 'public',
+        status: 'published',
+      })
+    ).id;
     // Signals, written as the computation writes them, each given a note as a person would.
     for (const [key, orgCode, metricId, note] of [
       ['public', A, metricA, publicSignalNote],
@@ -320,8 +333,9 @@ describe(`every route as every role, and confidential content on every surface (
 
   /** Concrete addresses for a GET route pattern; undefined means the route has no fixture yet. */
   function addressesFor(url: string): string[] | undefined {
+    // The team's narrative is checked as a canary on every surface that lists narratives.
     const narrativeIds = Object.keys(ids)
-      .filter((key) => !key.startsWith('annotation'))
+      .filter((key) => !key.startsWith('annotation') && key !== 'narrativeTeam')
       .map((key) => ids[key]);
     const annotationIds = [
       ids.annotationDraft,

@@ -1,8 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { NarrativeKind, NarrativeVisibility, PublicationStatus } from '../../domain/people.ts';
 import type { ContentScope } from '../../policies/scope.ts';
 import type { Database, NarrativeRow, NarrativeVersionRow } from '../tables.ts';
-import { type ContentColumns, contentScopeFilter } from './scope-filter.ts';
+import { type ContentColumns, contentScopeFilter, teamIndicatorScopeFilter } from './scope-filter.ts';
 
 /**
  * Narratives, their immutable versions and named readers. Every read takes the reader's
@@ -26,6 +26,14 @@ const versionColumns: ContentColumns = {
   createdBy: 'narrative.created_by',
   narrativeId: 'narrative.id',
 };
+
+/**
+ * The narratives the scope reads: the content rules, and never one about a team's organisation-only
+ * indicator the scope may not read (its title would name what the team keeps to itself).
+ */
+function narrativeScopeFilter(scope: ContentScope) {
+  return sql<SqlBool>`(${contentScopeFilter(scope, narrativeColumns)} and ${teamIndicatorScopeFilter(scope, 'narrative.metric_id')})`;
+}
 
 /** A narrative with the text of its current version and the names of its organisation and metric. */
 export interface NarrativeWithBody extends NarrativeRow {
@@ -67,10 +75,7 @@ export async function findNarrative(
   scope: ContentScope,
   id: number,
 ): Promise<NarrativeWithBody | undefined> {
-  return withBody(db)
-    .where('narrative.id', '=', id)
-    .where(contentScopeFilter(scope, narrativeColumns))
-    .executeTakeFirst();
+  return withBody(db).where('narrative.id', '=', id).where(narrativeScopeFilter(scope)).executeTakeFirst();
 }
 
 /**
@@ -82,7 +87,7 @@ export async function listNarratives(
   scope: ContentScope,
   filter: NarrativeFilter = {},
 ): Promise<NarrativeWithBody[]> {
-  let query = withBody(db).where(contentScopeFilter(scope, narrativeColumns));
+  let query = withBody(db).where(narrativeScopeFilter(scope));
   if (filter.orgCode) query = query.where('narrative.org_code', '=', filter.orgCode);
   if (filter.metricId) query = query.where('narrative.metric_id', '=', filter.metricId);
   if (filter.kind) query = query.where('narrative.kind', '=', filter.kind);
@@ -106,7 +111,7 @@ export async function listNarrativesWithTotal(
 ): Promise<{ narratives: NarrativeWithBody[]; total: number }> {
   let query = withBody(db)
     .select(sql<number>`count(*) over ()`.as('total_count'))
-    .where(contentScopeFilter(scope, narrativeColumns));
+    .where(narrativeScopeFilter(scope));
   if (filter.orgCode) query = query.where('narrative.org_code', '=', filter.orgCode);
   if (filter.metricId) query = query.where('narrative.metric_id', '=', filter.metricId);
   const rows = await query
@@ -131,7 +136,7 @@ export async function searchNarratives(
 ): Promise<NarrativeWithBody[]> {
   const pattern = containsPattern(text);
   return withBody(db)
-    .where(contentScopeFilter(scope, narrativeColumns))
+    .where(narrativeScopeFilter(scope))
     .where((eb) =>
       eb.or([eb('narrative.title', 'ilike', pattern), eb('narrative_version.body', 'ilike', pattern)]),
     )
@@ -157,7 +162,7 @@ export async function listNarrativeVersions(
     .selectFrom('narrative_version')
     .innerJoin('narrative', 'narrative.id', 'narrative_version.narrative_id')
     .selectAll('narrative_version')
-    .where(contentScopeFilter(scope, narrativeColumns))
+    .where(narrativeScopeFilter(scope))
     .where(contentScopeFilter(scope, versionColumns));
   query =
     'narrativeId' in of
@@ -179,7 +184,7 @@ export async function findNarrativeVersion(
     .selectAll('narrative_version')
     .where('narrative.id', '=', narrativeId)
     .where('narrative_version.version', '=', version)
-    .where(contentScopeFilter(scope, narrativeColumns))
+    .where(narrativeScopeFilter(scope))
     .where(contentScopeFilter(scope, versionColumns))
     .executeTakeFirst();
 }
@@ -196,7 +201,7 @@ export async function narrativeReaders(
     .innerJoin('app_user', 'app_user.id', 'narrative_reader.user_id')
     .select(['app_user.id', 'app_user.email', 'app_user.display_name'])
     .where('narrative.id', '=', narrativeId)
-    .where(contentScopeFilter(scope, narrativeColumns))
+    .where(narrativeScopeFilter(scope))
     .orderBy('app_user.email')
     .execute();
 }

@@ -1,14 +1,21 @@
 import { type Kysely, sql } from 'kysely';
+import type { ContentScope } from '../../policies/scope.ts';
 import type { Database, ObservationRow } from '../tables.ts';
-import { nationalMetricFilter } from './scope-filter.ts';
+import { nationalMetricFilter, teamIndicatorScopeFilter } from './scope-filter.ts';
 
 /** Reads of the observation table that are not part of an import. */
 
-export async function countObservationsOf(db: Kysely<Database>, orgCode: string): Promise<number> {
+/** How many of an organisation's observations the scope reads (a team's organisation-only indicators' values count only for those who may read them). */
+export async function countObservationsOf(
+  db: Kysely<Database>,
+  orgCode: string,
+  readScope: ContentScope,
+): Promise<number> {
   const row = await db
     .selectFrom('observation')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('org_code', '=', orgCode)
+    .where(teamIndicatorScopeFilter(readScope, 'observation.metric_id'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
