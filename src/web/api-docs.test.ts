@@ -55,6 +55,7 @@ describe('API documentation', () => {
       '/api/v1/organisations',
       '/api/v1/organisations/{code}',
       '/api/v1/search',
+      '/api/v1/signals',
       '/api/v1/teams',
       '/api/v1/teams/{id}/indicators',
       '/api/v1/teams/{id}/indicators/{indicator}/values',
