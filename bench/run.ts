@@ -1,11 +1,15 @@
 /**
- * `npm run bench [-- part…]`: Tend's benchmarks. Parts: import, spc, nof, signals, web (default: all of these),
+ * `npm run bench [-- part…]`: Tend's benchmarks. Parts: startup, import, spc, nof, signals, web (default: all of these),
  * and soak (ten minutes; only when named).
  * Each prints its own table with ratios against a baseline measured in the same run.
  */
 const parts = process.argv.slice(2);
 const wanted = (part: string) => parts.length === 0 || parts.includes(part);
 
+if (wanted('startup')) {
+  const { runStartupBench } = await import('./startup.ts');
+  await runStartupBench();
+}
 if (wanted('import')) {
   const { runImportBench } = await import('./import.ts');
   await runImportBench({

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, loadConfig } from '../config/config.ts';
-import { openStore, type Store } from '../store/db.ts';
+import type { Store } from '../store/db.ts';
 
 /** The repository root (holding `data/` with the bundled demo data), found from this file. */
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,8 +21,9 @@ export function configFrom(options: GlobalOptions & { port?: string; host?: stri
   });
 }
 
-/** Opens the store for one command and always closes it. */
+/** Opens the store for one command and always closes it (the store's code loads only then). */
 export async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../store/db.ts');
   const store = await openStore(config);
   try {
     return await work(store);

@@ -1,10 +1,19 @@
+import { enableCompileCache } from 'node:module';
 import { isAppError } from '../errors.ts';
-import { listenEarly } from '../web/listener.ts';
+
+// Node keeps the compiled code of every module it loads in a cache on disk (in the system's temporary
+// folder, or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so a second start of any
+// command skips most of the compiling.
+enableCompileCache();
 
 /** `tend` entry point: runs the command and turns errors into a message and an exit code. */
 // `tend serve` binds its port before the rest of Tend loads, so a restart refuses connections only
-// while Node starts; requests wait there until the server is ready.
-await listenEarly(process.argv, process.env);
+// while Node starts; requests wait there until the server is ready. Every command loads only what it
+// uses (each command's code is imported when it runs), so the listener loads only for `serve`.
+if (process.argv.includes('serve')) {
+  const { listenEarly } = await import('../web/listener.ts');
+  await listenEarly(process.argv, process.env);
+}
 try {
   const { buildProgram } = await import('./program.ts');
   await buildProgram().parseAsync(process.argv);

@@ -19,6 +19,7 @@ import type { Store } from '../store/db.ts';
 import { readStoreVersion } from '../store/repos/version-repo.ts';
 import { sortKeys } from './data-table.ts';
 import { type FieldError, fieldMessage } from './forms.ts';
+import { keptTableRenderer } from './kept-tables.ts';
 import { holdsNul } from './page-input.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { sendKeptPage } from './render.ts';
@@ -197,6 +198,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
       lstripBlocks: true,
       onConfigure: (environment: nunjucks.Environment) => {
         environment.addGlobal('sortKeys', sortKeys);
+        environment.addGlobal('keptTable', keptTableRenderer(environment));
         environment.addGlobal('demoMode', dependencies.demo ?? false);
         environment.addFilter('tendErrorList', (errors: FieldError[]) =>
           errors.map((error) => ({ text: fieldMessage(error), href: `#${error.field}` })),

@@ -1,11 +1,4 @@
 import type { Command } from 'commander';
-import {
-  assessFromStore,
-  explainFromStore,
-  leagueTableColumns,
-  parseCutPoints,
-} from '../../app/assessment.ts';
-import { toCsv } from '../../app/csv.ts';
 import { AppError } from '../../errors.ts';
 import { configFrom, type GlobalOptions, print, withStore } from '../context.ts';
 
@@ -37,6 +30,10 @@ export function registerAssessCommands(program: Command): void {
         command: Command,
       ) => {
         requireFormat(options.format, ['csv', 'json']);
+        const { assessFromStore, leagueTableColumns, parseCutPoints } = await import(
+          '../../app/assessment.ts'
+        );
+        const { toCsv } = await import('../../app/csv.ts');
         const cutPoints = options.cutPoints ? parseCutPoints(options.cutPoints) : undefined;
         const config = configFrom(command.optsWithGlobals<GlobalOptions>());
         await withStore(config, async (store) => {
@@ -86,6 +83,7 @@ export function registerAssessCommands(program: Command): void {
         command: Command,
       ) => {
         requireFormat(options.format, ['text', 'json']);
+        const { explainFromStore, parseCutPoints } = await import('../../app/assessment.ts');
         const cutPoints = options.cutPoints ? parseCutPoints(options.cutPoints) : undefined;
         const config = configFrom(command.optsWithGlobals<GlobalOptions>());
         await withStore(config, async (store) => {

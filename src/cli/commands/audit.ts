@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { listAudit } from '../../app/audit.ts';
 import { AppError } from '../../errors.ts';
 import { configFrom, type GlobalOptions, print, textTable, withStore } from '../context.ts';
-import { operatorContext } from '../operator.ts';
 
 /** A whole number from an option, or NaN (which the use case reports) when it is not one. */
 function wholeNumber(text: string | undefined): number | undefined {
@@ -24,6 +22,8 @@ export function registerAuditCommand(program: Command): void {
           throw new AppError('INVALID_ARGUMENT', `invalid --format: ${options.format} (one of text, json)`);
         const config = configFrom(command.optsWithGlobals<GlobalOptions>());
         await withStore(config, async (store) => {
+          const { listAudit } = await import('../../app/audit.ts');
+          const { operatorContext } = await import('../operator.ts');
           const { entries, more } = await listAudit(operatorContext(store.db), {
             orgCode: options.org,
             since: options.since,

@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { backupStore, restoreStore } from '../../app/backup.ts';
-import { systemClock } from '../../app/context.ts';
-import { operator } from '../../policies/actor.ts';
 import { configFrom, type GlobalOptions } from '../context.ts';
-import { operatorLabel } from '../operator.ts';
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -20,6 +16,7 @@ export function registerBackupCommands(program: Command): void {
     .option('--force', 'overwrite FILE if it exists')
     .action(async (file: string, options: { force?: boolean }, command: Command) => {
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
+      const { backupStore } = await import('../../app/backup.ts');
       const result = await backupStore(config, file, { overwrite: options.force ?? false });
       process.stderr.write(
         `Backed up the ${result.kind === 'postgres' ? 'PostgreSQL database' : 'embedded database'} to ${result.file} (${megabytes(result.bytes)}; taken by ${result.takenBy}).\n`,
@@ -35,6 +32,10 @@ export function registerBackupCommands(program: Command): void {
     .option('--force', 'replace what the target store holds')
     .action(async (file: string, options: { force?: boolean }, command: Command) => {
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
+      const { restoreStore } = await import('../../app/backup.ts');
+      const { systemClock } = await import('../../app/context.ts');
+      const { operator } = await import('../../policies/actor.ts');
+      const { operatorLabel } = await import('../operator.ts');
       const result = await restoreStore(config, file, {
         actor: operator(operatorLabel()),
         clock: systemClock,

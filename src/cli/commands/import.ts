@@ -1,14 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { type ImportResult, importFile } from '../../app/import-file.ts';
+import type { ImportResult } from '../../app/import-file.ts';
 import type { Config } from '../../config/config.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import { formatIssue } from '../../ingest/cells.ts';
 import type { Store } from '../../store/db.ts';
-import { describeHolder, readStoreLock } from '../../store/lock.ts';
 import type { Database } from '../../store/tables.ts';
 import { configFrom, type GlobalOptions, print, withStore } from '../context.ts';
 
@@ -43,6 +40,10 @@ export async function importFiles(
   } = {},
 ): Promise<ImportResult[]> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Loaded here, not at the top, so that other commands start without the importers.
+  const { importFile } = await import('../../app/import-file.ts');
+  const { formatIssue } = await import('../../ingest/cells.ts');
+  const cliProgress = (await import('cli-progress')).default;
   const results: ImportResult[] = [];
   for (const file of files) {
     const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
@@ -80,8 +81,9 @@ export async function importFiles(
  * An embedded database a running `tend serve` holds takes imports through that server, never from a
  * second process: the refusal then says how (`POST /api/v1/imports`) as well as how to stop it.
  */
-function throughTheServer(error: unknown, config: Config, files: readonly string[]): unknown {
+async function throughTheServer(error: unknown, config: Config, files: readonly string[]): Promise<unknown> {
   if (!isAppError(error) || error.code !== 'STORE_IN_USE' || config.databaseUrl) return error;
+  const { describeHolder, readStoreLock } = await import('../../store/lock.ts');
   const lock = readStoreLock(config.dataDir);
   if (lock.state !== 'held' || !lock.holder.address) return error;
   const { holder } = lock;
@@ -135,8 +137,8 @@ export function registerImportCommand(program: Command): void {
             sheet: options.sheet,
             editionOf,
           }),
-        ).catch((error: unknown) => {
-          throw throughTheServer(error, config, files);
+        ).catch(async (error: unknown) => {
+          throw await throughTheServer(error, config, files);
         });
         if (options.format === 'json') await print(JSON.stringify(results, null, 2));
         const refused = results.filter((result) => result.outcome === 'rejected');

@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { editPromptSet, listPromptSets, promptSetHistory } from '../../app/inquiries/prompt-sets.ts';
-import { promptDomainLabels } from '../../domain/inquiry.ts';
 import { AppError } from '../../errors.ts';
 import { configFrom, type GlobalOptions, print, textTable, withStore } from '../context.ts';
-import { operatorContext } from '../operator.ts';
 
 function checkFormat(format: string): 'text' | 'json' {
   if (format !== 'text' && format !== 'json')
@@ -28,6 +25,8 @@ export function registerPromptSetCommands(program: Command): void {
     .action(async (options: { format: string }, command: Command) => {
       const format = checkFormat(options.format);
       await withStore(configFrom(command.optsWithGlobals<GlobalOptions>()), async (store) => {
+        const { listPromptSets } = await import('../../app/inquiries/prompt-sets.ts');
+        const { operatorContext } = await import('../operator.ts');
         const current = await listPromptSets(operatorContext(store.db));
         if (format === 'json') return print(JSON.stringify(current, null, 2));
         return print(
@@ -45,6 +44,9 @@ export function registerPromptSetCommands(program: Command): void {
     .action(async (domain: string, options: { format: string }, command: Command) => {
       const format = checkFormat(options.format);
       await withStore(configFrom(command.optsWithGlobals<GlobalOptions>()), async (store) => {
+        const { promptSetHistory } = await import('../../app/inquiries/prompt-sets.ts');
+        const { promptDomainLabels } = await import('../../domain/inquiry.ts');
+        const { operatorContext } = await import('../operator.ts');
         const { current, versions } = await promptSetHistory(operatorContext(store.db), domain);
         if (format === 'json') return print(JSON.stringify({ current, versions }, null, 2));
         return print(
@@ -82,6 +84,8 @@ export function registerPromptSetCommands(program: Command): void {
         );
       }
       await withStore(configFrom(command.optsWithGlobals<GlobalOptions>()), async (store) => {
+        const { editPromptSet } = await import('../../app/inquiries/prompt-sets.ts');
+        const { operatorContext } = await import('../operator.ts');
         const saved = await editPromptSet(operatorContext(store.db), domain, input);
         print(`Saved ${saved.domain} prompt set version ${saved.version}: ${saved.title}`);
       });

@@ -1,11 +1,5 @@
 import type { Command } from 'commander';
-import { metricCoverage, observationSeries } from '../../app/catalogue.ts';
-import { observationsCsv, toCsv } from '../../app/csv.ts';
-import { storeStatus } from '../../app/status.ts';
-import { periodLabel } from '../../domain/period.ts';
 import { AppError } from '../../errors.ts';
-import { listMetrics } from '../../store/repos/metric-repo.ts';
-import { listOrganisations } from '../../store/repos/organisation-repo.ts';
 import { configFrom, type GlobalOptions, print, textTable, withStore } from '../context.ts';
 
 function requireFormat(format: string, allowed: readonly string[]): void {
@@ -22,6 +16,7 @@ export function registerReadCommands(program: Command): void {
       requireFormat(options.format, ['text', 'json']);
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { storeStatus } = await import('../../app/status.ts');
         const status = await storeStatus(store.db);
         if (options.format === 'json')
           return print(JSON.stringify({ store: store.kind, location: store.location, ...status }));
@@ -52,6 +47,8 @@ export function registerReadCommands(program: Command): void {
       requireFormat(options.format, ['text', 'csv', 'json']);
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { listOrganisations } = await import('../../store/repos/organisation-repo.ts');
+        const { toCsv } = await import('../../app/csv.ts');
         const rows = await listOrganisations(store.db, { kind: options.kind, search: options.search });
         if (options.format === 'json') return print(JSON.stringify(rows, null, 2));
         const header = [
@@ -89,6 +86,8 @@ export function registerReadCommands(program: Command): void {
       requireFormat(options.format, ['text', 'csv', 'json']);
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { listMetrics } = await import('../../store/repos/metric-repo.ts');
+        const { toCsv } = await import('../../app/csv.ts');
         const rows = await listMetrics(store.db);
         if (options.format === 'json') return print(JSON.stringify(rows, null, 2));
         const header = ['id', 'name', 'unit', 'direction', 'domain'];
@@ -106,6 +105,7 @@ export function registerReadCommands(program: Command): void {
       requireFormat(options.format, ['text', 'json']);
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { metricCoverage } = await import('../../app/catalogue.ts');
         const coverage = await metricCoverage(store.db, metricId);
         if (options.format === 'json') return print(JSON.stringify(coverage, null, 2));
         const { metric, organisations, periods } = coverage;
@@ -143,6 +143,9 @@ export function registerReadCommands(program: Command): void {
       requireFormat(options.format, ['text', 'csv', 'json']);
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { observationSeries } = await import('../../app/catalogue.ts');
+        const { observationsCsv } = await import('../../app/csv.ts');
+        const { periodLabel } = await import('../../domain/period.ts');
         const series = await observationSeries(store.db, options.org, options.metric);
         if (options.format === 'json') return print(JSON.stringify(series.observations, null, 2));
         if (options.format === 'csv') return print(observationsCsv(series.observations));

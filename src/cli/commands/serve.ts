@@ -1,28 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { systemClock } from '../../app/context.ts';
-import { createDemoAccounts, createDemoDialogue, type DemoAccount } from '../../app/demo-accounts.ts';
-import { demoFiles } from '../../app/demo-data.ts';
-import { importFile } from '../../app/import-file.ts';
-import { computeSignals } from '../../app/signals/compute.ts';
-import { storeStatus } from '../../app/status.ts';
-import { createDemoTeam } from '../../app/teams/demo.ts';
+import type { DemoAccount } from '../../app/demo-accounts.ts';
 import { AppError } from '../../errors.ts';
-import { formatIssue } from '../../ingest/cells.ts';
-import { operator } from '../../policies/actor.ts';
-import { openStore, type Store } from '../../store/db.ts';
-import { acquireStoreLock } from '../../store/lock.ts';
-import { claimEarlyListener, type Listener, releaseEarlyListener } from '../../web/listener.ts';
-import { startServer } from '../../web/server.ts';
+import type { Store } from '../../store/db.ts';
+import type { Listener } from '../../web/listener.ts';
 import { configFrom, type GlobalOptions, projectRoot, textTable } from '../context.ts';
+
+// The server, the store and the importers load inside the functions below, when a command runs,
+// so that `tend --help` and every other command start without them.
 
 async function serveUntilStopped(
   store: Store,
   config: ReturnType<typeof configFrom>,
   options: { demo?: boolean; listener?: Listener } = {},
 ): Promise<void> {
+  const { startServer } = await import('../../web/server.ts');
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(store, config, options);
@@ -74,6 +67,12 @@ export async function loadDemoData(
   dataRoot = path.join(projectRoot, 'data'),
   log = (line: string) => process.stderr.write(`${line}\n`),
 ): Promise<void> {
+  const { demoFiles } = await import('../../app/demo-data.ts');
+  const { importFile } = await import('../../app/import-file.ts');
+  const { computeSignals } = await import('../../app/signals/compute.ts');
+  const { storeStatus } = await import('../../app/status.ts');
+  const { formatIssue } = await import('../../ingest/cells.ts');
+  const cliProgress = (await import('cli-progress')).default;
   const files = demoFiles(dataRoot);
   const sizes = files.map((file) => fs.statSync(file).size);
   const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
@@ -125,6 +124,8 @@ export function registerServeCommands(program: Command): void {
     .action(async (options: { port?: string; host?: string }, command: Command) => {
       // The port is usually bound already (main.ts binds it before Tend loads, and requests wait
       // there): take it, or let it go when Tend cannot start.
+      const { claimEarlyListener, releaseEarlyListener } = await import('../../web/listener.ts');
+      const { openStore } = await import('../../store/db.ts');
       let listener: Listener | undefined;
       let config: ReturnType<typeof configFrom>;
       let store: Store;
@@ -152,6 +153,12 @@ export function registerServeCommands(program: Command): void {
     .option('--host <host>', 'address to listen on (default 127.0.0.1, or HOST)')
     .option('--no-serve', 'load the demo data and stop')
     .action(async (options: { port?: string; host?: string; serve: boolean }, command: Command) => {
+      const { systemClock } = await import('../../app/context.ts');
+      const { createDemoAccounts, createDemoDialogue } = await import('../../app/demo-accounts.ts');
+      const { createDemoTeam } = await import('../../app/teams/demo.ts');
+      const { operator } = await import('../../policies/actor.ts');
+      const { openStore } = await import('../../store/db.ts');
+      const { acquireStoreLock } = await import('../../store/lock.ts');
       const globals = command.optsWithGlobals<GlobalOptions>();
       const demoDir = globals.dataDir ?? path.join(process.cwd(), '.tend', 'demo');
       // The demo keeps its terminal readable: request logs only when LOG_LEVEL asks for them.

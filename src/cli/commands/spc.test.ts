@@ -5,9 +5,10 @@ import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { spcForSeries } from '../../app/spc-view.ts';
 import { runSpcCase } from '../../engines/spc/reference-output.ts';
 import { AppError } from '../../errors.ts';
-import { columnLetter, parseDate, parseValue, registerSpcCommand, spcForSeries } from './spc.ts';
+import { columnLetter, parseDate, parseValue, registerSpcCommand } from './spc.ts';
 
 /** Runs `tend spc …` through commander, capturing what it writes. */
 async function runSpc(args: readonly string[]): Promise<{ stdout: string; stderr: string }> {

@@ -1,17 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { parse } from 'csv-parse/sync';
 import type { SpcAnnotation } from '../../charts/spc-chart.ts';
-import { computeSpc } from '../../engines/spc/compute-spc.ts';
 import { recommendedFixAfterPoints } from '../../engines/spc/options.ts';
-import { runSpcCase, type SpcCase } from '../../engines/spc/reference-output.ts';
+import type { SpcCase } from '../../engines/spc/reference-output.ts';
 import type { SpcPointInput, SpcRebase, SpcResult, SpcSeriesInput } from '../../engines/spc/types.ts';
 import { AppError } from '../../errors.ts';
-import { formatSpcOutput, type SpcCommandOptions } from './spc-output.ts';
-import { runStoreSpc } from './spc-store.ts';
-
-export { spcForSeries } from '../../app/spc-view.ts';
-export { formatSpcOutput, type SpcCommandOptions, type SpcOutputFormat } from './spc-output.ts';
+import type { SpcCommandOptions } from './spc-output.ts';
 
 /**
  * Registers `tend spc`: SPC charts for a CSV file, for conformance cases (`--case`), or, through
@@ -66,11 +60,14 @@ export function registerSpcCommand(program: Command): void {
       const output = command.configureOutput();
       const write = output.writeOut ?? ((text: string) => process.stdout.write(text));
       const writeError = output.writeErr ?? ((text: string) => process.stderr.write(text));
+      // The engine, the chart and the store load only when the command runs.
       if (options.org !== undefined || options.metric !== undefined || options.all === true) {
+        const { runStoreSpc } = await import('./spc-store.ts');
         await runStoreSpc(options, command);
         return;
       }
       if (options.case !== undefined && options.case.length > 0) {
+        const { runSpcCase } = await import('../../engines/spc/reference-output.ts');
         for (const caseFile of options.case)
           write(`${JSON.stringify(runSpcCase(await readCase(caseFile)))}\n`);
         return;
@@ -79,6 +76,7 @@ export function registerSpcCommand(program: Command): void {
         throw new AppError('INVALID_ARGUMENT', 'Give a CSV file, --case FILE…, or --org CODE --metric ID.');
       }
       const result = await spcForCsv(file, options);
+      const { formatSpcOutput } = await import('./spc-output.ts');
       for (const warning of result.warnings) {
         if (options.format !== 'json') {
           writeError(
@@ -102,7 +100,12 @@ export async function spcForCsv(file: string, options: SpcCommandOptions): Promi
     throw new AppError('INVALID_ARGUMENT', 'A CSV file needs --value COLUMN and --date COLUMN.');
   }
   const text = await readText(file);
-  const series = readSpcCsv(file, text, { value: options.value, date: options.date, facet: options.facet });
+  const series = await readSpcCsv(file, text, {
+    value: options.value,
+    date: options.date,
+    facet: options.facet,
+  });
+  const { computeSpc } = await import('../../engines/spc/compute-spc.ts');
   return computeSpc(
     series.map((item) => ({ ...item, target: options.target ?? null, rebase: options.rebase })),
     { improvementDirection: options.direction, fixAfterPoints: options.fixAfter ?? null },
@@ -115,11 +118,12 @@ export async function spcForCsv(file: string, options: SpcCommandOptions): Promi
  * `-`, `..` is a missing value; numbers may carry thousands commas or a trailing `%`. Every
  * unreadable cell is reported, as `file:row:column`, in one `IMPORT_FAILED` error.
  */
-export function readSpcCsv(
+export async function readSpcCsv(
   file: string,
   text: string,
   columns: { readonly value: string; readonly date: string; readonly facet?: string },
-): SpcSeriesInput[] {
+): Promise<SpcSeriesInput[]> {
+  const { parse } = await import('csv-parse/sync');
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { mapSsoRole, ssoRoleMappings } from '../../app/accounts/single-sign-on.ts';
 import { AppError } from '../../errors.ts';
 import { configFrom, type GlobalOptions, print, textTable, withStore } from '../context.ts';
-import { operatorContext } from '../operator.ts';
 
 /** `tend sso map PROVIDER CLAIM_ROLE TEND_ROLE` and `tend sso mappings`: how providers' roles become Tend roles. */
 export function registerSsoCommands(program: Command): void {
@@ -22,6 +20,8 @@ export function registerSsoCommands(program: Command): void {
       async (provider: string, claimRole: string, tendRole: string, _options: unknown, command: Command) => {
         const config = configFrom(command.optsWithGlobals<GlobalOptions>());
         await withStore(config, async (store) => {
+          const { mapSsoRole } = await import('../../app/accounts/single-sign-on.ts');
+          const { operatorContext } = await import('../operator.ts');
           const mapped = await mapSsoRole(operatorContext(store.db), { provider, claimRole, tendRole });
           if (!config.oidcProviders.some((each) => each.id === mapped.provider))
             process.stderr.write(
@@ -43,6 +43,8 @@ export function registerSsoCommands(program: Command): void {
         throw new AppError('INVALID_ARGUMENT', `invalid --format: ${options.format} (one of text, json)`);
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { ssoRoleMappings } = await import('../../app/accounts/single-sign-on.ts');
+        const { operatorContext } = await import('../operator.ts');
         const mappings = await ssoRoleMappings(operatorContext(store.db));
         if (options.format === 'json') return print(JSON.stringify(mappings, null, 2));
         if (mappings.length === 0)

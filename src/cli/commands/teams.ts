@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { listTeamsOf } from '../../app/teams/read.ts';
-import { createTeam, createTeamIndicator } from '../../app/teams/write.ts';
 import { AppError } from '../../errors.ts';
 import { configFrom, type GlobalOptions, print, textTable, withStore } from '../context.ts';
-import { operatorContext } from '../operator.ts';
 
 /**
  * `tend teams add --org CODE --name NAME [--code CODE]`, `tend teams define --team CODE …` and
@@ -28,6 +25,8 @@ export function registerTeamCommands(program: Command): void {
     .action(async (options: { org: string; name: string; code?: string }, command: Command) => {
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { createTeam } = await import('../../app/teams/write.ts');
+        const { operatorContext } = await import('../operator.ts');
         const team = await createTeam(operatorContext(store.db), options);
         await print(
           `Added the team ${team.name} (${team.code}) to ${team.parent_name} (${team.parent_code}).`,
@@ -68,6 +67,8 @@ export function registerTeamCommands(program: Command): void {
       ) => {
         const config = configFrom(command.optsWithGlobals<GlobalOptions>());
         await withStore(config, async (store) => {
+          const { createTeamIndicator } = await import('../../app/teams/write.ts');
+          const { operatorContext } = await import('../operator.ts');
           const indicator = await createTeamIndicator(operatorContext(store.db), options.team, {
             name: options.name,
             slug: options.slug,
@@ -95,6 +96,8 @@ export function registerTeamCommands(program: Command): void {
         throw new AppError('INVALID_ARGUMENT', `invalid --format: ${options.format} (one of text, json)`);
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { listTeamsOf } = await import('../../app/teams/read.ts');
+        const { operatorContext } = await import('../operator.ts');
         const rows = await listTeamsOf(operatorContext(store.db), options.org?.trim().toUpperCase());
         if (options.format === 'json') {
           await print(JSON.stringify({ teams: rows }, null, 2));

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { createToken, listApiTokens, revokeToken } from '../../app/accounts/tokens.ts';
 import { AppError } from '../../errors.ts';
-import { usersByIds } from '../../store/repos/user-repo.ts';
 import { configFrom, type GlobalOptions, print, textTable, withStore } from '../context.ts';
-import { operatorContext } from '../operator.ts';
 
 /** A time as `YYYY-MM-DD HH:MM` UTC, or empty. */
 function minute(at: Date | null): string {
@@ -23,6 +20,8 @@ export function registerTokenCommands(program: Command): void {
     .action(async (email: string, options: { name?: string }, command: Command) => {
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { createToken } = await import('../../app/accounts/tokens.ts');
+        const { operatorContext } = await import('../operator.ts');
         const { token, secret } = await createToken(operatorContext(store.db), {
           email,
           name: options.name ?? '',
@@ -42,6 +41,8 @@ export function registerTokenCommands(program: Command): void {
     .action(async (email: string, options: { name?: string }, command: Command) => {
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { revokeToken } = await import('../../app/accounts/tokens.ts');
+        const { operatorContext } = await import('../operator.ts');
         await revokeToken(operatorContext(store.db), { email, name: options.name ?? '' });
         await print(`Revoked the token "${options.name}" of ${email.trim().toLowerCase()}.`);
       });
@@ -57,6 +58,9 @@ export function registerTokenCommands(program: Command): void {
         throw new AppError('INVALID_ARGUMENT', `invalid --format: ${options.format} (one of text, json)`);
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { listApiTokens } = await import('../../app/accounts/tokens.ts');
+        const { usersByIds } = await import('../../store/repos/user-repo.ts');
+        const { operatorContext } = await import('../operator.ts');
         const rows = await listApiTokens(operatorContext(store.db), email);
         const emails = new Map(
           (

@@ -1,18 +1,8 @@
 import type { Command } from 'commander';
-import {
-  addUser,
-  disableUser,
-  grantRole,
-  listPeople,
-  revokeRole,
-  setPassword,
-} from '../../app/accounts/users.ts';
-import { isoDay } from '../../app/context.ts';
 import { type RoleName, roleLabels, roleNames, roleScopes, type ScopeKind } from '../../domain/people.ts';
 import { AppError } from '../../errors.ts';
-import { type Grant, grantsInForce } from '../../policies/actor.ts';
+import type { Grant } from '../../policies/actor.ts';
 import { configFrom, type GlobalOptions, print, textTable, withStore } from '../context.ts';
-import { operatorContext } from '../operator.ts';
 import { readPasswordFromStdin } from '../password-input.ts';
 
 interface ScopeOptions {
@@ -105,6 +95,8 @@ export function registerUserCommands(program: Command): void {
       const password = options.passwordStdin ? await readPasswordFromStdin() : undefined;
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { addUser } = await import('../../app/accounts/users.ts');
+        const { operatorContext } = await import('../operator.ts');
         const user = await addUser(operatorContext(store.db), {
           email,
           name: options.name ?? '',
@@ -132,6 +124,8 @@ export function registerUserCommands(program: Command): void {
       const password = await readPasswordFromStdin();
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { setPassword } = await import('../../app/accounts/users.ts');
+        const { operatorContext } = await import('../operator.ts');
         await setPassword(operatorContext(store.db), email, password);
         await print(`Set the password of ${email.trim().toLowerCase()}.`);
       });
@@ -156,6 +150,8 @@ export function registerUserCommands(program: Command): void {
         const scope = scopeFromFlags(role, options);
         const config = configFrom(command.optsWithGlobals<GlobalOptions>());
         await withStore(config, async (store) => {
+          const { grantRole } = await import('../../app/accounts/users.ts');
+          const { operatorContext } = await import('../operator.ts');
           const grant = await grantRole(operatorContext(store.db), {
             email,
             role,
@@ -180,6 +176,8 @@ export function registerUserCommands(program: Command): void {
     const scope = scopeFromFlags(role, options);
     const config = configFrom(command.optsWithGlobals<GlobalOptions>());
     await withStore(config, async (store) => {
+      const { revokeRole } = await import('../../app/accounts/users.ts');
+      const { operatorContext } = await import('../operator.ts');
       const ended = await revokeRole(operatorContext(store.db), { email, role, ...scope });
       await print(
         `Ended ${ended === 1 ? 'the' : ended} ${role} role${ended === 1 ? '' : 's'} (${scopeText(scope)}) of ${email.trim().toLowerCase()} from today.`,
@@ -195,6 +193,10 @@ export function registerUserCommands(program: Command): void {
       requireFormat(options.format);
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { listPeople } = await import('../../app/accounts/users.ts');
+        const { isoDay } = await import('../../app/context.ts');
+        const { grantsInForce } = await import('../../policies/actor.ts');
+        const { operatorContext } = await import('../operator.ts');
         const context = operatorContext(store.db);
         const today = isoDay(context.clock());
         const people = (await listPeople(context)).map(({ user, grants }) => ({
@@ -240,6 +242,8 @@ export function registerUserCommands(program: Command): void {
     .action(async (email: string, _options: unknown, command: Command) => {
       const config = configFrom(command.optsWithGlobals<GlobalOptions>());
       await withStore(config, async (store) => {
+        const { disableUser } = await import('../../app/accounts/users.ts');
+        const { operatorContext } = await import('../operator.ts');
         await disableUser(operatorContext(store.db), email);
         await print(
           `Disabled ${email.trim().toLowerCase()}: signed out everywhere, and their API tokens no longer work.`,

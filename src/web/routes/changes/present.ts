@@ -60,7 +60,7 @@ async function buildChanges(db: Kysely<Database>, wanted: string | undefined) {
       { label: 'Direction', sort: true },
       { label: `Average in ${previousQuarter}`, numeric: true, sort: true },
       { label: `Average in ${quarter}`, numeric: true, sort: true },
-      { label: `Likely range of average in ${quarter}` },
+      { label: `Likely range of average in ${quarter}`, hint: "Tend's own estimate" },
       { label: 'Signal or noise', sort: true },
     ],
     rows: changes.map(({ code, name, organisationTypeLabel, change }) => {
