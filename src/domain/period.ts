@@ -70,7 +70,8 @@ export function financialQuarterLabel(start: string): string {
   return quarterLabelOfDate(start);
 }
 
-const MONTHS = [
+/** Month names as the publications write them in capitals, January first. */
+export const MONTHS = [
   'JANUARY',
   'FEBRUARY',
   'MARCH',

@@ -1,5 +1,5 @@
 import type { Period } from '../../domain/period.ts';
-import { monthPeriod } from '../../domain/period.ts';
+import { MONTHS, monthPeriod } from '../../domain/period.ts';
 import { isPublishedGap, issueFactory, quote, readNumberCell } from '../cells.ts';
 import { isOrganisationCode } from '../count-reader.ts';
 import type { IngestSink, ObservationColumns } from '../types.ts';
@@ -132,21 +132,6 @@ export function percentage(
   if (within === null || total === null) return { value: null, numerator: null, denominator: total };
   return { value: (100 * within) / total, numerator: within, denominator: total };
 }
-
-const MONTHS = [
-  'JANUARY',
-  'FEBRUARY',
-  'MARCH',
-  'APRIL',
-  'MAY',
-  'JUNE',
-  'JULY',
-  'AUGUST',
-  'SEPTEMBER',
-  'OCTOBER',
-  'NOVEMBER',
-  'DECEMBER',
-];
 
 /** The month a label such as `DM01-MARCH-2026` names. */
 export function parseLabelledMonth(text: string, prefix: string): Period | undefined {
