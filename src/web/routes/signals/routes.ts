@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { rememberForReader } from '../../../app/reader-cache.ts';
 import { changeSignalStatus, requireReadableSignal } from '../../../app/signals/lifecycle.ts';
 import { AppError } from '../../../errors.ts';
 import { findMetric } from '../../../store/repos/metric-repo.ts';
@@ -76,7 +77,11 @@ async function showSignal(
  */
 export async function registerSignalPages(app: FastifyInstance): Promise<void> {
   app.get('/signals', async (request, reply) => {
-    const page = await presentSignalList(request.useCase(), request.query);
+    // Per reader and address, until the store changes: the list the read policies give this reader.
+    const context = request.useCase();
+    const page = await rememberForReader(context, `signals|${request.url}`, () =>
+      presentSignalList(context, request.query),
+    );
     if (page.errors.length) reply.status(422);
     return sendPage(request, reply, 'pages/signals/index.njk', {
       pageName: `${page.errors.length ? 'Error: ' : ''}Signals`,
