@@ -154,3 +154,26 @@ export class AppError extends Error {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+/**
+ * VALIDATION_FAILED listing every `field: problem` at once, in the order of the form's fields
+ * (`validationFailedInFieldOrder`); `fieldOf` maps a problem's field to its place in `fieldOrder`
+ * (an inquiry's `answer_…` fields sit where its answers do). Unknown fields go last.
+ */
+export function validationFailedInFieldOrder(
+  thing: string,
+  unordered: readonly string[],
+  fieldOrder: readonly string[],
+  fieldOf: (field: string) => string = (field) => field,
+): AppError {
+  const place = (problem: string) => {
+    const index = fieldOrder.indexOf(fieldOf(problem.slice(0, problem.indexOf(':'))));
+    return index < 0 ? fieldOrder.length : index;
+  };
+  const problems = [...unordered].sort((a, b) => place(a) - place(b));
+  return new AppError(
+    'VALIDATION_FAILED',
+    `The ${thing} has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`,
+    { details: problems },
+  );
+}

@@ -12,7 +12,7 @@ import {
   workingStates,
 } from '../../domain/inquiry.ts';
 import { narrativeVisibilities } from '../../domain/people.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, validationFailedInFieldOrder } from '../../errors.ts';
 import { findUserByEmail } from '../../store/repos/user-repo.ts';
 import type { Database } from '../../store/tables.ts';
 
@@ -180,16 +180,8 @@ const fieldOrder = [
 
 /** VALIDATION_FAILED listing every problem, in the order of the form's fields. */
 export function validationFailed(unordered: readonly string[]): AppError {
-  const place = (problem: string) => {
-    const field = problem.slice(0, problem.indexOf(':')).replace(/^answer_.*/, 'answers');
-    const index = fieldOrder.indexOf(field);
-    return index < 0 ? fieldOrder.length : index;
-  };
-  const problems = [...unordered].sort((a, b) => place(a) - place(b));
-  return new AppError(
-    'VALIDATION_FAILED',
-    `The inquiry has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`,
-    { details: problems },
+  return validationFailedInFieldOrder('inquiry', unordered, fieldOrder, (field) =>
+    field.replace(/^answer_.*/, 'answers'),
   );
 }
 

@@ -6,7 +6,7 @@ import {
   narrativeKinds,
   narrativeVisibilities,
 } from '../../domain/people.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, validationFailedInFieldOrder } from '../../errors.ts';
 import { findMetric } from '../../store/repos/metric-repo.ts';
 import { findUserByEmail } from '../../store/repos/user-repo.ts';
 import type { Database } from '../../store/tables.ts';
@@ -112,16 +112,7 @@ const fieldOrder = [
 
 /** VALIDATION_FAILED listing every problem, in the order of the form's fields. */
 export function validationFailed(unordered: readonly string[]): AppError {
-  const place = (problem: string) => {
-    const index = fieldOrder.indexOf(problem.slice(0, problem.indexOf(':')));
-    return index < 0 ? fieldOrder.length : index;
-  };
-  const problems = [...unordered].sort((a, b) => place(a) - place(b));
-  return new AppError(
-    'VALIDATION_FAILED',
-    `The narrative has ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.join('; ')}`,
-    { details: problems },
-  );
+  return validationFailedInFieldOrder('narrative', unordered, fieldOrder);
 }
 
 /** NOT_FOUND for a narrative the actor cannot read, worded so that its existence is not revealed. */
