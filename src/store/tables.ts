@@ -13,6 +13,7 @@ import type {
 } from '../domain/people.ts';
 import type { Granularity } from '../domain/period.ts';
 import type { SignalClosedReason, SignalKind, SignalStatus } from '../domain/signal.ts';
+import type { ImprovementTables } from './improvement-tables.ts';
 import type {
   InquiryActionTable,
   InquiryFactorTable,
@@ -280,7 +281,7 @@ export interface StoreVersionTable {
   dialogue_version: number;
 }
 
-export interface Database {
+export interface Database extends ImprovementTables {
   organisation: OrganisationTable;
   membership: MembershipTable;
   metric: MetricTable;

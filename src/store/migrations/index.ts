@@ -4,6 +4,7 @@ import * as peopleAndDialogue from './2026_11_30_0900_people_and_dialogue.ts';
 import * as signals from './2026_12_01_0900_signals.ts';
 import * as teams from './2026_12_01_0910_teams.ts';
 import * as inquiries from './2026_12_01_0920_inquiries.ts';
+import * as improvementAndReviews from './2026_12_02_0900_improvement_and_reviews.ts';
 
 /** Every migration, in order. Add new ones at the end with a later date prefix. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_0900_signals': signals,
   '2026_12_01_0910_teams': teams,
   '2026_12_01_0920_inquiries': inquiries,
+  '2026_12_02_0900_improvement_and_reviews': improvementAndReviews,
 };
 
 export const migrationProvider: MigrationProvider = {
