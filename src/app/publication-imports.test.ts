@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
@@ -161,6 +162,27 @@ describe('NHS England publications: importers reconciled with published figures'
       store.db,
     );
     assert.equal(regions.rows[0].count, 0, 'England and region rows are not stored as organisations');
+    // The same months in the layout of NHS England's CSV edition ("Org Code", "." for not available)
+    // are the same figures: importing them changes nothing.
+    const header = Object.keys(rows[0]);
+    const codes = header.slice(header.indexOf('A0'));
+    const edition = [
+      ['Year', 'Month', 'Region', 'Org Code', 'Org Name', ...codes].join(','),
+      ...rows.map((row) =>
+        [
+          row.year,
+          row.month,
+          row.region_code || 'Eng',
+          row.org_code === 'ENG' ? 'Eng' : row.org_code,
+          `"${row.org_name || 'England'}"`,
+          ...codes.map((code) => (row[code] === '' ? '.' : row[code])),
+        ].join(','),
+      ),
+    ].join('\n');
+    const editionFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tend-ambsys-')), 'AmbSYS.csv');
+    fs.writeFileSync(editionFile, `${edition}\n`);
+    const again = await imported(store, editionFile);
+    assert.equal(again.inserted + again.updated, 0, 'the CSV edition disagrees with the Raw sheet');
   });
 
   it('staff survey: the workbook gives the scores NHS England’s Oversight Framework published, and the CSVs agree', async () => {

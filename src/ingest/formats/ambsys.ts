@@ -39,9 +39,25 @@ const OPTIONAL_NAMED = ['org_name', 'A140', 'A146'] as const;
 type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL_NAMED)[number];
 
 /**
+ * The column names of NHS England's AmbSYS CSV edition ("Year, Month, Region, Org Code, Org Name,
+ * A0 …", "." where a figure is not available) read as the workbook's Raw sheet names them
+ * (`org_code`, `org_name`; its `Region` holds a region code, or a name for England and region rows).
+ */
+const CSV_EDITION_NAMES: Readonly<Record<string, string>> = {
+  'org code': 'org_code',
+  'org name': 'org_name',
+  region: 'region_code',
+};
+
+function editionHeader(header: readonly string[]): string[] {
+  return header.map((cell) => CSV_EDITION_NAMES[normaliseHeader(cell)] ?? cell);
+}
+
+/**
  * NHS England's AmbSYS time series (Ambulance Quality Indicators): one row per month × geography,
- * then every published indicator by its code (A0 … A148) — the columns of NHS England's AmbSYS CSV,
- * and of the workbook's "Raw" sheet with its helper columns left out. Rows for England (`ENG`)
+ * then every published indicator by its code (A0 … A148) — the columns of NHS England's AmbSYS CSV
+ * edition (named as `CSV_EDITION_NAMES` says), and of the workbook's "Raw" sheet with its helper
+ * columns left out. Rows for England (`ENG`)
  * and for regions with more than one trust (Y-codes) are not stored: the trusts' counts are checked
  * to add up to England's, and the regions are left to the trusts they hold.
  *
@@ -56,8 +72,9 @@ export const ambsysFormat: ImportFormat = {
   publication: 'NHS England: Ambulance Quality Indicators, AmbSYS',
   hasHeader: true,
   periods: ambsysPeriodLimits,
-  detect: (header) => headerHasAll(header, ['org_code', 'A7', 'A25', 'A31']),
-  open(header, context, sink) {
+  detect: (header) => headerHasAll(editionHeader(header), ['org_code', 'A7', 'A25', 'A31']),
+  open(downloaded, context, sink) {
+    const header = editionHeader(downloaded);
     // Every A-code the publication has is known; Tend reads the ones it keeps.
     const otherCodes = header.filter(
       (cell) =>
