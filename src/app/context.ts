@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors.ts';
 import { type Actor, actorLabel, actorUserId } from '../policies/actor.ts';
 import { insertAuditEntry } from '../store/repos/audit-repo.ts';
-import { bumpStoreVersion } from '../store/repos/version-repo.ts';
+import { bumpStoreVersion, type DataChange } from '../store/repos/version-repo.ts';
 import type { Database } from '../store/tables.ts';
 
 /** What every use case is given: the store, who is acting, and the time. */
@@ -34,12 +34,13 @@ export interface AuditRecord {
  * Runs a write use case in one transaction with its audit entry: `work` does the writes and
  * returns its result together with the audit record, which is appended in the same transaction.
  * Exactly one entry per use case; if anything throws, neither the change nor the entry is kept. The
- * store's dialogue version (and the data version, when the write changes what engines compute) is
+ * store's dialogue version (and the data version, when the write changes what engines compute, with
+ * the versions of the data parts it names — `{ parts }` — or of all of them for `true`) is
  * incremented in the same transaction, so caches see the change on the next request.
  */
 export async function auditedWrite<T>(
   context: UseCaseContext,
-  options: { changesData?: boolean },
+  options: { changesData?: DataChange },
   work: (trx: Transaction<Database>, at: Date) => Promise<{ result: T; audit: AuditRecord }>,
 ): Promise<T> {
   const at = context.clock();

@@ -8,7 +8,6 @@ import { canImport, canImportRows } from '../policies/import.ts';
 import type { StartCopy, Store } from '../store/db.ts';
 import { findImportedBatchByHash } from '../store/repos/batch-repo.ts';
 import { listAllMetrics } from '../store/repos/metric-repo.ts';
-import { metricsChangedByBatch } from '../store/repos/signal-repo.ts';
 import { stagedOrganisationCodes } from '../store/repos/stage-repo.ts';
 import { teamParents } from '../store/repos/team-repo.ts';
 import type { Database } from '../store/tables.ts';
@@ -143,6 +142,7 @@ async function importWith(
     teams: await teamParents(db),
   };
 
+  let changedMetrics: string[] = [];
   try {
     await db.transaction().execute(async (trx) => {
       const batchId = await openBatch(trx, batch);
@@ -167,7 +167,8 @@ async function importWith(
         throw new ImportRejected();
       report.endPhase('readAndStage');
 
-      result.organisations = await writeReferences(trx, staged.references, staged.format?.id ?? 'unknown');
+      const references = await writeReferences(trx, staged.references, staged.format?.id ?? 'unknown');
+      result.organisations = references.organisations;
       report.endPhase('organisations');
 
       // Check: the staged rows against the store.
@@ -179,11 +180,20 @@ async function importWith(
       // Merge.
       const counts = await mergeBatch(
         trx,
-        { ...batch, batchId, format: staged.format, finishedAt: clock, editionOf: options.editionOf },
+        {
+          ...batch,
+          batchId,
+          format: staged.format,
+          finishedAt: clock,
+          editionOf: options.editionOf,
+          referencesChanged: references.changed,
+        },
         result,
         checked,
       );
-      Object.assign(result, counts);
+      const { changedMetricIds, ...mergeCounts } = counts;
+      changedMetrics = changedMetricIds;
+      Object.assign(result, mergeCounts);
       result.outcome = 'imported';
       result.batchId = batchId;
       report.endPhase('merge');
@@ -202,7 +212,7 @@ async function importWith(
     result.inserted + result.updated > 0 &&
     result.batchId !== undefined
   )
-    await computeSignals(db, clock, { metricIds: await metricsChangedByBatch(db, result.batchId) });
+    await computeSignals(db, clock, { metricIds: changedMetrics });
   return result;
 }
 

@@ -81,15 +81,20 @@ async function chartAcrossOrganisations(
 }
 
 /**
- * A metric charted for every organisation that reports it, remembered per metric until the next
- * import. Loading and charting about 200 organisations' series takes 100–300 ms on PGlite.
+ * A metric charted for every organisation that reports it, remembered per metric until an import
+ * or rebase changes that metric (or the organisations). Loading and charting about 200 organisations' series takes 100–300 ms on PGlite.
  */
 export function metricAcrossOrganisations(
   db: Kysely<Database>,
   metricId: string,
 ): Promise<MetricAcrossOrganisations> {
-  return rememberUntilNextImport(db, `metric-across|${metricId}`, () =>
-    chartAcrossOrganisations(db, metricId),
+  return rememberUntilNextImport(
+    db,
+    `metric-across|${metricId}`,
+    () => chartAcrossOrganisations(db, metricId),
+    {
+      metrics: [metricId],
+    },
   );
 }
 

@@ -275,10 +275,22 @@ export interface SignalTable {
   version: Generated<number>;
 }
 
+/** The version of one part of the stored data (`metric:<id>`, `reference`, `all`). */
+export interface DataPartVersionTable {
+  part: string;
+  version: ColumnType<number, number, number>;
+}
+
 export interface StoreVersionTable {
   id: number;
   data_version: number;
   dialogue_version: number;
+}
+
+/** Small facts about the store itself, by key (`tend demo` keeps what it built the store from). */
+export interface StoreMetaTable {
+  key: string;
+  value: string;
 }
 
 export interface Database extends ImprovementTables {
@@ -301,6 +313,8 @@ export interface Database extends ImprovementTables {
   annotation: AnnotationTable;
   series_config: SeriesConfigTable;
   store_version: StoreVersionTable;
+  data_part_version: DataPartVersionTable;
+  store_meta: StoreMetaTable;
   signal: SignalTable;
   team_indicator: TeamIndicatorTable;
   prompt_set: PromptSetTable;

@@ -9,6 +9,7 @@ import {
   removeSeriesRebaseDate,
   updateAnnotation,
 } from '../../store/repos/annotation-repo.ts';
+import { metricPart } from '../../store/repos/version-repo.ts';
 import type { AnnotationRow, Database } from '../../store/tables.ts';
 import { auditedWrite, authorise, type UseCaseContext } from '../context.ts';
 import { computeSignals } from '../signals/compute.ts';
@@ -126,21 +127,25 @@ export async function editAnnotation(
   if (Object.keys(changes).length === 0) return row;
 
   // A rebase's reason is on its chart, which is kept until the data change.
-  return auditedWrite(context, { changesData: isRebase }, async (trx, at) => {
-    const before = await lockUnchanged(context, trx, row);
-    const after = await updateAnnotation(trx, row.id, { ...changes, at });
-    return {
-      result: after,
-      audit: {
-        action: 'annotation.edit',
-        entityType: 'annotation',
-        entityId: row.id,
-        orgCode: row.org_code,
-        before: auditView(before),
-        after: auditView(after),
-      },
-    };
-  });
+  return auditedWrite(
+    context,
+    { changesData: isRebase && { parts: [metricPart(row.metric_id)] } },
+    async (trx, at) => {
+      const before = await lockUnchanged(context, trx, row);
+      const after = await updateAnnotation(trx, row.id, { ...changes, at });
+      return {
+        result: after,
+        audit: {
+          action: 'annotation.edit',
+          entityType: 'annotation',
+          entityId: row.id,
+          orgCode: row.org_code,
+          before: auditView(before),
+          after: auditView(after),
+        },
+      };
+    },
+  );
 }
 
 /** publishAnnotation: publishes a draft (a published one is left as it is; a withdrawn one is a CONFLICT). */
@@ -175,30 +180,34 @@ export async function withdrawAnnotation(context: UseCaseContext, id: number): P
   const row = await annotationFor(context, id, 'withdraw');
   if (row.status === 'withdrawn') return row;
   const isRebase = row.kind === 'rebase';
-  const withdrawn = await auditedWrite(context, { changesData: isRebase }, async (trx, at) => {
-    const before = await lockUnchanged(context, trx, row);
-    const after = await updateAnnotation(trx, row.id, { status: 'withdrawn', at });
-    const rebaseDates = isRebase
-      ? await removeSeriesRebaseDate(trx, {
+  const withdrawn = await auditedWrite(
+    context,
+    { changesData: isRebase && { parts: [metricPart(row.metric_id)] } },
+    async (trx, at) => {
+      const before = await lockUnchanged(context, trx, row);
+      const after = await updateAnnotation(trx, row.id, { status: 'withdrawn', at });
+      const rebaseDates = isRebase
+        ? await removeSeriesRebaseDate(trx, {
+            orgCode: row.org_code,
+            metricId: row.metric_id,
+            date: row.on_date,
+            updatedBy: actorLabel(context.actor),
+            at,
+          })
+        : undefined;
+      return {
+        result: after,
+        audit: {
+          action: 'annotation.withdraw',
+          entityType: 'annotation',
+          entityId: row.id,
           orgCode: row.org_code,
-          metricId: row.metric_id,
-          date: row.on_date,
-          updatedBy: actorLabel(context.actor),
-          at,
-        })
-      : undefined;
-    return {
-      result: after,
-      audit: {
-        action: 'annotation.withdraw',
-        entityType: 'annotation',
-        entityId: row.id,
-        orgCode: row.org_code,
-        before: auditView(before),
-        after: { ...auditView(after), ...(rebaseDates ? { seriesRebaseDates: rebaseDates } : {}) },
-      },
-    };
-  });
+          before: auditView(before),
+          after: { ...auditView(after), ...(rebaseDates ? { seriesRebaseDates: rebaseDates } : {}) },
+        },
+      };
+    },
+  );
   // the series' limits changed: its signals are read again from the new chart
   if (isRebase)
     await computeSignals(context.db, context.clock, { orgCode: row.org_code, metricIds: [row.metric_id] });

@@ -8,6 +8,7 @@ import {
 } from '../../store/repos/annotation-repo.ts';
 import { findMetric } from '../../store/repos/metric-repo.ts';
 import { findOrganisation } from '../../store/repos/organisation-repo.ts';
+import { metricPart } from '../../store/repos/version-repo.ts';
 import type { AnnotationRow } from '../../store/tables.ts';
 import { auditedWrite, authorise, type UseCaseContext } from '../context.ts';
 import { computeSignals } from '../signals/compute.ts';
@@ -99,42 +100,46 @@ export async function createAnnotation(
   if (problems.length || !organisation || !metric || !kind || !visibility || !status)
     throw validationError(problems);
 
-  const created = await auditedWrite(context, { changesData: isRebase }, async (trx, at) => {
-    const row = await insertAnnotation(trx, {
-      orgCode: organisation.code,
-      metricId: metric.id,
-      onDate,
-      kind,
-      text,
-      visibility,
-      status,
-      rebaseReason: isRebase ? reason : null,
-      createdBy: actorUserId(context.actor),
-      at,
-    });
-    let rebaseDates: string[] | undefined;
-    if (isRebase) {
-      rebaseDates = await addSeriesRebaseDate(trx, {
+  const created = await auditedWrite(
+    context,
+    { changesData: isRebase && { parts: [metricPart(metric.id)] } },
+    async (trx, at) => {
+      const row = await insertAnnotation(trx, {
         orgCode: organisation.code,
         metricId: metric.id,
-        date: onDate,
-        updatedBy: actorLabel(context.actor),
+        onDate,
+        kind,
+        text,
+        visibility,
+        status,
+        rebaseReason: isRebase ? reason : null,
+        createdBy: actorUserId(context.actor),
         at,
       });
-      // Another rebase on the same date committed since the check above.
-      if (!rebaseDates) throw validationError([`date: The limits are already recalculated from ${onDate}`]);
-    }
-    return {
-      result: row,
-      audit: {
-        action: 'annotation.create',
-        entityType: 'annotation',
-        entityId: row.id,
-        orgCode: row.org_code,
-        after: { ...auditView(row), ...(rebaseDates ? { seriesRebaseDates: rebaseDates } : {}) },
-      },
-    };
-  });
+      let rebaseDates: string[] | undefined;
+      if (isRebase) {
+        rebaseDates = await addSeriesRebaseDate(trx, {
+          orgCode: organisation.code,
+          metricId: metric.id,
+          date: onDate,
+          updatedBy: actorLabel(context.actor),
+          at,
+        });
+        // Another rebase on the same date committed since the check above.
+        if (!rebaseDates) throw validationError([`date: The limits are already recalculated from ${onDate}`]);
+      }
+      return {
+        result: row,
+        audit: {
+          action: 'annotation.create',
+          entityType: 'annotation',
+          entityId: row.id,
+          orgCode: row.org_code,
+          after: { ...auditView(row), ...(rebaseDates ? { seriesRebaseDates: rebaseDates } : {}) },
+        },
+      };
+    },
+  );
   // the series' limits changed: its signals are read again from the new chart
   if (isRebase)
     await computeSignals(context.db, context.clock, { orgCode: organisation.code, metricIds: [metric.id] });

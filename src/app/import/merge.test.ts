@@ -6,7 +6,7 @@ import type { ObservationRecord } from '../../ingest/types.ts';
 import { operator } from '../../policies/actor.ts';
 import type { Store } from '../../store/db.ts';
 import { createObservationStage, insertStageRows, StageBuffer } from '../../store/repos/stage-repo.ts';
-import { readStoreVersion } from '../../store/repos/version-repo.ts';
+import { readDataPartVersions, readStoreVersion } from '../../store/repos/version-repo.ts';
 import { openBatch } from './batch.ts';
 import { mergeBatch } from './merge.ts';
 import { createReport } from './report.ts';
@@ -65,7 +65,7 @@ describe('import step: merge', () => {
       observation(2, '2024-06', 10),
       observation(3, '2024-07', 12),
     ]);
-    assert.deepEqual(counts, { inserted: 2, updated: 0, unchanged: 0 });
+    assert.deepEqual(counts, { inserted: 2, updated: 0, unchanged: 0, changedMetricIds: ['ae-dta-12hr'] });
     const batch = await store.db
       .selectFrom('import_batch')
       .selectAll()
@@ -86,9 +86,24 @@ describe('import step: merge', () => {
   });
 
   it('moves a changed value to the history and leaves an identical one alone', async () => {
+    const partBefore = (await readDataPartVersions(store.db)).get('metric:ae-dta-12hr') ?? 0;
     const first = await merge('v1.csv', [observation(2, '2024-06', 10), observation(3, '2024-07', 12)]);
     const second = await merge('v2.csv', [observation(2, '2024-06', 10), observation(3, '2024-07', 14)]);
-    assert.deepEqual(second.counts, { inserted: 0, updated: 1, unchanged: 1 });
+    assert.deepEqual(second.counts, {
+      inserted: 0,
+      updated: 1,
+      unchanged: 1,
+      changedMetricIds: ['ae-dta-12hr'],
+    });
+    const parts = await readDataPartVersions(store.db);
+    assert.equal(
+      parts.get('metric:ae-dta-12hr'),
+      partBefore + 2,
+      'each merge that changed the metric bumped its part',
+    );
+    const third = await merge('v3.csv', [observation(2, '2024-06', 10), observation(3, '2024-07', 14)]);
+    assert.deepEqual(third.counts.changedMetricIds, [], 'nothing changed');
+    assert.equal((await readDataPartVersions(store.db)).get('metric:ae-dta-12hr'), partBefore + 2);
     const history = await store.db.selectFrom('observation_history').selectAll().execute();
     assert.deepEqual(
       history.map((row) => [row.value, row.batch_id, row.superseded_by_batch]),
@@ -102,6 +117,6 @@ describe('import step: merge', () => {
       [observation(2, '2024-06', 10), observation(3, '2024-06', 10)],
       true,
     );
-    assert.deepEqual(counts, { inserted: 1, updated: 0, unchanged: 0 });
+    assert.deepEqual(counts, { inserted: 1, updated: 0, unchanged: 0, changedMetricIds: ['ae-dta-12hr'] });
   });
 });

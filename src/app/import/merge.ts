@@ -5,7 +5,7 @@ import { actorLabel, actorUserId } from '../../policies/actor.ts';
 import { insertAuditEntry } from '../../store/repos/audit-repo.ts';
 import { updateBatch } from '../../store/repos/batch-repo.ts';
 import { mergeStage, removeStagedRepeats } from '../../store/repos/stage-repo.ts';
-import { bumpStoreVersion } from '../../store/repos/version-repo.ts';
+import { bumpStoreVersion, metricPart } from '../../store/repos/version-repo.ts';
 import type { Database } from '../../store/tables.ts';
 import type { BatchIdentity } from './batch.ts';
 import type { ImportResult } from './report.ts';
@@ -14,13 +14,16 @@ export interface MergeCounts {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** The metrics whose values the merge inserted or changed. */
+  changedMetricIds: string[];
 }
 
 /**
  * The merge step: drops exact repeats, merges the stage into `observation` (a changed value moves
  * the earlier one to `observation_history`), completes the batch row, writes the `import.file`
- * audit entry (naming the batch it re-asserts, for `--edition-of`) and bumps the data version —
- * all in the import's transaction.
+ * audit entry (naming the batch it re-asserts, for `--edition-of`) and bumps the data version and
+ * the versions of the parts it changed (each changed metric, and the reference data when the file
+ * changed organisations, memberships or metrics) — all in the import's transaction.
  */
 export async function mergeBatch(
   trx: Kysely<Database>,
@@ -30,6 +33,8 @@ export async function mergeBatch(
     finishedAt: () => Date;
     /** The earlier batch whose edition this import re-asserts. */
     editionOf?: number;
+    /** Whether the import added or changed organisations, memberships or metric definitions. */
+    referencesChanged?: boolean;
   },
   result: ImportResult,
   options: { repeats: boolean },
@@ -72,6 +77,13 @@ export async function mergeBatch(
       ...(batch.editionOf === undefined ? {} : { editionOf: batch.editionOf }),
     },
   });
-  await bumpStoreVersion(trx, { data: true });
+  await bumpStoreVersion(trx, {
+    data: {
+      parts: [
+        ...counts.changedMetricIds.map(metricPart),
+        ...(batch.referencesChanged === false ? [] : ['reference']),
+      ],
+    },
+  });
   return counts;
 }

@@ -86,6 +86,8 @@ describe('import step: stage', () => {
         report,
       );
       const written = await writeReferences(trx, staged.references, 'ods-etr');
+      const again = await writeReferences(trx, staged.references, 'ods-etr');
+      assert.equal(again.changed, false, 'the same references a second time change nothing');
       const names = await trx
         .selectFrom('organisation')
         .select(['code', 'name'])
@@ -97,7 +99,8 @@ describe('import step: stage', () => {
     assert.equal(staged.format?.id, 'ods-etr');
     assert.equal(staged.observations, 0);
     assert.equal(staged.references.memberships.size, 4);
-    assert.equal(written, 4); // RZ1, RZ2, the region Y56 and the ICB QKK
+    assert.equal(written.organisations, 4); // RZ1, RZ2, the region Y56 and the ICB QKK
+    assert.equal(written.changed, true);
     assert.deepEqual(names, [
       { code: 'RZ1', name: 'New Trust 1' },
       { code: 'RZ2', name: 'New Trust 2' },

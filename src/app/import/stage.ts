@@ -145,20 +145,23 @@ export async function stageFile(
 
 /**
  * Writes the organisations, memberships and metrics a file defines (inside the import's
- * transaction, so the checks that follow see them). Returns how many distinct organisations it named.
+ * transaction, so the checks that follow see them). Returns how many distinct organisations it named,
+ * and whether any organisation, membership or metric was added or changed.
  */
 export async function writeReferences(
   trx: Kysely<Database>,
   references: FileReferences,
   source: string,
-): Promise<number> {
-  await upsertMetrics(
+): Promise<{ organisations: number; changed: boolean }> {
+  const metrics = await upsertMetrics(
     trx,
     [...references.metrics.values()].filter((metric) => !metric.builtin),
   );
   const organisations = [...references.organisations.values()];
-  await upsertOrganisations(trx, organisations, source);
-  await setSuccessors(trx, organisations);
-  await upsertMemberships(trx, [...references.memberships.values()], source);
-  return new Set(organisations.map((record) => record.code)).size;
+  const changed =
+    metrics +
+    (await upsertOrganisations(trx, organisations, source)) +
+    (await setSuccessors(trx, organisations)) +
+    (await upsertMemberships(trx, [...references.memberships.values()], source));
+  return { organisations: new Set(organisations.map((record) => record.code)).size, changed: changed > 0 };
 }

@@ -20,6 +20,7 @@ import {
   teamCodesWithPrefix,
   updateTeamIndicator,
 } from '../../store/repos/team-repo.ts';
+import { metricPart } from '../../store/repos/version-repo.ts';
 import { auditedWrite, authorise, isoDay, type UseCaseContext } from '../context.ts';
 import { type ImportResult, importFile } from '../import-file.ts';
 import { authoriseTeam, requireTeam, teamMetricPrefix } from './access.ts';
@@ -281,27 +282,31 @@ export async function editTeamIndicator(
     visibility: fields.visibility,
   };
   // Names and targets are part of what charts compute and caches keep: a data change.
-  await auditedWrite(context, { changesData: true }, async (trx, at) => {
-    await updateTeamIndicator(trx, metricId, {
-      name: fields.name,
-      description: fields.definition,
-      whyItMatters: fields.whyItMatters,
-      target: fields.target,
-      visibility: fields.visibility,
-      at,
-    });
-    return {
-      result: undefined,
-      audit: {
-        action: 'team_indicator.edit',
-        entityType: 'team_indicator',
-        entityId: metricId,
-        orgCode: team.code,
-        before,
-        after,
-      },
-    };
-  });
+  await auditedWrite(
+    context,
+    { changesData: { parts: [metricPart(metricId), 'reference'] } },
+    async (trx, at) => {
+      await updateTeamIndicator(trx, metricId, {
+        name: fields.name,
+        description: fields.definition,
+        whyItMatters: fields.whyItMatters,
+        target: fields.target,
+        visibility: fields.visibility,
+        at,
+      });
+      return {
+        result: undefined,
+        audit: {
+          action: 'team_indicator.edit',
+          entityType: 'team_indicator',
+          entityId: metricId,
+          orgCode: team.code,
+          before,
+          after,
+        },
+      };
+    },
+  );
   const changed = await findTeamIndicator(context.db, metricId);
   if (!changed) throw new AppError('INTERNAL', 'The indicator could not be read back.');
   return changed;

@@ -5,6 +5,8 @@ import * as signals from './2026_12_01_0900_signals.ts';
 import * as teams from './2026_12_01_0910_teams.ts';
 import * as inquiries from './2026_12_01_0920_inquiries.ts';
 import * as improvementAndReviews from './2026_12_02_0900_improvement_and_reviews.ts';
+import * as dataPartVersions from './2026_12_02_0950_data_part_versions.ts';
+import * as storeMeta from './2026_12_02_1000_store_meta.ts';
 
 /** Every migration, in order. Add new ones at the end with a later date prefix. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +16,8 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_0910_teams': teams,
   '2026_12_01_0920_inquiries': inquiries,
   '2026_12_02_0900_improvement_and_reviews': improvementAndReviews,
+  '2026_12_02_0950_data_part_versions': dataPartVersions,
+  '2026_12_02_1000_store_meta': storeMeta,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -7,9 +7,9 @@ import { nationalMetricFilter } from './scope-filter.ts';
 export async function upsertMetrics(
   db: Kysely<Database>,
   metrics: readonly MetricDefinition[],
-): Promise<void> {
-  if (metrics.length === 0) return;
-  await db
+): Promise<number> {
+  if (metrics.length === 0) return 0;
+  const results = await db
     .insertInto('metric')
     .values(metrics.map((metric) => ({ ...metric })))
     .onConflict((conflict) =>
@@ -34,6 +34,7 @@ export async function upsertMetrics(
         ),
     )
     .execute();
+  return results.reduce((sum, result) => sum + Number(result.numInsertedOrUpdatedRows ?? 0n), 0);
 }
 
 /** The national metric catalogue: every metric but teams' own indicators (`team.…`). */

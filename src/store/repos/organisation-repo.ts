@@ -11,7 +11,8 @@ export async function upsertOrganisations(
   db: Kysely<Database>,
   records: readonly OrganisationRecord[],
   source: string,
-): Promise<void> {
+): Promise<number> {
+  let changed = 0;
   for (const authority of ['replace', 'fill', 'nof'] as const) {
     const rows = records
       .filter((record) => record.authority === authority)
@@ -31,9 +32,11 @@ export async function upsertOrganisations(
       const chunk = rows.slice(start, start + 500);
       const insert = db.insertInto('organisation').values(chunk);
       if (authority === 'fill') {
-        await insert.onConflict((conflict) => conflict.column('code').doNothing()).execute();
+        changed += affected(
+          await insert.onConflict((conflict) => conflict.column('code').doNothing()).execute(),
+        );
       } else if (authority === 'replace') {
-        await insert
+        changed += await insert
           .onConflict((conflict) =>
             conflict
               .column('code')
@@ -51,9 +54,10 @@ export async function upsertOrganisations(
                   is distinct from (excluded.name, excluded.kind, coalesce(excluded.postcode, organisation.postcode), coalesce(excluded.opened_on, organisation.opened_on), excluded.closed_on)`,
               ),
           )
-          .execute();
+          .execute()
+          .then(affected);
       } else {
-        await insert
+        changed += await insert
           .onConflict((conflict) =>
             conflict
               .column('code')
@@ -66,10 +70,12 @@ export async function upsertOrganisations(
                 sql<boolean>`(organisation.nof_trust_type, organisation.nof_trust_subtype) is distinct from (excluded.nof_trust_type, excluded.nof_trust_subtype)`,
               ),
           )
-          .execute();
+          .execute()
+          .then(affected);
       }
     }
   }
+  return changed;
 }
 
 /** The codes of organisations closed on `day` (closed before it): left out of current lists and signals. */
@@ -90,16 +96,17 @@ export async function closedOrganisationCodes(db: Kysely<Database>, day: string)
 export async function setSuccessors(
   db: Kysely<Database>,
   records: readonly OrganisationRecord[],
-): Promise<void> {
+): Promise<number> {
   const links = records.flatMap((record) =>
     record.successorCode ? [{ code: record.code, successor: record.successorCode }] : [],
   );
-  if (links.length === 0) return;
-  await sql`
+  if (links.length === 0) return 0;
+  const result = await sql`
     update organisation o set successor_code = l.successor, updated_at = now()
     from (select unnest(${links.map((link) => link.code)}::text[]) as code,
                  unnest(${links.map((link) => link.successor)}::text[]) as successor) l
     where o.code = l.code and o.successor_code is distinct from l.successor`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
 }
 
 /** Records memberships; an existing one (same member, relation, parent and start) only has its end date updated. */
@@ -107,7 +114,8 @@ export async function upsertMemberships(
   db: Kysely<Database>,
   records: readonly MembershipRecord[],
   source: string,
-): Promise<void> {
+): Promise<number> {
+  let changed = 0;
   for (let start = 0; start < records.length; start += 500) {
     const chunk = records.slice(start, start + 500).map((record) => ({
       member_code: record.memberCode,
@@ -117,7 +125,7 @@ export async function upsertMemberships(
       valid_to: record.validTo,
       source,
     }));
-    await db
+    changed += await db
       .insertInto('membership')
       .values(chunk)
       .onConflict((conflict) =>
@@ -126,8 +134,10 @@ export async function upsertMemberships(
           .doUpdateSet((eb) => ({ valid_to: eb.ref('excluded.valid_to') }))
           .where(sql<boolean>`membership.valid_to is distinct from excluded.valid_to`),
       )
-      .execute();
+      .execute()
+      .then(affected);
   }
+  return changed;
 }
 
 export interface OrganisationFilter {
@@ -216,4 +226,9 @@ export async function organisationContext(
     icbCodes: unique(rows.filter((row) => row.relation !== 'region').map((row) => row.parent_code)),
     regionCodes: unique(rows.filter((row) => row.relation === 'region').map((row) => row.parent_code)),
   };
+}
+
+/** The rows an insert … on conflict statement inserted or updated. */
+function affected(results: readonly { numInsertedOrUpdatedRows?: bigint }[]): number {
+  return results.reduce((sum, result) => sum + Number(result.numInsertedOrUpdatedRows ?? 0n), 0);
 }

@@ -253,7 +253,7 @@ const changed = sql`(o.value, o.numerator, o.denominator, o.status, o.note, o.pe
 export async function mergeStage(
   db: Kysely<Database>,
   provenance: { batchId: number; publication: string; edition: string | null },
-): Promise<{ inserted: number; updated: number; unchanged: number }> {
+): Promise<{ inserted: number; updated: number; unchanged: number; changedMetricIds: string[] }> {
   const history = await sql`
     insert into observation_history (org_code, metric_id, period_start, period_end, granularity, value, numerator, denominator,
       status, note, detail, batch_id, publication, edition, recorded_at, superseded_by_batch)
@@ -263,7 +263,12 @@ export async function mergeStage(
     join stage_observation s using (org_code, metric_id, granularity, period_start)
     where ${changed}`.execute(db);
   const updated = Number(history.numAffectedRows ?? 0n);
-  const written = await sql<{ total: number; inserted: number; rewritten: number }>`
+  const written = await sql<{
+    total: number;
+    inserted: number;
+    rewritten: number;
+    changed_metric_ids: string[] | null;
+  }>`
     with upserted as (
     insert into observation as o (org_code, metric_id, period_start, period_end, granularity, value, numerator, denominator,
       status, note, detail, batch_id, publication, edition)
@@ -277,14 +282,20 @@ export async function mergeStage(
       batch_id = excluded.batch_id, publication = excluded.publication, edition = excluded.edition, recorded_at = now()
     where (o.value, o.numerator, o.denominator, o.status, o.note, o.period_end, o.detail)
       is distinct from (excluded.value, excluded.numerator, excluded.denominator, excluded.status, excluded.note, excluded.period_end, excluded.detail)
-    returning (xmax = 0) as inserted)
+    returning (xmax = 0) as inserted, o.metric_id)
     select (select count(*) from stage_observation)::integer as total,
            count(*) filter (where inserted)::integer as inserted,
-           count(*) filter (where not inserted)::integer as rewritten
+           count(*) filter (where not inserted)::integer as rewritten,
+           array_agg(distinct metric_id order by metric_id) as changed_metric_ids
     from upserted`.execute(db);
   // xmax = 0 marks a freshly inserted row (PostgreSQL's MVCC); conflicting rows that did not change are not returned.
-  const { total, inserted, rewritten } = written.rows[0];
+  const { total, inserted, rewritten, changed_metric_ids } = written.rows[0];
   if (rewritten !== updated)
     throw new Error(`merge counted ${rewritten} rewritten rows but moved ${updated} to history`);
-  return { inserted, updated, unchanged: total - inserted - updated };
+  return {
+    inserted,
+    updated,
+    unchanged: total - inserted - updated,
+    changedMetricIds: changed_metric_ids ?? [],
+  };
 }

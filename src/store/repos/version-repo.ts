@@ -3,7 +3,8 @@ import type { Database } from '../tables.ts';
 
 /**
  * The store's versions: `data` changes with every commit that changes what the engines compute
- * (an import, a rebase); `dialogue` with every audited write. Every such transaction increments them,
+ * (an import, a rebase); `dialogue` with every audited write; and each data part's version
+ * (`data_part_version`) with every commit that changed that part. Every such transaction increments them,
  * so a cache keyed on them sees every commit, whatever order concurrent transactions commit in.
  */
 export interface StoreVersion {
@@ -20,14 +21,49 @@ export async function readStoreVersion(db: Kysely<Database>): Promise<StoreVersi
   return { data: Number(row?.data_version ?? 0), dialogue: Number(row?.dialogue_version ?? 0) };
 }
 
-/** Increments the dialogue version, and the data version when `data` is true, inside the caller's transaction. */
-export async function bumpStoreVersion(db: Kysely<Database>, options: { data: boolean }): Promise<void> {
+/**
+ * What a data change changed: `true` for everything (the `all` part: a restore, or a write that
+ * cannot say), or the parts it changed (`metric:<id>`, `reference`).
+ */
+export type DataChange = boolean | { readonly parts: readonly string[] };
+
+/**
+ * Increments the dialogue version, and — for a data change — the data version and the versions of
+ * the data parts it changed (`all` for `true`), inside the caller's transaction.
+ */
+export async function bumpStoreVersion(db: Kysely<Database>, options: { data: DataChange }): Promise<void> {
+  const data = options.data !== false;
   await db
     .updateTable('store_version')
     .set((eb) => ({
       dialogue_version: eb('dialogue_version', '+', 1),
-      ...(options.data ? { data_version: eb('data_version', '+', 1) } : {}),
+      ...(data ? { data_version: eb('data_version', '+', 1) } : {}),
     }))
     .where('id', '=', 1)
     .execute();
+  if (options.data === false) return;
+  const parts = options.data === true ? ['all'] : [...new Set(options.data.parts)];
+  if (parts.length > 0) await bumpDataParts(db, parts);
+}
+
+/** bumpDataParts: increments (or starts at 1) the version of each named data part. */
+async function bumpDataParts(db: Kysely<Database>, parts: readonly string[]): Promise<void> {
+  await db
+    .insertInto('data_part_version')
+    .values(parts.map((part) => ({ part, version: 1 })))
+    .onConflict((conflict) =>
+      conflict.column('part').doUpdateSet((eb) => ({ version: eb('data_part_version.version', '+', 1) })),
+    )
+    .execute();
+}
+
+/** readDataPartVersions: every data part's version. */
+export async function readDataPartVersions(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('data_part_version').select(['part', 'version']).execute();
+  return new Map(rows.map((row) => [row.part, Number(row.version)]));
+}
+
+/** The data part of one metric's observations and series settings. */
+export function metricPart(metricId: string): string {
+  return `metric:${metricId}`;
 }
