@@ -22,7 +22,7 @@ import { type FieldError, fieldMessage } from './forms.ts';
 import { keptTableRenderer } from './kept-tables.ts';
 import { holdsNul } from './page-input.ts';
 import { registerAuth } from './plugins/auth.ts';
-import { sendKeptPage } from './render.ts';
+import { committedStoreVersion, sendKeptPage } from './render.ts';
 import { outsideRateLimit, routedMethods, urlProblem } from './request-guards.ts';
 import { registerAccountPages } from './routes/account/routes.ts';
 import { registerSingleSignOn } from './routes/account/single-sign-on.ts';
@@ -327,7 +327,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     async (_request, reply) => {
       const reason = dependencies.notReadyBecause?.();
       if (reason) return reply.status(503).send({ status: 'warming up', reason });
-      await readStoreVersion(dependencies.store.db);
+      await committedStoreVersion(dependencies.store);
       return { status: 'ready', store: dependencies.store.kind };
     },
   );

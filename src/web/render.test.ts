@@ -57,7 +57,7 @@ describe(`pages kept for anonymous visitors, and what a signed-in request reads 
     recorder.queries.length = 0;
   });
 
-  it('answers a repeated anonymous page from the kept bytes with one read of the versions', async () => {
+  it('answers a repeated anonymous page from the kept bytes with one read of the versions (none on the embedded store)', async () => {
     const first = await app.inject('/organisations/RYY');
     assert.equal(first.statusCode, 200);
     const readsForFirst = recorder.queries.length;
@@ -65,7 +65,12 @@ describe(`pages kept for anonymous visitors, and what a signed-in request reads 
     const second = await app.inject('/organisations/RYY');
     assert.equal(second.statusCode, 200);
     assert.equal(second.body, first.body);
-    assert.deepEqual(recorder.queries, [['store_version']], 'only the versions are read');
+    // The embedded store's versions are known in process until something changes them.
+    assert.deepEqual(
+      recorder.queries,
+      store.kind === 'pglite' ? [] : [['store_version']],
+      'only the versions are read, and on the embedded store not even those',
+    );
     assert.ok(readsForFirst > 1, `the first visit builds the page (${readsForFirst} reads)`);
   });
 

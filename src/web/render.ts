@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { readStoreVersion } from '../store/repos/version-repo.ts';
+import { unreadCount } from '../app/follow-ups/inbox.ts';
+import type { Store } from '../store/db.ts';
+import { knownStoreVersion, readStoreVersion, type StoreVersion } from '../store/repos/version-repo.ts';
 import { dataTableCsv, tablesIn } from './data-table.ts';
 
 /**
@@ -23,9 +25,18 @@ function keptPages(request: FastifyRequest): Map<string, Promise<Buffer>> {
   return pages;
 }
 
+/**
+ * The store's committed versions: known in process on the embedded store while nothing has changed
+ * since they were last read (`knownStoreVersion`), so a kept page is answered even while an import
+ * holds the embedded database; read from the database otherwise.
+ */
+export async function committedStoreVersion(store: Store): Promise<StoreVersion> {
+  return (store.kind === 'pglite' ? knownStoreVersion(store.db) : undefined) ?? readStoreVersion(store.db);
+}
+
 /** The key of a kept page: the store's versions and the address (path and query). */
 async function keptPageKey(request: FastifyRequest): Promise<string> {
-  const version = await readStoreVersion(request.server.store.db);
+  const version = await committedStoreVersion(request.server.store);
   return `${version.data}|${version.dialogue}|${request.url}`;
 }
 
@@ -140,10 +151,13 @@ export async function sendPage(
       .header('content-disposition', `attachment; filename="${safeFileName(table.fileName)}.csv"`)
       .send(dataTableCsv(table));
   }
+  // The header's count of unread inbox messages: signed-in pages only, which are never kept.
+  const inbox = request.actor?.kind === 'user' ? { inboxUnread: await unreadCount(request.useCase()) } : {};
   const render = () =>
     request.server.view(template, {
       ...model,
       ...personalContext(request, reply),
+      ...inbox,
       currentUrl: request.url,
       downloadHref: (id: string) => downloadHref(request.url, id),
     });

@@ -12,13 +12,33 @@ export interface StoreVersion {
   readonly dialogue: number;
 }
 
+/** How many version increments this process has begun (in any transaction, committed or not). */
+let incrementsBegun = 0;
+/** Each handle's last read versions, with the increments begun before that read started. */
+const lastRead = new WeakMap<object, { incrementsBegun: number; version: StoreVersion }>();
+
 export async function readStoreVersion(db: Kysely<Database>): Promise<StoreVersion> {
+  const begun = incrementsBegun;
   const row = await db
     .selectFrom('store_version')
     .select(['data_version', 'dialogue_version'])
     .where('id', '=', 1)
     .executeTakeFirst();
-  return { data: Number(row?.data_version ?? 0), dialogue: Number(row?.dialogue_version ?? 0) };
+  const version = { data: Number(row?.data_version ?? 0), dialogue: Number(row?.dialogue_version ?? 0) };
+  lastRead.set(db, { incrementsBegun: begun, version });
+  return version;
+}
+
+/**
+ * The store's committed versions without asking the database, when this process can know them: on
+ * an embedded store (PGlite), which only this process writes (store/lock.ts) and which runs one
+ * transaction at a time, the versions last read are still the committed ones as long as no
+ * increment has begun since that read began — so a request need not wait behind a long transaction
+ * (an import) to learn that nothing has changed. Undefined when it cannot know; then read.
+ */
+export function knownStoreVersion(db: Kysely<Database>): StoreVersion | undefined {
+  const held = lastRead.get(db);
+  return held && held.incrementsBegun === incrementsBegun ? held.version : undefined;
 }
 
 /**
@@ -33,6 +53,7 @@ export type DataChange = boolean | { readonly parts: readonly string[] };
  */
 export async function bumpStoreVersion(db: Kysely<Database>, options: { data: DataChange }): Promise<void> {
   const data = options.data !== false;
+  incrementsBegun += 1;
   await db
     .updateTable('store_version')
     .set((eb) => ({
