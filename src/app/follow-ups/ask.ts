@@ -1,0 +1,192 @@
+import type { MessageTransport } from '../../domain/improvement.ts';
+import {
+  acceptedOfferOrgNames,
+  dueFollowUpIds,
+  type FollowUpDetailRow,
+  followUpRecipients,
+  insertInboxMessages,
+  insertOutboxMessages,
+  lockFollowUp,
+  markFollowUpAsked,
+  type OutboxMessageRow,
+  recordOutboxDelivery,
+} from '../../store/repos/follow-up-repo.ts';
+import { auditedWrite, isoDay, type UseCaseContext } from '../context.ts';
+import type { Mailer } from '../mail/mailer.ts';
+
+/** What one sweep did: the follow-ups it asked, the inbox messages and emails it made, and those that failed to send. */
+export interface SweepResult {
+  readonly asked: readonly number[];
+  readonly inboxMessages: number;
+  readonly emails: number;
+  readonly sent: number;
+  readonly failed: number;
+}
+
+export interface AskOptions {
+  /** Where people reach Tend (`https://tend.example.nhs.uk`), for the link in an email; relative when absent. */
+  readonly origin?: string;
+}
+
+/** The words of the question about one follow-up (`followUpQuestion`), naming the organisations whose help was accepted. */
+export function followUpQuestion(
+  followUp: Pick<FollowUpDetailRow, 'id' | 'action_description' | 'org_name' | 'due_on'>,
+  helpers: readonly string[],
+  origin = '',
+): { subject: string; body: string; href: string; text: string } {
+  const action = followUp.action_description ?? `the actions agreed with ${followUp.org_name}`;
+  const subject = `How did it go with ${action}?`;
+  const suggestions =
+    helpers.length === 0
+      ? 'Do you need any help to use their suggestions?'
+      : `Do you need any help to use their suggestions? The offers of help accepted were from ${joinNames(helpers)}.`;
+  const body = `How did it go with ${action}? ${suggestions}`;
+  const href = `/follow-ups/${followUp.id}`;
+  const text = `${body}\n\nAnswer here: ${origin}${href}\n\nThis follow-up of ${followUp.org_name}'s review was due on ${followUp.due_on}.\n`;
+  return { subject, body, href, text };
+}
+
+function joinNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/**
+ * Asks every follow-up due by the clock's day (`askDueFollowUps`): for each, in one audited
+ * transaction, marks it asked, puts the question in the inbox of the action's owner (or, when the
+ * action has no owning user, of the organisation's contributors and admins) and of the oversight
+ * user who agreed the review, and records one outbox row per email. After the commit the emails go
+ * out through `mailer`; each outbox row then records when it was sent, or the error — a failed send
+ * never loses the inbox message. A follow-up already asked is left alone, so a second sweep asks
+ * nobody twice.
+ */
+export async function askDueFollowUps(
+  context: UseCaseContext,
+  mailer: Mailer,
+  options: AskOptions = {},
+): Promise<SweepResult> {
+  const day = isoDay(context.clock());
+  const asked: number[] = [];
+  let inboxMessages = 0;
+  let emails = 0;
+  let sent = 0;
+  let failed = 0;
+  for (const id of await dueFollowUpIds(context.db, day)) {
+    const outbox = await askOne(context, mailer.transport, id, options.origin ?? '');
+    if (!outbox) continue;
+    asked.push(id);
+    inboxMessages += outbox.inbox;
+    emails += outbox.emails.length;
+    const delivered = await deliver(context, mailer, outbox.emails, id);
+    sent += delivered.sent;
+    failed += delivered.failed;
+  }
+  return { asked, inboxMessages, emails, sent, failed };
+}
+
+async function askOne(
+  context: UseCaseContext,
+  transport: MessageTransport,
+  id: number,
+  origin: string,
+): Promise<{ inbox: number; emails: OutboxMessageRow[] } | undefined> {
+  return auditedWrite(context, {}, async (trx, at) => {
+    const followUp = await lockFollowUp(trx, id);
+    if (followUp?.state !== 'scheduled' || !(await markFollowUpAsked(trx, id, at)))
+      return { result: undefined, audit: skipped(id) };
+    const helpers = await acceptedOfferOrgNames(trx, followUp.review_id, followUp.action_offer_id);
+    const question = followUpQuestion(followUp, helpers, origin);
+    const owner = followUp.action_owner_user_id;
+    const recipients = await followUpRecipients(trx, {
+      userIds: [owner, followUp.agreed_by].filter((each): each is number => each !== null),
+      orgCode: owner === null ? followUp.org_code : null,
+      day: isoDay(at),
+    });
+    await insertInboxMessages(
+      trx,
+      recipients.map((user) => ({
+        user_id: user.id,
+        follow_up_id: id,
+        subject: question.subject,
+        body: question.body,
+        href: question.href,
+        created_at: at,
+      })),
+    );
+    const emails = await insertOutboxMessages(
+      trx,
+      recipients.map((user) => ({
+        to_address: user.email,
+        to_user_id: user.id,
+        follow_up_id: id,
+        subject: question.subject,
+        text_body: question.text,
+        transport,
+        created_at: at,
+      })),
+    );
+    return {
+      result: { inbox: recipients.length, emails },
+      audit: {
+        action: 'follow_up.asked',
+        entityType: 'follow_up',
+        entityId: id,
+        orgCode: followUp.org_code,
+        after: { state: 'asked', recipients: recipients.length },
+      },
+    };
+  });
+}
+
+/** The audit record of a follow-up another sweep asked first: the transaction still records one entry. */
+function skipped(id: number) {
+  return { action: 'follow_up.already_asked', entityType: 'follow_up', entityId: id, orgCode: null };
+}
+
+/** Sends the emails of one follow-up after its commit and records each one's fate in one audited write. */
+async function deliver(
+  context: UseCaseContext,
+  mailer: Mailer,
+  emails: readonly OutboxMessageRow[],
+  followUpId: number,
+): Promise<{ sent: number; failed: number }> {
+  if (emails.length === 0 || mailer.transport === 'inbox_only') return { sent: 0, failed: 0 };
+  const fates: { id: number; sentAt: Date | null; error: string | null; transport: MessageTransport }[] = [];
+  for (const email of emails) {
+    try {
+      const receipt = await mailer.send({
+        to: email.to_address,
+        subject: email.subject,
+        text: email.text_body,
+      });
+      fates.push({ id: email.id, sentAt: context.clock(), error: null, transport: receipt.transport });
+    } catch (error) {
+      fates.push({
+        id: email.id,
+        sentAt: null,
+        error: String((error as Error).message ?? error),
+        transport: mailer.transport,
+      });
+    }
+  }
+  await auditedWrite(context, {}, async (trx) => {
+    for (const fate of fates) await recordOutboxDelivery(trx, fate.id, fate);
+    return {
+      result: undefined,
+      audit: {
+        action: 'follow_up.emailed',
+        entityType: 'follow_up',
+        entityId: followUpId,
+        orgCode: null,
+        after: {
+          sent: fates.filter((fate) => fate.sentAt).length,
+          failed: fates.filter((fate) => fate.error).length,
+        },
+      },
+    };
+  });
+  return {
+    sent: fates.filter((fate) => fate.sentAt).length,
+    failed: fates.filter((fate) => fate.error).length,
+  };
+}
