@@ -43,6 +43,11 @@ export async function listUsers(db: Kysely<Database>): Promise<AppUserRow[]> {
   return db.selectFrom('app_user').selectAll().orderBy('email').execute();
 }
 
+/** The accounts `tend demo` made (`is_demo`), in the order they were added. */
+export async function listDemoUsers(db: Kysely<Database>): Promise<AppUserRow[]> {
+  return db.selectFrom('app_user').selectAll().where('is_demo', '=', true).orderBy('id').execute();
+}
+
 /** Users by id, for showing names (only id, email and display name). */
 export async function usersByIds(
   db: Kysely<Database>,
