@@ -1,0 +1,227 @@
+import type { Kysely } from 'kysely';
+import {
+  type Candidate,
+  type CandidateExclusion,
+  candidateReasonText,
+  findCandidates,
+} from '../../engines/directory/candidates.ts';
+import { countsReadAsRates } from '../../engines/signals/rates.ts';
+import { rebasesOfAllSeries } from '../../store/repos/annotation-repo.ts';
+import { organisationPeerFacts } from '../../store/repos/directory-repo.ts';
+import { listMetrics } from '../../store/repos/metric-repo.ts';
+import { metricIdsWithObservations } from '../../store/repos/series-repo.ts';
+import { metricObservationsText } from '../../store/repos/signal-repo.ts';
+import type { Database, MetricRow } from '../../store/tables.ts';
+import { rememberUntilNextImport } from '../assessment-cache.ts';
+import { requireMetric } from '../catalogue.ts';
+import type { UseCaseContext } from '../context.ts';
+import { toCsv } from '../csv.ts';
+import { improvementDirection } from '../series.ts';
+import { formatMetricValue, periodLabel } from '../spc-view.ts';
+import { requireReadableMetric } from '../teams/access.ts';
+
+export type { Candidate };
+
+/** The candidates for one metric, with the metric they were read on. */
+export interface MetricCandidates {
+  readonly metric: MetricRow;
+  /** The metric the charts were read on: the rate where the metric is a count with one, else the metric. */
+  readonly readOn: MetricRow;
+  readonly granularity: string;
+  readonly latestPeriod: string | null;
+  readonly candidates: readonly Candidate[];
+  /** How many series were read, and why the others are not candidates. */
+  readonly seriesRead: number;
+  readonly excludedCounts: Readonly<Partial<Record<CandidateExclusion, number>>>;
+}
+
+/** What the candidates of any metric need besides its series: every organisation, the rates, the rebases. */
+interface SharedFacts {
+  readonly metrics: Map<string, MetricRow>;
+  readonly rates: Map<string, string>;
+  readonly organisations: Map<string, { name: string; kind: string; nof_trust_type: string | null }>;
+  readonly rebases: Map<string, { date: string; reason: string }[]>;
+}
+
+async function readSharedFacts(db: Kysely<Database>): Promise<SharedFacts> {
+  // National metrics only: a team's own indicator never names a rate on a national page.
+  const metrics = await listMetrics(db);
+  return {
+    metrics: new Map(metrics.map((metric) => [metric.id, metric])),
+    rates: countsReadAsRates(metrics),
+    organisations: new Map((await organisationPeerFacts(db)).map((row) => [row.code, row])),
+    rebases: await rebasesOfAllSeries(db),
+  };
+}
+
+function sharedFacts(db: Kysely<Database>): Promise<SharedFacts> {
+  return rememberUntilNextImport(db, 'directory-candidate-facts', () => readSharedFacts(db));
+}
+
+/**
+ * The candidates of one metric from its observations' text (`metricObservationsText`: one
+ * `org|granularity|period|value` line per observation, the value empty when not reported), read at
+ * the metric's most common granularity (a series mixes no months with quarters; ties go to the first
+ * granularity in alphabetical order, as `dominantGranularityOf` chooses).
+ */
+function candidatesFromText(
+  facts: SharedFacts,
+  metric: MetricRow,
+  readOn: MetricRow,
+  text: string,
+): MetricCandidates {
+  const lines = text === '' ? [] : text.split('\n');
+  const granularities = new Map<string, number>();
+  for (const line of lines) {
+    const granularity = line.slice(line.indexOf('|') + 1, line.indexOf('|', line.indexOf('|') + 1));
+    granularities.set(granularity, (granularities.get(granularity) ?? 0) + 1);
+  }
+  const granularity = [...granularities].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? '';
+  const byOrganisation = new Map<string, { date: string; value: number | null }[]>();
+  let latestPeriod: string | null = null;
+  for (const line of lines) {
+    const [code, lineGranularity, date, raw] = line.split('|');
+    if (lineGranularity !== granularity) continue;
+    const value = raw === '' ? null : Number(raw);
+    let points = byOrganisation.get(code);
+    if (!points) {
+      points = [];
+      byOrganisation.set(code, points);
+    }
+    points.push({ date, value });
+    if (value !== null && (latestPeriod === null || date > latestPeriod)) latestPeriod = date;
+  }
+  for (const points of byOrganisation.values())
+    points.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const result = findCandidates({
+    direction: improvementDirection(readOn),
+    latestPeriod,
+    series: [...byOrganisation].map(([code, points]) => {
+      const organisation = facts.organisations.get(code);
+      return {
+        code,
+        name: organisation?.name ?? code,
+        kind: organisation?.kind ?? null,
+        trustType: organisation?.nof_trust_type ?? null,
+        points,
+        rebase: facts.rebases.get(`${code}|${readOn.id}`) ?? [],
+      };
+    }),
+  });
+  const excludedCounts: Partial<Record<CandidateExclusion, number>> = {};
+  for (const { reason } of result.excluded) excludedCounts[reason] = (excludedCounts[reason] ?? 0) + 1;
+  return {
+    metric,
+    readOn,
+    granularity,
+    latestPeriod,
+    candidates: result.candidates,
+    seriesRead: byOrganisation.size,
+    excludedCounts,
+  };
+}
+
+/** Candidates computed from the store for one metric (no reader check): remembered until the next import. */
+export function computeMetricCandidates(db: Kysely<Database>, metricId: string): Promise<MetricCandidates> {
+  return rememberUntilNextImport(db, `directory-candidates|${metricId}`, async () => {
+    const facts = await sharedFacts(db);
+    const metric = facts.metrics.get(metricId) ?? (await requireMetric(db, metricId));
+    const readOn = facts.metrics.get(facts.rates.get(metric.id) ?? '') ?? metric;
+    return candidatesFromText(facts, metric, readOn, await metricObservationsText(db, readOn.id));
+  });
+}
+
+/**
+ * Candidates for every metric that holds observations (`candidatesForEveryMetric`), in metric id
+ * order, read in one query: what coverage, the command line and the benchmark ask for.
+ */
+export function candidatesForEveryMetric(db: Kysely<Database>): Promise<MetricCandidates[]> {
+  return rememberUntilNextImport(db, 'directory-candidates-all', () => computeEveryMetricCandidates(db));
+}
+
+/** `candidatesForEveryMetric` computed afresh, remembering nothing: what the benchmark times. */
+export async function computeEveryMetricCandidates(db: Kysely<Database>): Promise<MetricCandidates[]> {
+  const facts = await readSharedFacts(db);
+  const texts = new Map<string, string>();
+  const all: MetricCandidates[] = [];
+  // National metrics only, one query each.
+  for (const metricId of await metricIdsWithObservations(db)) {
+    const metric = facts.metrics.get(metricId);
+    if (!metric) continue;
+    const readOn = facts.metrics.get(facts.rates.get(metric.id) ?? '') ?? metric;
+    if (!texts.has(readOn.id)) texts.set(readOn.id, await metricObservationsText(db, readOn.id));
+    all.push(candidatesFromText(facts, metric, readOn, texts.get(readOn.id) ?? ''));
+  }
+  return all;
+}
+
+/**
+ * The candidates for one metric (`candidatesForMetric`): organisations and teams whose charts show
+ * sustained improvement or that were consistently among the best of their peers over the last year,
+ * read on the rate where the metric is a count with one. Suggestions for a facilitator to follow up,
+ * never published by themselves. NOT_FOUND for a metric the reader may not read.
+ */
+export async function candidatesForMetric(
+  context: Pick<UseCaseContext, 'db' | 'actor'>,
+  metricId: string,
+): Promise<MetricCandidates> {
+  await requireReadableMetric(context, metricId);
+  return computeMetricCandidates(context.db, metricId);
+}
+
+/** A candidate's improvement in plain English: "from 61.2% to 70.4% between April 2024 and March 2025". */
+export function describeImprovement(candidate: Candidate, readOn: MetricRow, granularity: string): string {
+  return `from ${formatMetricValue(candidate.from.value, readOn)} to ${formatMetricValue(candidate.to.value, readOn)} between ${periodLabel(candidate.from.start, granularity)} and ${periodLabel(candidate.to.end, granularity)}`;
+}
+
+/** A candidate as the API, CSV and command line give it. */
+export function candidateView(found: MetricCandidates, candidate: Candidate) {
+  return {
+    org: candidate.code,
+    orgName: candidate.name,
+    metric: found.metric.id,
+    readOn: found.readOn.id,
+    reasons: candidate.reasons,
+    reasonText: candidate.reasons.map((reason) => candidateReasonText[reason]).join('; '),
+    rule: candidate.rule,
+    from: candidate.from,
+    to: candidate.to,
+    improvement: candidate.improvement,
+    relativeImprovement: candidate.relativeImprovement,
+    summary: describeImprovement(candidate, found.readOn, found.granularity),
+    status: 'candidate – not yet confirmed',
+  };
+}
+
+/** The candidates as CSV, one row each. */
+export function candidatesCsv(found: MetricCandidates): string {
+  return toCsv(
+    [
+      'org',
+      'org_name',
+      'metric',
+      'read_on',
+      'reasons',
+      'from',
+      'to',
+      'improvement',
+      'relative_improvement',
+      'summary',
+    ],
+    found.candidates.map((candidate) => {
+      const view = candidateView(found, candidate);
+      return [
+        view.org,
+        view.orgName,
+        view.metric,
+        view.readOn,
+        view.reasons.join(' '),
+        String(view.from.value),
+        String(view.to.value),
+        String(view.improvement),
+        view.relativeImprovement === null ? '' : String(view.relativeImprovement),
+        view.summary,
+      ];
+    }),
+  );
+}
