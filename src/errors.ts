@@ -114,6 +114,11 @@ export const errorCatalogue = {
     exitCode: 1,
     hint: 'Split the file, or import it with `tend import` while the server is stopped.',
   },
+  PDF_UNAVAILABLE: {
+    status: 503,
+    exitCode: 69,
+    hint: 'Install Chromium (Debian: apt-get install chromium) or point CHROMIUM_PATH at it; the page itself prints too.',
+  },
   INTERNAL: {
     status: 500,
     exitCode: 70,

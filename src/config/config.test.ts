@@ -22,8 +22,31 @@ describe('loadConfig', () => {
       oidcProviders: [],
       trustedProxy: [],
       rateLimitPerMinute: 600,
+      chromiumPath: '/usr/bin/chromium',
+      smtpUrl: undefined,
+      mailFrom: 'tend@localhost',
     });
     assert.ok(Object.isFrozen(config));
+  });
+
+  it('takes follow-up email settings from SMTP_URL and TEND_MAIL_FROM, checking both', () => {
+    const config = loadConfig({
+      SMTP_URL: 'smtps://user:pass@mail.example.org:465',
+      TEND_MAIL_FROM: 'tend@example.org',
+    });
+    assert.equal(config.smtpUrl, 'smtps://user:pass@mail.example.org:465');
+    assert.equal(config.mailFrom, 'tend@example.org');
+    assert.equal(loadConfig({ SMTP_URL: '' }).smtpUrl, undefined);
+    assert.throws(
+      () => loadConfig({ SMTP_URL: 'http://mail.example.org', TEND_MAIL_FROM: 'not an address' }),
+      (error: Error) =>
+        /SMTP_URL: must start with smtp/.test(error.message) && /TEND_MAIL_FROM/.test(error.message),
+    );
+  });
+
+  it('takes the Chromium that prints review packs from CHROMIUM_PATH', () => {
+    assert.equal(loadConfig({ CHROMIUM_PATH: '/opt/chromium/chrome' }).chromiumPath, '/opt/chromium/chrome');
+    assert.throws(() => loadConfig({ CHROMIUM_PATH: '  ' }), /CHROMIUM_PATH/);
   });
 
   it('reads the trusted proxies as a comma list of addresses, CIDR ranges and named ranges', () => {

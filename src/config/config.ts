@@ -59,6 +59,12 @@ export interface Config {
   readonly trustedProxy: readonly string[];
   /** Requests a minute from one client address before 429; health checks and static assets are not counted. */
   readonly rateLimitPerMinute: number;
+  /** The Chromium that prints review packs to PDF. */
+  readonly chromiumPath: string;
+  /** Where follow-up emails go out (`smtp://user:pass@host:port`, `smtps://` for TLS); unset: the inbox only. */
+  readonly smtpUrl: string | undefined;
+  /** The From address of Tend's emails. */
+  readonly mailFrom: string;
 }
 
 const environmentSchema = z.object({
@@ -100,11 +106,19 @@ const environmentSchema = z.object({
           });
     })
     .optional(),
+  CHROMIUM_PATH: z.string().trim().min(1, 'must be the path of the Chromium executable').optional(),
   TEND_RATE_LIMIT_PER_MINUTE: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .optional(),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .regex(/^smtps?:\/\/[^/\s]+/, 'must start with smtp:// or smtps:// and name a host')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  TEND_MAIL_FROM: z.email('must be an email address').optional(),
 });
 
 /** Names proxy-addr (Fastify's `trustProxy`) knows for whole address ranges. */
@@ -141,6 +155,9 @@ export type Environment = Record<string, string | undefined>;
  * | TEND_OIDC_PROVIDERS | none (see `readOidcProviders`) |
  * | TEND_TRUSTED_PROXY | none: `X-Forwarded-*` headers are ignored |
  * | TEND_RATE_LIMIT_PER_MINUTE | 600 |
+ * | CHROMIUM_PATH | /usr/bin/chromium |
+ * | SMTP_URL | unset: follow-ups go to the inbox only |
+ * | TEND_MAIL_FROM | tend@localhost |
  */
 export function loadConfig(
   environment: Environment,
@@ -195,6 +212,9 @@ export function loadConfig(
     oidcProviders: Object.freeze(oidc.providers),
     trustedProxy: Object.freeze(values.TEND_TRUSTED_PROXY ?? []),
     rateLimitPerMinute: values.TEND_RATE_LIMIT_PER_MINUTE ?? 600,
+    chromiumPath: values.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    smtpUrl: values.SMTP_URL,
+    mailFrom: values.TEND_MAIL_FROM ?? 'tend@localhost',
   });
 }
 

@@ -40,18 +40,28 @@ export interface AuditScope {
   readonly orgCodes: readonly string[];
 }
 
-export type ScopedResource = 'narrative' | 'annotation' | 'audit' | 'team_indicator' | 'inquiry';
+export type ScopedResource =
+  | 'narrative'
+  | 'annotation'
+  | 'audit'
+  | 'team_indicator'
+  | 'inquiry'
+  | 'review'
+  | 'escalation';
 
 /**
  * `team_indicator`: which organisation-only team indicators the actor reads (public ones everyone
  * does): those of teams whose people the actor is (`peopleOf` holds team codes as well as
  * organisation codes), and of teams of organisations the actor is one of the people of or oversees.
  * `inquiry`: the same people as content, under the inquiry rules listed in `inquiry.ts`.
+ * `review`: the reviewed organisation's people and those who oversee it (`review.ts`).
+ * `escalation`: the raiser's people and the recipient only — oversight of the region it was sent to,
+ * the lead and people of the ICB it was sent to — never national oversight (`escalation.ts`).
  */
 export function scope(
   actor: Actor,
   action: 'read',
-  resource: 'narrative' | 'annotation' | 'team_indicator' | 'inquiry',
+  resource: 'narrative' | 'annotation' | 'team_indicator' | 'inquiry' | 'review' | 'escalation',
 ): ContentScope;
 export function scope(actor: Actor, action: 'read', resource: 'audit'): AuditScope;
 /** The filter for every read of `resource` by `actor`. */
@@ -80,4 +90,23 @@ export function overseesOrganisation(
     org.icbCodes.some((icb) => content.systems.includes(icb)) ||
     org.regionCodes.some((region) => content.regions.includes(region))
   );
+}
+
+/**
+ * What an actor may read of the improvement directory (`directory-entry.ts`), as plain data for
+ * `directoryScopeFilter`: published and stale entries everyone; the rest curators (facilitators,
+ * national oversight, the operator) and the entry organisation's people.
+ */
+export interface DirectoryScope {
+  readonly everything: boolean;
+  readonly peopleOf: readonly string[];
+}
+
+/** The directory's read filter for `actor`. */
+export function directoryScope(actor: Actor): DirectoryScope {
+  const curator =
+    actor.kind === 'operator' ||
+    hasNationalOversight(actor) ||
+    (actor.kind === 'user' && actor.grants.some((grant) => grant.role === 'facilitator'));
+  return { everything: curator, peopleOf: peopleOf(actor) };
 }

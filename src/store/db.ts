@@ -39,6 +39,8 @@ export interface Store {
    * consistent snapshot of the folder as a gzipped tarball, taken between transactions.
    */
   readonly lock?: StoreLock;
+  /** The embedded database itself (PGlite only): the one connection a job queue on it must share. */
+  readonly pglite?: import('@electric-sql/pglite').PGlite;
   snapshot?(): Promise<Blob>;
   close(): Promise<void>;
 }
@@ -139,6 +141,7 @@ async function openPglite(dataDir: string, options: OpenOptions): Promise<Store>
     kind: 'pglite',
     location: dataDir,
     session: (work) => work(db, undefined),
+    pglite,
     ...(lock ? { lock } : {}),
     snapshot,
     async close() {

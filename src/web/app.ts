@@ -49,6 +49,8 @@ export interface AppDependencies {
   demo?: boolean;
   /** The time (tests set it); defaults to the system clock. */
   clock?: () => Date;
+  /** How long a session lasts, in seconds (default 12 hours); a test that moves the clock weeks on lengthens it. */
+  sessionSeconds?: number;
   /** Requests per minute per client before 429 (default 600). */
   rateLimitPerMinute?: number;
   /** Single sign-on providers offered on the sign-in page (default: none); needs `config.publicOrigin`. */
@@ -158,6 +160,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await registerAuth(app, {
     sessionSecret: dependencies.config.sessionSecret ?? crypto.randomBytes(32).toString('base64url'),
     secureCookies: dependencies.config.secureCookies ?? false,
+    ...(dependencies.sessionSeconds ? { sessionSeconds: dependencies.sessionSeconds } : {}),
   });
   // An anonymous page already rendered for the store as it is now is sent before its route runs.
   app.addHook('preHandler', async (request, reply) => {

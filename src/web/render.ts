@@ -34,10 +34,14 @@ export async function committedStoreVersion(store: Store): Promise<StoreVersion>
   return (store.kind === 'pglite' ? knownStoreVersion(store.db) : undefined) ?? readStoreVersion(store.db);
 }
 
-/** The key of a kept page: the store's versions and the address (path and query). */
+/**
+ * The key of a kept page: the store's versions, the day (pages that count days — clocks, what is
+ * due, follow-through — change overnight) and the address (path and query).
+ */
 async function keptPageKey(request: FastifyRequest): Promise<string> {
   const version = await committedStoreVersion(request.server.store);
-  return `${version.data}|${version.dialogue}|${request.url}`;
+  const day = request.useCase().clock().toISOString().slice(0, 10);
+  return `${version.data}|${version.dialogue}|${day}|${request.url}`;
 }
 
 /** Whether a request may be answered with a kept page: an anonymous GET of a page, not a download. */

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { cachedAssessment, nofQuarters, warmAssessments } from '../app/assessment-cache.ts';
+import type { FollowUpScheduler } from '../app/follow-ups/scheduler.ts';
+import { type Mailer, mailerFor } from '../app/mail/mailer.ts';
 import { metricIdsWithData } from '../app/metric-across.ts';
 import { listRegions } from '../app/regions.ts';
+import { setChromiumPath } from '../app/reviews/pack-pdf.ts';
 import { organisationScorecard } from '../app/spc-view.ts';
 import { listSystems } from '../app/systems.ts';
 import type { Config } from '../config/config.ts';
@@ -73,12 +76,19 @@ export async function warmUpPages(app: FastifyInstance): Promise<void> {
 export async function startServer(
   store: Store,
   config: Config,
-  options: { demo?: boolean; listener?: Listener; warmUp?: () => Promise<unknown> } = {},
+  options: {
+    demo?: boolean;
+    listener?: Listener;
+    warmUp?: () => Promise<unknown>;
+    /** The follow-up schedule's clock and mailer (tests); false: no schedule. Default: the system clock, `SMTP_URL`'s mailer. */
+    followUps?: false | { clock?: () => Date; mailer?: Mailer };
+  } = {},
 ): Promise<RunningServer> {
   const listener = options.listener ?? (await listen(config.host, config.port));
   let notReady: string | undefined = warmingUp;
   let closing = false;
   let app: Awaited<ReturnType<typeof buildApp>>;
+  setChromiumPath(config.chromiumPath);
   try {
     app = await buildApp({
       store,
@@ -87,6 +97,7 @@ export async function startServer(
       demo: options.demo,
       rateLimitPerMinute: config.rateLimitPerMinute,
       notReadyBecause: () => notReady,
+      ...(options.followUps ? { clock: options.followUps.clock } : {}),
     });
     await app.ready();
   } catch (error) {
@@ -106,13 +117,45 @@ export async function startServer(
       if (!closing) app.log.warn({ err: error }, 'could not prepare the home page in advance');
     },
   );
+  const followUps =
+    options.followUps === false ? undefined : startFollowUps(app, store, config, options.followUps);
   return {
     address: listener.address,
     warmedUp,
     async close(graceMs = defaultGraceMs) {
       closing = true;
       await listener.close(graceMs);
+      await (await followUps)?.stop();
       await app.close();
     },
   };
+}
+
+/**
+ * Starts the follow-up schedule in the background (`startFollowUps`): pg-boss on the store, a sweep
+ * every minute and one at start (app/follow-ups/scheduler.ts, loaded here on first use). On a
+ * PostgreSQL store it needs `DATABASE_URL`; a schedule that cannot start is logged, and the server
+ * serves on without it.
+ */
+async function startFollowUps(
+  app: Awaited<ReturnType<typeof buildApp>>,
+  store: Store,
+  config: Config,
+  options: { clock?: () => Date; mailer?: Mailer } = {},
+): Promise<FollowUpScheduler | undefined> {
+  if (store.kind === 'postgres' && !config.databaseUrl) return undefined;
+  try {
+    const { startFollowUpScheduler } = await import('../app/follow-ups/scheduler.ts');
+    return await startFollowUpScheduler(store, {
+      mailer: options.mailer ?? mailerFor(config),
+      databaseUrl: config.databaseUrl,
+      clock: options.clock ?? app.clock,
+      origin: config.publicOrigin,
+      onError: (error) => app.log.warn({ err: error }, 'follow-up schedule'),
+      onSweep: (result) => app.log.info({ asked: result.asked, emails: result.emails }, 'follow-ups asked'),
+    });
+  } catch (error) {
+    app.log.warn({ err: error }, 'the follow-up schedule could not start; follow-ups are not being asked');
+    return undefined;
+  }
 }

@@ -96,9 +96,35 @@ const canaries = {
   inquiryFactor: { text: `CANARY-INQUIRY-FACTOR-${run}`, readers: overseersOfA },
   signalNote: { text: `CANARY-SIGNAL-NOTE-${run}`, readers: overseersOfA },
   // directory canaries
+  directoryInvitedTitle: {
+    text: `CANARY-DIRECTORY-INVITED-${run}`,
+    readers: [...peopleOfA, 'facilitator', 'oversightEngland'] as Role[],
+  },
+  directoryInvitedWhat: {
+    text: `CANARY-DIRECTORY-WHAT-${run}`,
+    readers: [...peopleOfA, 'facilitator', 'oversightEngland'] as Role[],
+  },
+  directorySignedInEmail: {
+    text: `canary-directory-${run}@example.org`,
+    readers: roles.filter((role) => role !== 'anonymous') as Role[],
+  },
   // reviews canaries
+  reviewNotes: { text: `CANARY-REVIEW-NOTES-${run}`, readers: overseersOfA },
+  reviewAction: { text: `CANARY-REVIEW-ACTION-${run}`, readers: overseersOfA },
   // follow-ups canaries
+  followUpAnswer: { text: `CANARY-FOLLOW-UP-ANSWER-${run}`, readers: overseersOfA },
+  inboxBody: { text: `CANARY-INBOX-BODY-${run}`, readers: ['contributorA'] as Role[] },
+  outboxSubject: { text: `CANARY-OUTBOX-SUBJECT-${run}`, readers: ['contributorA'] as Role[] },
   // escalations canaries
+  escalationTitle: {
+    text: `CANARY-ESCALATION-TITLE-${run}`,
+    readers: [...peopleOfA, 'oversightRegionA'] as Role[],
+  },
+  escalationBody: {
+    text: `CANARY-ESCALATION-BODY-${run}`,
+    readers: [...peopleOfA, 'oversightRegionA'] as Role[],
+  },
+  escalationToIcb: { text: `CANARY-ESCALATION-ICB-${run}`, readers: [...peopleOfA, 'systemLeadA'] as Role[] },
 } as const;
 /** Published public content everyone must see: the control that proves the surfaces show content. */
 const publicNarrative = `PUBLIC-NARRATIVE-${run}`;
@@ -330,9 +356,113 @@ describe(`every route as every role, and confidential content on every surface (
       await setSignalStatus(store.db, id, 'data_question', note, new Date());
     }
     // directory setup
+    // Directory entries of A: 1 nominated by A and invited (the canaries), 2 published with a contact
+    // whose email only signed-in people may see.
+    const directory = await import('../../src/app/directory/write.ts');
+    const curator = { db: store.db, actor: operator('test'), clock: () => new Date() };
+    const invitedEntry = await directory.createEntry(as, {
+      org: A,
+      metrics: [metricA],
+      title: canaries.directoryInvitedTitle.text,
+      what_they_did: canaries.directoryInvitedWhat.text,
+    });
+    await directory.inviteEntry(curator, invitedEntry.id, { version: invitedEntry.version });
+    const publishedEntry = await directory.createEntry(curator, {
+      org: A,
+      metrics: [metricA],
+      title: 'A published directory entry',
+      what_they_did: 'What they did, for everyone to read.',
+    });
+    await directory.addContact(curator, publishedEntry.id, {
+      name: 'Pat Example',
+      role: 'Flow lead',
+      email: canaries.directorySignedInEmail.text,
+      consent_scope: 'signed_in',
+      consent_recorded_on: '2026-01-01',
+      review_by: '2099-01-01',
+    });
+    await directory.publishEntry(curator, publishedEntry.id, { version: publishedEntry.version });
+    assert.deepEqual([invitedEntry.id, publishedEntry.id], [1, 2]);
     // reviews setup
+    // Reviews (the first three of a fresh store): 1, a held review of A by its region whose notes and
+    // agreed action are canaries; 2, A's next review, whose pack carries 1's action; 3, a review of B.
+    const { planReview, recordReviewMeeting } = await import('../../src/app/reviews/write.ts');
+    const asRegionA = { ...as, actor: overseer };
+    const reviewOfA = await planReview(asRegionA, { org: A, quarter: 'Q3 2026/27', overseer: regionOfA });
+    await recordReviewMeeting(asRegionA, reviewOfA.id, {
+      heldOn: '2026-11-02',
+      notes: canaries.reviewNotes.text,
+      actions: [
+        {
+          description: canaries.reviewAction.text,
+          ownerSide: 'organisation',
+          ownerEmail: 'contributora@example.nhs.uk',
+          due: '2026-12-01',
+        },
+      ],
+    });
+    const nextOfA = await planReview(asRegionA, { org: A, quarter: 'Q4 2026/27', overseer: regionOfA });
+    const reviewOfB = await planReview(operatorContext, { org: B, quarter: 'Q3 2026/27' });
+    assert.deepEqual([reviewOfA.id, nextOfA.id, reviewOfB.id], [1, 2, 3]);
     // follow-ups setup
+    // A review of A by its region (ids from 9101), agreed by oversight of the region; its follow-up
+    // answered by A's contributor (the answer a canary); a message in A's contributor's inbox and an
+    // email to them, their body and subject canaries.
+    const { addReviewFixture } = await import('../helpers/reviews.ts');
+    const { answerFollowUp } = await import('../../src/app/follow-ups/answer.ts');
+    await addReviewFixture(store, {
+      orgCode: A,
+      overseerCode: regionOfA,
+      heldOn: '2026-01-05',
+      followUpOn: '2026-02-16',
+      agreedBy: userIds.get('oversightRegionA') ?? null,
+      firstId: 9101,
+      actions: [{ description: 'Open a discharge lounge', ownerUserId: userIds.get('contributorA') ?? null }],
+    });
+    await answerFollowUp(as, 9101, { outcome: 'partly', answer: canaries.followUpAnswer.text });
+    await store.db
+      .insertInto('inbox_message')
+      .values({
+        id: 9101,
+        user_id: userIds.get('contributorA') as number,
+        follow_up_id: 9101,
+        subject: 'How did it go with opening a discharge lounge?',
+        body: canaries.inboxBody.text,
+        href: '/follow-ups/9101',
+        created_at: new Date(),
+      })
+      .execute();
+    await store.db
+      .insertInto('outbox_message')
+      .values({
+        id: 9101,
+        to_address: 'contributora@example.nhs.uk',
+        to_user_id: userIds.get('contributorA') as number,
+        follow_up_id: 9101,
+        subject: canaries.outboxSubject.text,
+        text_body: 'How did it go?',
+        transport: 'inbox_only',
+        created_at: new Date(),
+      })
+      .execute();
     // escalations setup
+    // Escalations raised by A: 1 directly with its region, 2 with its ICB (the first two of a fresh store).
+    const { raiseEscalation } = await import('../../src/app/escalations/write.ts');
+    const toRegion = await raiseEscalation(as, {
+      org: A,
+      recipient: regionOfA,
+      topic: 'quality',
+      title: canaries.escalationTitle.text,
+      body: canaries.escalationBody.text,
+    });
+    const toIcb = await raiseEscalation(as, {
+      org: A,
+      recipient: icbOfA,
+      topic: 'finance',
+      title: canaries.escalationToIcb.text,
+      body: 'Agency costs.',
+    });
+    assert.deepEqual([toRegion.escalation.id, toIcb.escalation.id], [1, 2]);
   });
   after(async () => {
     await app.close();
@@ -474,9 +604,66 @@ describe(`every route as every role, and confidential content on every surface (
         `/api/v1/signals?metric=${teamMetrics.private}&status=all`,
       ],
       // directory fixtures
+      '/improvement': [
+        '/improvement',
+        '/improvement?q=CANARY',
+        `/improvement?org=${A}`,
+        `/improvement?metric=${metricA}`,
+      ],
+      '/improvement/entries/new': ['/improvement/entries/new'],
+      '/improvement/entries/:id': ['/improvement/entries/1', '/improvement/entries/2'],
+      '/improvement/coverage': ['/improvement/coverage'],
+      '/improvement/candidates': ['/improvement/candidates', `/improvement/candidates?metric=${metricA}`],
+      '/api/v1/directory/candidates': [
+        `/api/v1/directory/candidates?metric=${metricA}`,
+        `/api/v1/directory/candidates?metric=${metricA}&format=csv`,
+      ],
+      '/api/v1/directory/entries': [
+        '/api/v1/directory/entries',
+        '/api/v1/directory/entries?q=CANARY',
+        `/api/v1/directory/entries?org=${A}&format=csv`,
+      ],
+      '/api/v1/directory/entries/:id': ['/api/v1/directory/entries/1', '/api/v1/directory/entries/2'],
+      '/api/v1/directory/coverage': ['/api/v1/directory/coverage', '/api/v1/directory/coverage?format=csv'],
       // reviews fixtures
+      '/organisations/:code/reviews': [`/organisations/${A}/reviews`, `/organisations/${B}/reviews`],
+      '/organisations/:code/reviews/:id': [
+        `/organisations/${A}/reviews/1`,
+        `/organisations/${A}/reviews/2`,
+        `/organisations/${B}/reviews/3`,
+      ],
+      '/organisations/:code/reviews/:id/pack': [
+        `/organisations/${A}/reviews/2/pack`,
+        `/organisations/${B}/reviews/3/pack`,
+      ],
+      '/organisations/:code/reviews/:id/pack.pdf': [
+        `/organisations/${A}/reviews/2/pack.pdf`,
+        `/organisations/${B}/reviews/3/pack.pdf`,
+      ],
+      '/api/v1/reviews': ['/api/v1/reviews', `/api/v1/reviews?org=${A}`],
+      '/api/v1/reviews/:id': ['/api/v1/reviews/1', '/api/v1/reviews/3'],
+      '/api/v1/reviews/:id/pack': ['/api/v1/reviews/2/pack', '/api/v1/reviews/3/pack'],
+      '/api/v1/reviews/:id/pack.pdf': ['/api/v1/reviews/2/pack.pdf'],
       // follow-ups fixtures
+      '/inbox': ['/inbox'],
+      '/inbox/:id': ['/inbox/9101'],
+      '/outbox': ['/outbox'],
+      '/follow-ups/:id': ['/follow-ups/9101'],
+      '/follow-through': ['/follow-through', '/follow-through?download=follow-through'],
+      '/api/v1/follow-ups': ['/api/v1/follow-ups', '/api/v1/follow-ups?due_before=2026-12-31'],
+      '/api/v1/follow-ups/:id': ['/api/v1/follow-ups/9101'],
       // escalations fixtures
+      '/organisations/:code/escalations': [
+        `/organisations/${A}/escalations`,
+        `/organisations/${B}/escalations`,
+      ],
+      '/organisations/:code/escalations/received': [
+        `/organisations/${regionOfA}/escalations/received`,
+        `/organisations/${icbOfA}/escalations/received`,
+      ],
+      '/escalations/:id': ['/escalations/1', '/escalations/2'],
+      '/api/v1/escalations': ['/api/v1/escalations', `/api/v1/escalations?org=${A}&open=true`],
+      '/api/v1/escalations/:id': ['/api/v1/escalations/1', '/api/v1/escalations/2'],
     });
     if (url.includes('*')) return [];
     return fixtures[url];
@@ -504,9 +691,47 @@ describe(`every route as every role, and confidential content on every surface (
       if (path === `/signals/${signalIds.private}`) return overseersOfA.includes(role) ? 200 : 404;
       if (path === '/account') return signedIn ? 200 : 303;
       // directory expectations
+      if (path === '/improvement/entries/new')
+        return refuse([...writersOfA, 'contributorB', 'adminB', 'facilitator', 'oversightEngland']);
+      if (path === '/improvement/entries/1' || path === '/api/v1/directory/entries/1')
+        return canaries.directoryInvitedTitle.readers.includes(role) ? 200 : 404;
       // reviews expectations
+      // Reviews 1 and 2 are A's (read by A's people and those who oversee A), 3 is B's (B's people,
+      // national oversight); the lists are for anyone signed in, showing what each may read.
+      if (path === `/organisations/${A}/reviews` || path === `/organisations/${B}/reviews`)
+        return signedIn ? 200 : 303;
+      if (path === '/api/v1/reviews') return signedIn ? 200 : 401;
+      const review = /^(\/api\/v1|\/organisations\/(?:RJ1|RYY))\/reviews\/(\d+)(\/pack|\/pack\.pdf)?$/.exec(
+        path,
+      );
+      if (review) {
+        const readers: readonly Role[] =
+          review[2] === '3' ? ['memberB', 'contributorB', 'adminB', 'oversightEngland'] : overseersOfA;
+        if (!signedIn) return review[1] === '/api/v1' ? 401 : 303;
+        return readers.includes(role) ? 200 : 404;
+      }
       // follow-ups expectations
+      if (path === '/inbox' || path === '/outbox') return signedIn ? 200 : 303;
+      if (path === '/inbox/9101') return role === 'contributorA' ? 200 : signedIn ? 404 : 303;
+      if (path === '/follow-ups/9101')
+        return canaries.followUpAnswer.readers.includes(role) ? 200 : signedIn ? 404 : 303;
+      if (path === '/api/v1/follow-ups/9101')
+        return canaries.followUpAnswer.readers.includes(role) ? 200 : 404;
       // escalations expectations
+      // A's escalations: its people, and those it may raise concerns with; 1 is the region's, 2 the ICB's.
+      if (path === `/organisations/${A}/escalations`)
+        return refuse([...peopleOfA, 'systemLeadA', 'oversightRegionA']);
+      if (path === `/organisations/${B}/escalations`) return refuse(['memberB', 'contributorB', 'adminB']);
+      if (path === `/organisations/${regionOfA}/escalations/received`) return refuse(['oversightRegionA']);
+      if (path === `/organisations/${icbOfA}/escalations/received`) return refuse(['systemLeadA']);
+      if (path === '/api/v1/escalations') return signedIn ? 200 : 401;
+      const escalation = /^(\/api\/v1)?\/escalations\/([12])$/.exec(path);
+      if (escalation) {
+        const readers =
+          escalation[2] === '1' ? canaries.escalationTitle.readers : canaries.escalationToIcb.readers;
+        if (!signedIn) return escalation[1] ? 401 : 303;
+        return readers.includes(role) ? 200 : 404;
+      }
       if (path === '/sign-in') return signedIn ? 303 : 200;
       if (path === `/organisations/${A}/audit`) return refuse(['adminA']);
       if (path === `/organisations/${teamA}`) return 303;
@@ -652,9 +877,14 @@ describe(`every route as every role, and confidential content on every surface (
     /** Addresses for the newer parts' write routes: each part adds its own pattern → address pairs. */
     const partAddresses: [string, string][] = [
       // directory addresses
+      ['/improvement/entries/:id', '/improvement/entries/1'],
+      [':contactId', '1'],
       // reviews addresses
+      ['/reviews/:id', '/reviews/1'],
       // follow-ups addresses
+      ['/follow-ups/:id', '/follow-ups/9101'],
       // escalations addresses
+      ['/escalations/:id', '/escalations/1'],
     ];
     const addressOf = (url: string) =>
       partAddresses
@@ -678,9 +908,35 @@ describe(`every route as every role, and confidential content on every surface (
       '/signals/:id/status': invitersOfA,
       '/prompt-sets/:domain': ['oversightEngland'],
       // directory writers
+      '/improvement/entries': ['contributorB', 'adminB', 'facilitator', 'oversightEngland'],
+      '/api/v1/directory/entries': ['contributorB', 'adminB', 'facilitator', 'oversightEngland'],
+      '/improvement/change-ideas': ['facilitator', 'oversightEngland'],
+      '/improvement/entries/:id/invite': ['facilitator', 'oversightEngland'],
+      '/improvement/entries/:id/publish': ['facilitator', 'oversightEngland'],
+      '/improvement/entries/:id/withdraw': ['facilitator', 'oversightEngland'],
+      '/improvement/entries/:id/versions': ['facilitator', 'oversightEngland'],
+      '/improvement/entries/:id/contacts': ['facilitator', 'oversightEngland'],
+      '/improvement/entries/:id/contacts/:contactId/remove': ['facilitator', 'oversightEngland'],
+      '/improvement/entries/:id/change-ideas': ['facilitator', 'oversightEngland'],
+      '/improvement/entries/:id/adoptions': ['facilitator', 'oversightEngland'],
       // reviews writers
+      '/organisations/:code/reviews': invitersOfA,
+      '/organisations/:code/reviews/:id/meeting': ['oversightRegionA', 'oversightEngland'],
+      '/organisations/:code/reviews/:id/actions': ['oversightRegionA', 'oversightEngland'],
+      '/organisations/:code/reviews/:id/actions/:actionId/status': ['oversightRegionA', 'oversightEngland'],
+      '/api/v1/reviews': invitersOfA,
+      '/api/v1/reviews/:id/meeting': ['oversightRegionA', 'oversightEngland'],
+      '/api/v1/reviews/:id/actions': ['oversightRegionA', 'oversightEngland'],
       // follow-ups writers
+      '/follow-ups/:id': ['oversightRegionA', 'oversightEngland'],
+      '/api/v1/follow-ups/:id/outcome': ['oversightRegionA', 'oversightEngland'],
       // escalations writers
+      '/escalations/:id/acknowledge': ['oversightRegionA'],
+      '/escalations/:id/respond': ['oversightRegionA'],
+      '/escalations/:id/close': ['oversightRegionA'],
+      '/api/v1/escalations/:id/acknowledge': ['oversightRegionA'],
+      '/api/v1/escalations/:id/respond': ['oversightRegionA'],
+      '/api/v1/escalations/:id/close': ['oversightRegionA'],
     };
     const alsoWriting = (url: string): readonly Role[] => alsoWritingByRoute[url] ?? [];
     for (const route of writeRoutes) {

@@ -45,7 +45,7 @@ export async function addReviewFixture(store: Store, fixture: ReviewFixture): Pr
         ...(fixture.firstId === undefined ? {} : { id: fixture.firstId }),
         org_code: fixture.orgCode,
         overseer_org_code: fixture.overseerCode,
-        quarter: fixture.quarter ?? '2026-Q3',
+        quarter: fixture.quarter ?? 'Q3 2026/27',
         state: 'held',
         held_on: fixture.heldOn,
         notes: 'Held for a test.',

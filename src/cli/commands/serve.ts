@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { DemoAccount } from '../../app/demo-accounts.ts';
+import type { DemoFingerprint, DemoStoreJudgement } from '../../app/demo-store.ts';
 import { AppError } from '../../errors.ts';
 import type { Store } from '../../store/db.ts';
 import type { Listener } from '../../web/listener.ts';
@@ -47,7 +48,9 @@ async function serveUntilStopped(
 }
 
 /** `demoAccountsText`: the demo accounts and their passwords as a table under a heading saying what they are. */
-export function demoAccountsText(accounts: readonly DemoAccount[]): string {
+export function demoAccountsText(
+  accounts: readonly Pick<DemoAccount, 'email' | 'roleText' | 'password'>[],
+): string {
   return [
     '',
     'Demo accounts: made up for this demonstration, with new random passwords each time `tend demo` starts.',
@@ -115,6 +118,46 @@ export async function loadDemoData(
   );
 }
 
+/**
+ * Loads the bundled data into a new demo store, adds what the demo adds as the operator `demo`, and
+ * records what the store was built from; returns the accounts made, with their passwords.
+ */
+async function buildDemoStore(
+  store: Store,
+  dataRoot: string,
+  fingerprint: DemoFingerprint,
+): Promise<DemoAccount[]> {
+  const { systemClock } = await import('../../app/context.ts');
+  const { createDemoAccounts, createDemoDialogue } = await import('../../app/demo-accounts.ts');
+  const { recordDemoBuild } = await import('../../app/demo-store.ts');
+  const { createDemoTeam } = await import('../../app/teams/demo.ts');
+  const { operator } = await import('../../policies/actor.ts');
+  await loadDemoData(store, dataRoot);
+  const demo = { db: store.db, actor: operator('demo'), clock: systemClock };
+  // What the demo adds beyond the bundled files: when any of it changes, bump DEMO_FORMAT in
+  // src/app/demo-store.ts so that stores built before are rebuilt rather than reused.
+  const accounts = await createDemoAccounts(demo);
+  await createDemoDialogue(demo);
+  accounts.push(...(await createDemoTeam({ ...demo, store })));
+  // Help travels with a concern: example directory entries, a completed review of the home trust
+  // whose follow-ups fall due as the demo starts, and two concerns raised with its region and ICB.
+  const { createDemoDirectory } = await import('../../app/directory/demo.ts');
+  const { createDemoReviews } = await import('../../app/reviews/demo.ts');
+  const { createDemoFollowUps } = await import('../../app/follow-ups/demo.ts');
+  const { createDemoEscalations } = await import('../../app/escalations/demo.ts');
+  const { focus } = await createDemoDirectory(demo);
+  await createDemoReviews(demo, focus);
+  const { toAsk } = await createDemoFollowUps(demo);
+  await createDemoEscalations(demo);
+  if (toAsk.length > 0)
+    process.stderr.write(
+      `Example review of ${focus.orgCode}: ${toAsk.length} follow-up(s) fall due today and are asked in the first minute (see /inbox as the demo contributor, and /outbox).\n`,
+    );
+  // Last, once everything above has committed: a store without this record is rebuilt at the next start.
+  await recordDemoBuild(demo, fingerprint, accounts);
+  return accounts;
+}
+
 export function registerServeCommands(program: Command): void {
   program
     .command('serve')
@@ -147,46 +190,94 @@ export function registerServeCommands(program: Command): void {
   program
     .command('demo')
     .description(
-      'Start Tend on a fresh embedded database loaded with the bundled real NHS data, then serve it',
+      'Start Tend on an embedded database loaded with the bundled real NHS data (reused while the data is unchanged), then serve it',
     )
     .option('--port <port>', 'port to listen on (default 3000, or PORT)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1, or HOST)')
     .option('--no-serve', 'load the demo data and stop')
-    .action(async (options: { port?: string; host?: string; serve: boolean }, command: Command) => {
-      const { systemClock } = await import('../../app/context.ts');
-      const { createDemoAccounts, createDemoDialogue } = await import('../../app/demo-accounts.ts');
-      const { createDemoTeam } = await import('../../app/teams/demo.ts');
-      const { operator } = await import('../../policies/actor.ts');
-      const { openStore } = await import('../../store/db.ts');
-      const { acquireStoreLock } = await import('../../store/lock.ts');
-      const globals = command.optsWithGlobals<GlobalOptions>();
-      const demoDir = globals.dataDir ?? path.join(process.cwd(), '.tend', 'demo');
-      // The demo keeps its terminal readable: request logs only when LOG_LEVEL asks for them.
-      const config = {
-        ...configFrom({ ...globals, ...options, dataDir: demoDir, databaseUrl: undefined }),
-        ...(process.env.LOG_LEVEL ? {} : { logLevel: 'warn' as const }),
-      };
-      // Never remove a folder another process holds: take its lock first, and keep it while serving.
-      const lock = config.dataDir === 'memory://' ? undefined : acquireStoreLock(config.dataDir);
-      if (lock) fs.rmSync(config.dataDir, { recursive: true, force: true });
-      process.stderr.write(`Creating a fresh embedded database in ${config.dataDir}…\n`);
-      const store = await openStore({ ...config, databaseUrl: undefined }, lock ? { lock } : {});
-      let accounts: DemoAccount[];
-      try {
-        await loadDemoData(store);
-        const demo = { db: store.db, actor: operator('demo'), clock: systemClock };
-        accounts = await createDemoAccounts(demo);
-        await createDemoDialogue(demo);
-        accounts.push(...(await createDemoTeam({ ...demo, store })));
-      } catch (error) {
-        await store.close();
-        throw error;
-      }
-      process.stdout.write(`${demoAccountsText(accounts)}\n`);
-      if (!options.serve) {
-        await store.close();
-        return;
-      }
-      await serveUntilStopped(store, { ...config, databaseUrl: undefined }, { demo: true });
-    });
+    .option('--fresh', 'build the demo store afresh even when the bundled data is unchanged')
+    // Where the bundled files are read from (tests point it at a smaller copy).
+    .addOption(new Option('--data-root <folder>', 'the bundled data folder').hideHelp())
+    .action(
+      async (
+        options: { port?: string; host?: string; serve: boolean; fresh?: boolean; dataRoot?: string },
+        command: Command,
+      ) => {
+        const { systemClock } = await import('../../app/context.ts');
+        const { demoFingerprint, judgeDemoStore, readDemoBuild, resetDemoPasswords, reusingText } =
+          await import('../../app/demo-store.ts');
+        const { operator } = await import('../../policies/actor.ts');
+        const { openStore } = await import('../../store/db.ts');
+        const { acquireStoreLock } = await import('../../store/lock.ts');
+        const globals = command.optsWithGlobals<GlobalOptions>();
+        const demoDir = globals.dataDir ?? path.join(process.cwd(), '.tend', 'demo');
+        const dataRoot = options.dataRoot ? path.resolve(options.dataRoot) : path.join(projectRoot, 'data');
+        // The demo keeps its terminal readable: request logs only when LOG_LEVEL asks for them.
+        const config = {
+          ...configFrom({ ...globals, ...options, dataDir: demoDir, databaseUrl: undefined }),
+          ...(process.env.LOG_LEVEL ? {} : { logLevel: 'warn' as const }),
+        };
+        const say = (line: string) => process.stderr.write(`${line}\n`);
+        // Never remove a folder another process holds: take its lock first, and keep it while serving.
+        const inMemory = config.dataDir === 'memory://';
+        let lock = inMemory ? undefined : acquireStoreLock(config.dataDir);
+        const fingerprint = await demoFingerprint(dataRoot);
+        let store: Store | undefined;
+        let accounts: Pick<DemoAccount, 'email' | 'roleText' | 'password'>[] = [];
+        const exists =
+          !inMemory && fs.existsSync(config.dataDir) && fs.readdirSync(config.dataDir).length > 0;
+        if (exists && options.fresh) say('Building the demo store afresh, as --fresh asks.');
+        else if (exists && lock) {
+          // The store it built last time: reused when its record says it was built from these files.
+          let opened: Store | undefined;
+          let judgement: DemoStoreJudgement;
+          try {
+            opened = await openStore({ ...config, databaseUrl: undefined }, { lock });
+            judgement = judgeDemoStore(await readDemoBuild(opened.db), fingerprint);
+          } catch (error) {
+            await opened?.close();
+            opened = undefined;
+            judgement = {
+              reuse: false,
+              why: `The demo store in ${config.dataDir} could not be opened (${(error as Error).message})`,
+            };
+          }
+          if (opened && judgement.reuse) {
+            say(reusingText(judgement.build));
+            // Before the server starts: once it serves, its warm-up holds the database and the processor.
+            try {
+              const demo = { db: opened.db, actor: operator('demo'), clock: systemClock };
+              accounts = await resetDemoPasswords(demo, judgement.build);
+            } catch (error) {
+              await opened.close();
+              throw error;
+            }
+            store = opened;
+          } else {
+            await opened?.close();
+            if (!judgement.reuse) say(`${judgement.why}: rebuilding it.`);
+            // Closing the store (or failing to open it) let the folder go: take it again before removing it.
+            lock = acquireStoreLock(config.dataDir);
+          }
+        }
+        if (!store) {
+          if (lock) fs.rmSync(config.dataDir, { recursive: true, force: true });
+          say(`Creating a fresh embedded database in ${config.dataDir}…`);
+          const fresh = await openStore({ ...config, databaseUrl: undefined }, lock ? { lock } : {});
+          try {
+            accounts = await buildDemoStore(fresh, dataRoot, fingerprint);
+          } catch (error) {
+            await fresh.close();
+            throw error;
+          }
+          store = fresh;
+        }
+        process.stdout.write(`${demoAccountsText(accounts)}\n`);
+        if (!options.serve) {
+          await store.close();
+          return;
+        }
+        await serveUntilStopped(store, { ...config, databaseUrl: undefined }, { demo: true });
+      },
+    );
 }

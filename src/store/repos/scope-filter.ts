@@ -168,3 +168,59 @@ export function inquiryScopeFilter(
         and ${overseenBy(scope, 'team_of.parent_code')}))
   ) and ${teamIndicatorScopeFilter(scope, columns.metric)}`;
 }
+
+/**
+ * The review read policy (`policies/review.ts`) as a SQL condition on a review's organisation column:
+ * every list and API response of reviews — and of their attendees, offers, actions and follow-ups,
+ * which are read with their review — goes through it.
+ */
+export function reviewScopeFilter(scope: ContentScope, orgColumn = 'review.org_code'): RawBuilder<SqlBool> {
+  if (scope.everything) return sql<SqlBool>`true`;
+  return overseenBy(scope, orgColumn);
+}
+
+/**
+ * The improvement directory's read policy (`policies/directory-entry.ts`, its scope `directoryScope`
+ * in policies/scope.ts) as a SQL condition on an entry's state and organisation: every list, search,
+ * count and download of directory entries goes through it.
+ */
+export function directoryScopeFilter(
+  scope: { readonly everything: boolean; readonly peopleOf: readonly string[] },
+  columns: { state: string; org: string } = {
+    state: 'directory_entry.state',
+    org: 'directory_entry.org_code',
+  },
+): RawBuilder<SqlBool> {
+  if (scope.everything) return sql<SqlBool>`true`;
+  return sql<SqlBool>`(${sql.ref(columns.state)} in ('published','stale') or ${inList(columns.org, scope.peopleOf)})`;
+}
+
+/** The columns of the `escalation` table the escalation read policy looks at. */
+export interface EscalationColumns {
+  raiser: string;
+  recipient: string;
+  recipientKind: string;
+}
+
+/**
+ * The escalation read policy (`policies/escalation.ts`) as a SQL condition on `escalation`: the
+ * raiser's people; for one sent to a region, oversight of that region; for one sent to an ICB, its
+ * system leads and the ICB's own people. Never national oversight, other organisations or
+ * facilitators. Every list, count and API response of escalations and their events goes through it.
+ */
+export function escalationScopeFilter(
+  scope: ContentScope,
+  columns: EscalationColumns = {
+    raiser: 'escalation.raiser_org_code',
+    recipient: 'escalation.recipient_org_code',
+    recipientKind: 'escalation.recipient_kind',
+  },
+): RawBuilder<SqlBool> {
+  if (scope.everything) return sql<SqlBool>`true`;
+  const kind = sql.ref(columns.recipientKind);
+  return sql<SqlBool>`(
+    ${inList(columns.raiser, scope.peopleOf)}
+    or (${kind} = 'region' and ${inList(columns.recipient, scope.regions)})
+    or (${kind} = 'icb' and ${inList(columns.recipient, [...scope.systems, ...scope.peopleOf])})
+  )`;
+}

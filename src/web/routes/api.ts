@@ -12,9 +12,13 @@ import { AppError } from '../../errors.ts';
 import { listMetrics } from '../../store/repos/metric-repo.ts';
 import { listOrganisations } from '../../store/repos/organisation-repo.ts';
 import { registerAnnotationApi } from './api-annotations.ts';
+import { registerDirectoryApi } from './api-directory.ts';
+import { registerEscalationApi } from './api-escalations.ts';
+import { registerFollowUpApi } from './api-follow-ups.ts';
 import { registerImportApi } from './api-imports.ts';
 import { registerInquiryApi } from './api-inquiries.ts';
 import { organisationNarrativesJson, registerNarrativeApi } from './api-narratives.ts';
+import { registerReviewApi } from './api-reviews.ts';
 import { registerSignalApi } from './api-signals.ts';
 import { registerTeamApi } from './api-teams.ts';
 
@@ -159,9 +163,13 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(registerAnnotationApi);
   await app.register(registerNarrativeApi);
   await app.register(registerInquiryApi);
+  await app.register(registerReviewApi);
+  await app.register(registerDirectoryApi);
   await app.register(registerImportApi);
   await app.register(registerTeamApi);
   await app.register(registerSignalApi);
+  await app.register(registerFollowUpApi);
+  await app.register(registerEscalationApi);
 
   app.get(
     '/organisations',

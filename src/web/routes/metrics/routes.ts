@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isTeamMetricId } from '../../../app/teams/access.ts';
 import { pageParams } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
+import { directorySection } from '../directory/section.ts';
 import { metricIdPattern } from '../organisations/present.ts';
 
 const metricPageParams = z.object({ id: z.string().regex(metricIdPattern) });
@@ -25,6 +26,10 @@ export async function registerMetricPages(app: FastifyInstance): Promise<void> {
         pageName: 'Page not found',
         id: request.params.id.slice(0, 64),
       });
-    return sendPage(request, reply, 'pages/metrics/show.njk', { pageName: page.metric.name, ...page });
+    return sendPage(request, reply, 'pages/metrics/show.njk', {
+      pageName: page.metric.name,
+      ...page,
+      ...(await directorySection(request.useCase(), page.metric.id, null)),
+    });
   });
 }

@@ -9,8 +9,12 @@ import { findOrganisation, listOrganisations } from '../../../store/repos/organi
 import { pageParams, pageQuery } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
 import { chartAnnotations } from '../annotations/present.ts';
+import { directorySection } from '../directory/section.ts';
+import { organisationEscalationLinks } from '../escalations/present.ts';
+import { followThroughSectionFor } from '../follow-ups/section.ts';
 import { chartInquirySection, organisationInquirySection } from '../inquiries/present.ts';
 import { chartNarrativeSection, organisationNarrativeSection } from '../narratives/present.ts';
+import { organisationReviewLink } from '../reviews/present.ts';
 import { chartSignalSection, organisationSignalSection } from '../signals/present.ts';
 import { teamPath } from '../teams/present.ts';
 import { organisationTeamSection } from '../teams/section.ts';
@@ -113,7 +117,16 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
             )),
             ...(await organisationInquirySection(request.useCase(), page.organisation.code)),
             ...(await organisationSignalSection(request.useCase(), page.organisation.code)),
+            ...(await organisationEscalationLinks(request.useCase(), page.organisation)),
+            ...(await organisationReviewLink(request.useCase(), page.organisation)),
           }),
+        )),
+        // Public counts and shares, the same for every reader.
+        ...(await followThroughSectionFor(
+          request.useCase(),
+          'organisation',
+          page.organisation.code,
+          page.organisation.name,
         )),
       });
     },
@@ -147,6 +160,7 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
             ...(await chartNarrativeSection(request.useCase(), page.organisation.code, page.metric.id)),
             ...(await chartInquirySection(request.useCase(), page.organisation.code, page.metric.id)),
             ...(await chartSignalSection(request.useCase(), page.organisation.code, page.metric.id)),
+            ...(await directorySection(request.useCase(), page.metric.id, page.organisation.code)),
           }),
         )),
       });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readSignals } from '../../../app/signals/read.ts';
 import { pageParams } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
+import { followThroughSectionFor } from '../follow-ups/section.ts';
 import { odsCodePattern } from '../organisations/present.ts';
 import { presentRegion, presentRegionList } from './present.ts';
 
@@ -30,6 +31,7 @@ export async function registerRegionPages(app: FastifyInstance): Promise<void> {
     return sendPage(request, reply, 'pages/regions/show.njk', {
       pageName: page.region.name,
       ...page,
+      ...(await followThroughSectionFor(request.useCase(), 'region', page.region.code, page.region.name)),
       regionSignals: {
         openCount: signals.total,
         unstartedConcerns: signals.unstartedConcerns,
