@@ -6,6 +6,7 @@ import { operator } from '../../policies/actor.ts';
 import type { Store } from '../../store/db.ts';
 import { createDemoAccounts } from '../demo-accounts.ts';
 import { createDemoReviews } from './demo.ts';
+import { reviewPack } from './pack.ts';
 
 const now = new Date('2026-12-01T09:00:00Z');
 
@@ -75,5 +76,15 @@ describe(`the demo review (${testBackend})`, () => {
       .where('id', '=', review.agreed_by)
       .executeTakeFirst();
     assert.equal(agreedBy?.email, `oversight.${region.parent_code.toLowerCase()}@tend-demo.example`);
+    // The next quarter's review is planned, and its pack shows what was agreed at this one.
+    const next = await store.db
+      .selectFrom('review')
+      .selectAll()
+      .where('id', '=', made.nextReviewId as number)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([next.state, next.quarter, next.is_example], ['planned', 'Q4 2026/27', true]);
+    const pack = await reviewPack(context, { org: 'RYY', quarter: next.quarter, reviewId: next.id });
+    const agreed = JSON.stringify(pack);
+    for (const action of actions) assert.ok(agreed.includes(action.description), action.description);
   });
 });

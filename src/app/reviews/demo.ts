@@ -1,5 +1,5 @@
 import { defaultFollowUpDays } from '../../domain/improvement.ts';
-import { quarterLabelOfDate } from '../../domain/quarter.ts';
+import { formatQuarterLabel, parseQuarterLabel, quarterLabelOfDate } from '../../domain/quarter.ts';
 import { AppError } from '../../errors.ts';
 import { organisationContext } from '../../store/repos/organisation-repo.ts';
 import { markReviewsAsExamples } from '../../store/repos/review-repo.ts';
@@ -21,6 +21,8 @@ export interface DemoReviews {
   overseerCode: string;
   followUpOn: string;
   actionIds: number[];
+  /** The next quarter's review, planned, whose pack shows what was agreed at this one. */
+  nextReviewId: number | null;
 }
 
 /**
@@ -30,7 +32,8 @@ export interface DemoReviews {
  * the demo's oversight account of the region when there is one (else the operator), with invented
  * attendees, the pack's offers of help on the focus metric (the first accepted), and two agreed
  * actions: one owned by the demo contributor of the trust (else by name), one by the overseer side.
- * Run as the operator, after the demo accounts and the directory's examples.
+ * The next quarter's review is planned too, so its pack shows what was agreed and how it went. Run as
+ * the operator, after the demo accounts and the directory's examples.
  */
 export async function createDemoReviews(
   context: UseCaseContext,
@@ -104,8 +107,21 @@ export async function createDemoReviews(
     ],
     followUpOn,
   });
+  // The next quarter's review, planned: its pack opens with what was agreed at this one, and how the
+  // follow-ups went once they are answered.
+  const next = parseQuarterLabel(review.quarter);
+  const nextReview = next
+    ? await planReview(recorder, {
+        org: org.code,
+        quarter:
+          next.quarter === 4
+            ? formatQuarterLabel(1, next.startYear + 1)
+            : formatQuarterLabel((next.quarter + 1) as 2 | 3 | 4, next.startYear),
+        overseer: overseer.code,
+      })
+    : null;
   await auditedWrite(context, {}, async (trx) => {
-    await markReviewsAsExamples(trx, [review.id]);
+    await markReviewsAsExamples(trx, nextReview ? [review.id, nextReview.id] : [review.id]);
     return {
       result: undefined,
       audit: {
@@ -119,6 +135,7 @@ export async function createDemoReviews(
   });
   return {
     reviewId: review.id,
+    nextReviewId: nextReview?.id ?? null,
     orgCode: org.code,
     overseerCode: overseer.code,
     followUpOn,
