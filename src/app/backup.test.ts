@@ -189,7 +189,7 @@ describe(`tend backup and tend restore (${testBackend})`, () => {
       ])
         assert.ok(nonEmpty.includes(table), `the source has rows in ${table}`);
       for (const table of Object.keys(atBackup)) {
-        if (table === 'audit_log' || table === 'store_version') continue;
+        if (table === 'audit_log' || table === 'store_version' || table === 'data_part_version') continue;
         assert.deepEqual(now[table], atBackup[table], table);
       }
       // The restore is one audit entry more, by the operator at this login, naming the file.
@@ -211,6 +211,17 @@ describe(`tend backup and tend restore (${testBackend})`, () => {
       const version = await store.db.selectFrom('store_version').selectAll().executeTakeFirstOrThrow();
       assert.equal(Number(version.data_version), Number(before.data_version) + 1);
       assert.equal(Number(version.dialogue_version), Number(before.dialogue_version) + 1);
+      // Every kept result reads everything a restore replaces: the `all` part moves, the others stay.
+      const parts = (rows: string[]) =>
+        new Map(
+          rows
+            .map((row) => JSON.parse(row) as { part: string; version: number })
+            .map((row) => [row.part, Number(row.version)]),
+        );
+      const [partsBefore, partsNow] = [parts(atBackup.data_part_version), parts(now.data_part_version)];
+      assert.equal(partsNow.get('all'), (partsBefore.get('all') ?? 0) + 1);
+      for (const [part, partVersion] of partsBefore)
+        if (part !== 'all') assert.equal(partsNow.get(part), partVersion, part);
       // Sequences came back too: the next import takes the next batch number.
       const more = path.join(scratch, 'more.csv');
       fs.writeFileSync(more, `org_code,metric_id,period,value\nRYY,${seriesMetric},2025-01,70\n`);
@@ -278,7 +289,7 @@ describe(`tend backup and tend restore (${testBackend})`, () => {
       try {
         const [now, original] = [await everyRow(store), await everyRow(source)];
         for (const table of Object.keys(original))
-          if (table !== 'audit_log' && table !== 'store_version')
+          if (table !== 'audit_log' && table !== 'store_version' && table !== 'data_part_version')
             assert.deepEqual(now[table], original[table], table);
       } finally {
         await store.close();
