@@ -12,6 +12,7 @@ import {
   metricAcrossOrganisations,
   type OrganisationReading,
   peerRank,
+  peerRanksOf,
 } from './metric-across.ts';
 
 function reading(
@@ -209,5 +210,34 @@ describe('peer ranks against the NHS Oversight Framework data file', () => {
     }
     // 613 of 649 are exact; the rest sit inside a tie of published values.
     assert.ok(exact / published.length > 0.9, `${exact} of ${published.length} exact`);
+  });
+});
+
+describe('peer ranks of every metric an organisation holds, read in one query', () => {
+  let store: Store;
+  before(async () => {
+    store = await openLoadedStore(
+      [bundled.odsTrusts, bundled.trustLookup, bundled.nofData, ...bundled.aeMonthly],
+      { computeSignals: false },
+    );
+  });
+  after(() => store?.close());
+
+  it('agree with ranking each metric from every organisation’s charted series', async () => {
+    for (const code of ['RYY', 'RJ1', 'RGT', 'RXT']) {
+      const ranks = await peerRanksOf(store.db, code);
+      const metrics = await store.db
+        .selectFrom('observation')
+        .select('metric_id')
+        .distinct()
+        .where('org_code', '=', code)
+        .where('status', '=', 'reported')
+        .execute();
+      assert.ok(metrics.length > 0, `${code} holds metrics`);
+      for (const { metric_id: metricId } of metrics) {
+        const expected = peerRank(await metricAcrossOrganisations(store.db, metricId), code);
+        assert.deepEqual(ranks.get(metricId) ?? null, expected, `${code} ${metricId}`);
+      }
+    }
   });
 });

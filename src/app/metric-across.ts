@@ -6,7 +6,12 @@ import type { PointType, VariationIcon } from '../engines/spc/codes.ts';
 import { competitionRanks } from '../engines/stats/competition-rank.ts';
 import { median } from '../engines/stats/median.ts';
 import { rebasesOfMetric } from '../store/repos/annotation-repo.ts';
-import { metricIdsWithObservations } from '../store/repos/series-repo.ts';
+import { metricsByIds } from '../store/repos/metric-repo.ts';
+import {
+  type LatestPeerValueRow,
+  latestPeerValues,
+  metricIdsWithObservations,
+} from '../store/repos/series-repo.ts';
 import type { Database, MetricRow } from '../store/tables.ts';
 import { rememberUntilNextImport } from './assessment-cache.ts';
 import { loadSeriesForAll, type SeriesPoint } from './series.ts';
@@ -185,6 +190,48 @@ export function peerRank(across: MetricAcrossOrganisations, code: string): PeerR
     peerGroup: { kind: self.kind, trustType: self.trustType },
     orderedBy: ranked ? 'best' : 'no-better-direction',
   };
+}
+
+/**
+ * `peerRank` for every metric an organisation holds, from one read of its peers' values in its latest
+ * periods (`latestPeerValues`) rather than every organisation's charted series per metric: the same
+ * ranks, peers and medians, for an organisation page's scorecard. Remembered until the next import.
+ */
+export function peerRanksOf(db: Kysely<Database>, orgCode: string): Promise<Map<string, PeerRank>> {
+  const code = orgCode.toUpperCase();
+  return rememberUntilNextImport(db, `peer-ranks|${code}`, async () => {
+    const rows = await latestPeerValues(db, code);
+    const directions = new Map(
+      (await metricsByIds(db, [...new Set(rows.map((row) => row.metric_id))])).map((metric) => [
+        metric.id,
+        metric.direction,
+      ]),
+    );
+    const byMetric = new Map<string, LatestPeerValueRow[]>();
+    for (const row of rows) byMetric.set(row.metric_id, [...(byMetric.get(row.metric_id) ?? []), row]);
+    const ranks = new Map<string, PeerRank>();
+    for (const [metricId, values] of byMetric) {
+      const self = values.find((row) => row.org_code === code);
+      const direction = directions.get(metricId);
+      if (!self || direction === undefined) continue;
+      const group = { kind: self.kind, trustType: self.nof_trust_type };
+      const peers = values
+        .filter((row) => isPeer(group, { kind: row.kind, trustType: row.nof_trust_type }))
+        .map((row) => ({ code: row.org_code, value: Number(row.value) }));
+      const ranked = hasBetterDirection(direction);
+      const order = ranked ? competitionRanks(peers, bestFirst(direction)) : [];
+      ranks.set(metricId, {
+        rank: ranked ? order[peers.findIndex((row) => row.code === code)] : null,
+        peerCount: peers.length,
+        value: Number(self.value),
+        peerMedian: median(peers.map((row) => row.value)),
+        period: self.period_start,
+        peerGroup: group,
+        orderedBy: ranked ? 'best' : 'no-better-direction',
+      });
+    }
+    return ranks;
+  });
 }
 
 /** One organisation's latest value of a metric, placed among its peers: a row of `latestAcrossOrganisations`. */

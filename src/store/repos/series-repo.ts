@@ -62,6 +62,45 @@ export async function metricSeriesRows(
   return result.rows;
 }
 
+export interface LatestPeerValueRow {
+  metric_id: string;
+  org_code: string;
+  kind: string | null;
+  nof_trust_type: string | null;
+  period_start: string;
+  value: number;
+}
+
+/**
+ * latestPeerValues: for every metric an organisation holds a reported value of, every organisation's
+ * reported value in that organisation's latest reported period, at the metric's most common
+ * granularity across all organisations (as `dominantGranularityOf` chooses it) — what ranking it among
+ * its peers reads, in one query instead of every organisation's whole series per metric.
+ */
+export async function latestPeerValues(db: Kysely<Database>, orgCode: string): Promise<LatestPeerValueRow[]> {
+  const result = await sql<LatestPeerValueRow>`
+    with held as (
+      select distinct metric_id from observation where org_code = ${orgCode}),
+    dominant as (
+      select distinct on (metric_id) metric_id, granularity
+      from (select o.metric_id, o.granularity, count(*) as n
+            from observation o join held h on h.metric_id = o.metric_id
+            group by o.metric_id, o.granularity) counts
+      order by metric_id, n desc, granularity),
+    latest as (
+      select o.metric_id, o.granularity, max(o.period_start) as period_start
+      from observation o join dominant d on d.metric_id = o.metric_id and d.granularity = o.granularity
+      where o.org_code = ${orgCode} and o.status = 'reported' and o.value is not null
+      group by o.metric_id, o.granularity)
+    select o.metric_id, o.org_code, org.kind, org.nof_trust_type, o.period_start::text as period_start, o.value
+    from observation o
+    join latest l on l.metric_id = o.metric_id and l.granularity = o.granularity and l.period_start = o.period_start
+    left join organisation org on org.code = o.org_code
+    where o.status = 'reported' and o.value is not null
+    order by o.metric_id, o.org_code`.execute(db);
+  return result.rows;
+}
+
 export interface ScorecardSourceRow {
   metric_id: string;
   period_start: string;

@@ -7,6 +7,7 @@ import {
   type PeerGroup,
   type PeerRank,
   peerRank,
+  peerRanksOf,
 } from '../../../app/metric-across.ts';
 import { coverageFromStore, publishedLeagueTable } from '../../../app/nof-coverage.ts';
 import { findOrganisations } from '../../../app/search.ts';
@@ -166,12 +167,7 @@ async function buildOrganisationView(db: Kysely<Database>, code: string, quarter
         )
       : null;
   const scorecardRows = await organisationScorecard(db, organisation.code);
-  const peerRanks = new Map<string, PeerRank | null>();
-  for (const row of scorecardRows)
-    peerRanks.set(
-      row.metric.id,
-      peerRank(await metricAcrossOrganisations(db, row.metric.id), organisation.code),
-    );
+  const peerRanks: Map<string, PeerRank> = await peerRanksOf(db, organisation.code);
   const scorecard: DataTable = {
     id: 'scorecard',
     caption: `Metrics held for ${organisation.name}`,
