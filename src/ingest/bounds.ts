@@ -14,6 +14,23 @@ export function addDays(today: string, days: number): string {
 
 const shown = (value: number): string => String(Math.round(value * 1e6) / 1e6);
 
+/** A period's start as written in messages, its year four digits wide. */
+const paddedStart = (periodStart: string): string =>
+  periodStart.replace(/^\d+/, (digits) => digits.padStart(4, '0'));
+
+/** The latest period start a publication may hold on `today` (`addDays`), worked out once per day and lag. */
+const latestStarts = new Map<string, string>();
+function latestPeriodStart(today: string, lagDays: number): string {
+  const key = `${today}|${lagDays}`;
+  let latest = latestStarts.get(key);
+  if (latest === undefined) {
+    if (latestStarts.size > 64) latestStarts.clear();
+    latest = addDays(today, lagDays);
+    latestStarts.set(key, latest);
+  }
+  return latest;
+}
+
 /**
  * Checks one observation against what Tend can hold: its period within the publication's years
  * (no year 0000, no 2099), its value within the metric's bounds (finite; a count whole and not
@@ -33,10 +50,10 @@ export function checkObservation(
   const columns = record.columns ?? {};
   const at = (column: number | undefined) => column ?? null;
 
-  const year = Number(record.periodStart.split('-')[0]);
-  const start = record.periodStart.replace(/^\d+/, (digits) => digits.padStart(4, '0'));
-  const latest = addDays(today, periods.lagDays);
+  const year = Number.parseInt(record.periodStart, 10);
+  const latest = latestPeriodStart(today, periods.lagDays);
   if (!(year >= periods.firstYear)) {
+    const start = paddedStart(record.periodStart);
     problems.push(
       issue(
         'BAD_PERIOD',
@@ -46,6 +63,7 @@ export function checkObservation(
       ),
     );
   } else if (record.periodStart > latest) {
+    const start = paddedStart(record.periodStart);
     problems.push(
       issue(
         'BAD_PERIOD',
