@@ -116,6 +116,8 @@ const canaries = {
   inboxBody: { text: `CANARY-INBOX-BODY-${run}`, readers: ['contributorA'] as Role[] },
   outboxSubject: { text: `CANARY-OUTBOX-SUBJECT-${run}`, readers: ['contributorA'] as Role[] },
   // escalations canaries
+  // circles canaries
+  // boards canaries
   escalationTitle: {
     text: `CANARY-ESCALATION-TITLE-${run}`,
     readers: [...peopleOfA, 'oversightRegionA'] as Role[],
@@ -446,6 +448,8 @@ describe(`every route as every role, and confidential content on every surface (
       })
       .execute();
     // escalations setup
+    // circles setup
+    // boards setup
     // Escalations raised by A: 1 directly with its region, 2 with its ICB (the first two of a fresh store).
     const { raiseEscalation } = await import('../../src/app/escalations/write.ts');
     const toRegion = await raiseEscalation(as, {
@@ -653,6 +657,8 @@ describe(`every route as every role, and confidential content on every surface (
       '/api/v1/follow-ups': ['/api/v1/follow-ups', '/api/v1/follow-ups?due_before=2026-12-31'],
       '/api/v1/follow-ups/:id': ['/api/v1/follow-ups/9101'],
       // escalations fixtures
+      // circles fixtures
+      // boards fixtures
       '/organisations/:code/escalations': [
         `/organisations/${A}/escalations`,
         `/organisations/${B}/escalations`,
@@ -718,6 +724,8 @@ describe(`every route as every role, and confidential content on every surface (
       if (path === '/api/v1/follow-ups/9101')
         return canaries.followUpAnswer.readers.includes(role) ? 200 : 404;
       // escalations expectations
+      // circles expectations
+      // boards expectations
       // A's escalations: its people, and those it may raise concerns with; 1 is the region's, 2 the ICB's.
       if (path === `/organisations/${A}/escalations`)
         return refuse([...peopleOfA, 'systemLeadA', 'oversightRegionA']);
@@ -884,6 +892,8 @@ describe(`every route as every role, and confidential content on every surface (
       // follow-ups addresses
       ['/follow-ups/:id', '/follow-ups/9101'],
       // escalations addresses
+      // circles addresses
+      // boards addresses
       ['/escalations/:id', '/escalations/1'],
     ];
     const addressOf = (url: string) =>
@@ -931,6 +941,8 @@ describe(`every route as every role, and confidential content on every surface (
       '/follow-ups/:id': ['oversightRegionA', 'oversightEngland'],
       '/api/v1/follow-ups/:id/outcome': ['oversightRegionA', 'oversightEngland'],
       // escalations writers
+      // circles writers
+      // boards writers
       '/escalations/:id/acknowledge': ['oversightRegionA'],
       '/escalations/:id/respond': ['oversightRegionA'],
       '/escalations/:id/close': ['oversightRegionA'],
