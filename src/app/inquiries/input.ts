@@ -15,6 +15,15 @@ import { narrativeVisibilities } from '../../domain/people.ts';
 import { AppError, validationFailedInFieldOrder } from '../../errors.ts';
 import { findUserByEmail } from '../../store/repos/user-repo.ts';
 import type { Database } from '../../store/tables.ts';
+import {
+  blank,
+  fieldChecker,
+  isoDate,
+  optionalText,
+  organisationCode,
+  text,
+  valuesOf,
+} from '../input-fields.ts';
 
 /**
  * An inquiry's fields checked at the use cases' door: every problem is listed at once as
@@ -27,51 +36,7 @@ export const noteMax = 10_000;
 export const shortMax = 300;
 const participantsMax = 50;
 
-/** Empty form fields and JSON nulls mean "not given". */
-const blank = (value: unknown) => (value === '' || value === null ? undefined : value);
-
-function isRealDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
-
-const text = (max: number, missing: string, label: string) =>
-  z
-    .string({ error: missing })
-    .transform((value) => value.replace(/\r\n?/g, '\n').trim())
-    .refine((value) => value.length > 0, missing)
-    .refine(
-      (value) => value.length <= max,
-      `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`,
-    );
-
-const optionalText = (max: number, label: string) =>
-  z.preprocess(
-    blank,
-    z
-      .string({ error: `${label} must be text` })
-      .transform((value) => value.replace(/\r\n?/g, '\n').trim())
-      .refine(
-        (value) => value.length <= max,
-        `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`,
-      )
-      .optional(),
-  );
-
-const isoDate = (missing: string) =>
-  z
-    .string({ error: missing })
-    .trim()
-    .refine((value) => value.length > 0, missing)
-    .refine(isRealDate, 'Enter a real date as YYYY-MM-DD, such as 2026-03-01');
-
-const orgCode = (missing: string) =>
-  z
-    .string({ error: missing })
-    .trim()
-    .regex(/^[A-Za-z0-9]{2,10}$/, missing)
-    .transform((code) => code.toUpperCase());
+const orgCode = organisationCode;
 
 const positiveId = (message: string) =>
   z.preprocess(blank, z.coerce.number({ error: message }).int(message).min(1, message).optional());
@@ -135,17 +100,8 @@ export const fieldRules = {
 
 export type FieldName = keyof typeof fieldRules;
 
-/** Runs one field's rule; a problem is pushed as `field: message`. */
-export function checkField<Name extends FieldName>(
-  name: Name,
-  value: unknown,
-  problems: string[],
-): z.output<(typeof fieldRules)[Name]> | undefined {
-  const parsed = fieldRules[name].safeParse(value);
-  if (parsed.success) return parsed.data as z.output<(typeof fieldRules)[Name]>;
-  problems.push(`${name}: ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
-  return undefined;
-}
+/** Runs one field's rule (`checkField`); a problem is pushed as `field: message`. */
+export const checkField = fieldChecker(fieldRules);
 
 /** The order of the fields on the forms, which problems are listed in. */
 const fieldOrder = [
@@ -188,13 +144,6 @@ export function validationFailed(unordered: readonly string[]): AppError {
 /** NOT_FOUND for an inquiry the actor cannot read, worded so that its existence is not revealed. */
 export function notFound(id: number): AppError {
   return new AppError('NOT_FOUND', `There is no inquiry ${id} that you can read.`);
-}
-
-/** The values of an input object, or an empty one. */
-export function valuesOf(input: unknown): Record<string, unknown> {
-  return typeof input === 'object' && input !== null && !Array.isArray(input)
-    ? (input as Record<string, unknown>)
-    : {};
 }
 
 /**
@@ -325,3 +274,5 @@ export async function checkReaders(
   }
   return readers;
 }
+
+export { valuesOf };

@@ -8,6 +8,15 @@ import {
 import { parseFinancialQuarter } from '../../domain/period.ts';
 import { formatQuarterLabel, parseQuarterLabel } from '../../domain/quarter.ts';
 import { AppError, validationFailedInFieldOrder } from '../../errors.ts';
+import {
+  blank,
+  fieldChecker,
+  isoDate,
+  optionalText,
+  organisationCode,
+  text,
+  valuesOf,
+} from '../input-fields.ts';
 
 /**
  * A review's fields checked at the use cases' door: every problem listed at once as `field: problem`
@@ -23,50 +32,7 @@ const actionsMax = 30;
 /** How many empty agreed-action rows the record-the-meeting form offers. */
 export const actionRowsOnForm = 3;
 
-const blank = (value: unknown) => (value === '' || value === null ? undefined : value);
-
-function isRealDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
-
-const isoDate = (missing: string) =>
-  z
-    .string({ error: missing })
-    .trim()
-    .refine((value) => value.length > 0, missing)
-    .refine(isRealDate, 'Enter a real date as YYYY-MM-DD, such as 2026-03-01');
-
-const code = (message: string) =>
-  z
-    .string({ error: message })
-    .trim()
-    .regex(/^[A-Za-z0-9]{2,10}$/, message)
-    .transform((value) => value.toUpperCase());
-
-const text = (max: number, missing: string, label: string) =>
-  z
-    .string({ error: missing })
-    .transform((value) => value.replace(/\r\n?/g, '\n').trim())
-    .refine((value) => value.length > 0, missing)
-    .refine(
-      (value) => value.length <= max,
-      `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`,
-    );
-
-const optionalText = (max: number, label: string) =>
-  z.preprocess(
-    blank,
-    z
-      .string({ error: `${label} must be text` })
-      .transform((value) => value.replace(/\r\n?/g, '\n').trim())
-      .refine(
-        (value) => value.length <= max,
-        `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`,
-      )
-      .optional(),
-  );
+const code = organisationCode;
 
 /** A financial quarter written like "Q2 2026/27", returned in that form. */
 const quarter = z
@@ -101,17 +67,8 @@ export const fieldRules = {
 
 export type FieldName = keyof typeof fieldRules;
 
-/** Runs one field's rule; a problem is pushed as `field: message`. */
-export function checkField<Name extends FieldName>(
-  name: Name,
-  value: unknown,
-  problems: string[],
-): z.output<(typeof fieldRules)[Name]> | undefined {
-  const parsed = fieldRules[name].safeParse(value);
-  if (parsed.success) return parsed.data as z.output<(typeof fieldRules)[Name]>;
-  problems.push(`${name}: ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
-  return undefined;
-}
+/** Runs one field's rule (`checkField`); a problem is pushed as `field: message`. */
+export const checkField = fieldChecker(fieldRules);
 
 const fieldOrder = [
   'org',
@@ -138,13 +95,6 @@ export function validationFailed(unordered: readonly string[]): AppError {
 /** NOT_FOUND for a review the actor cannot read, worded so that its existence is not revealed. */
 export function notFound(id: number): AppError {
   return new AppError('NOT_FOUND', `There is no review ${id} that you can read.`);
-}
-
-/** The values of an input object, or an empty one. */
-export function valuesOf(input: unknown): Record<string, unknown> {
-  return typeof input === 'object' && input !== null && !Array.isArray(input)
-    ? (input as Record<string, unknown>)
-    : {};
 }
 
 export interface AttendeeInput {
@@ -343,3 +293,5 @@ export function addDays(day: string, days: number): string {
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
 }
+
+export { valuesOf };
