@@ -55,7 +55,15 @@ const date = (label: string) =>
       .refine(isRealDate, `Enter ${label} as a real date, YYYY-MM-DD`),
   );
 
-const optionalDate = (label: string) => date(label).optional();
+/** A date that may be left blank: a blank field (as a browser sends it) reads as no date. */
+const optionalDate = (label: string) =>
+  z.preprocess(
+    blank,
+    z
+      .string({ error: `Enter ${label} as YYYY-MM-DD` })
+      .refine(isRealDate, `Enter ${label} as a real date, YYYY-MM-DD`)
+      .optional(),
+  );
 
 const code = z.preprocess(
   blank,

@@ -272,9 +272,18 @@ export async function registerDirectoryPages(app: FastifyInstance): Promise<void
       const errors = fieldErrorsFrom(error);
       if (!errors && !(isAppError(error) && error.code === 'CONFLICT')) throw error;
       reply.status(errors ? 422 : 409);
+      const problems = errors ?? [{ field: 'name', message: (error as Error).message }];
+      const values = sentValues(sent);
       return sendPage(request, reply, 'pages/directory/change-idea-problem.njk', {
         pageName: 'The change idea was not added',
-        errors: errors ?? [{ field: 'name', message: (error as Error).message }],
+        errors: problems,
+        values,
+        fieldErrors: errorsByField(problems),
+        metricChoices: (await nationalMetrics(context)).map((metric) => ({
+          value: metric.id,
+          text: metric.name,
+          selected: metric.id === values.metric,
+        })),
         backHref: '/improvement#change-ideas',
       });
     }
