@@ -13,6 +13,8 @@ import type {
 } from '../domain/people.ts';
 import type { Granularity } from '../domain/period.ts';
 import type { SignalClosedReason, SignalKind, SignalStatus } from '../domain/signal.ts';
+import type { BoardTables } from './board-tables.ts';
+import type { CircleTables } from './circle-tables.ts';
 import type { ImprovementTables } from './improvement-tables.ts';
 import type {
   InquiryActionTable,
@@ -293,7 +295,7 @@ export interface StoreMetaTable {
   value: string;
 }
 
-export interface Database extends ImprovementTables {
+export interface Database extends ImprovementTables, BoardTables, CircleTables {
   organisation: OrganisationTable;
   membership: MembershipTable;
   metric: MetricTable;

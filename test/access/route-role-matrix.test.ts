@@ -117,7 +117,22 @@ const canaries = {
   outboxSubject: { text: `CANARY-OUTBOX-SUBJECT-${run}`, readers: ['contributorA'] as Role[] },
   // escalations canaries
   // circles canaries
+  circleName: { text: `CANARY-CIRCLE-NAME-${run}`, readers: ['contributorA', 'memberB'] as Role[] },
+  circleThemes: { text: `CANARY-CIRCLE-THEMES-${run}`, readers: ['contributorA', 'memberB'] as Role[] },
+  circleNotes: { text: `CANARY-CIRCLE-NOTES-${run}`, readers: ['contributorA', 'memberB'] as Role[] },
+  journalPrivate: { text: `CANARY-JOURNAL-PRIVATE-${run}`, readers: ['contributorA'] as Role[] },
+  journalShared: { text: `CANARY-JOURNAL-SHARED-${run}`, readers: ['contributorA', 'memberB'] as Role[] },
   // boards canaries
+  boardDraft: { text: `CANARY-BOARD-DRAFT-${run}`, readers: ['contributorA'] as Role[] },
+  boardInModeration: {
+    text: `CANARY-BOARD-MODERATION-${run}`,
+    readers: ['contributorA', 'facilitator'] as Role[],
+  },
+  boardRestrictedBody: {
+    text: `CANARY-BOARD-RESTRICTED-${run}`,
+    readers: ['contributorA', 'facilitator'] as Role[],
+  },
+  boardPublished: { text: `BOARD-PUBLISHED-${run}`, readers: roles },
   escalationTitle: {
     text: `CANARY-ESCALATION-TITLE-${run}`,
     readers: [...peopleOfA, 'oversightRegionA'] as Role[],
@@ -449,7 +464,102 @@ describe(`every route as every role, and confidential content on every surface (
       .execute();
     // escalations setup
     // circles setup
+    // Circle 1 of A's contributor and B's member, keeping notes (its name, a meeting's themes and
+    // notes canaries); journal entry 1 A's contributor's, private; 2 B's member's, shared into circle 1.
+    const circleWrite = await import('../../src/app/circles/write.ts');
+    const circle = await circleWrite.createCircle(as, {
+      name: canaries.circleName.text,
+      whatIsKept: 'notes',
+      members: 'memberb@example.nhs.uk',
+    });
+    await circleWrite.recordCircleMeeting(as, circle.id, {
+      metOn: '2026-11-30',
+      themes: canaries.circleThemes.text,
+      notes: canaries.circleNotes.text,
+    });
+    const circleMemberB = await loadUserActor(
+      store.db,
+      userIds.get('memberB') as number,
+      new Date(),
+      'session',
+    );
+    assert.ok(circleMemberB);
+    const asMemberB = { ...as, actor: circleMemberB };
+    const privateEntry = await circleWrite.writeJournalEntry(as, {
+      title: 'A private entry',
+      body: canaries.journalPrivate.text,
+    });
+    const sharedEntry = await circleWrite.writeJournalEntry(asMemberB, {
+      title: 'A shared entry',
+      body: canaries.journalShared.text,
+    });
+    await circleWrite.shareJournalEntry(asMemberB, sharedEntry.id, { circle: circle.id });
+    assert.deepEqual([circle.id, privateEntry.id, sharedEntry.id], [1, 1, 2]);
+    const circleAudit = JSON.stringify(
+      await store.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('entity_type', 'in', ['circle', 'journal_entry'])
+        .execute(),
+    );
+    assert.match(circleAudit, /circle\.record_meeting/);
+    for (const canary of [
+      canaries.circleName,
+      canaries.circleThemes,
+      canaries.circleNotes,
+      canaries.journalPrivate,
+      canaries.journalShared,
+    ])
+      assert.ok(!circleAudit.includes(canary.text), 'the audit log records that, never what');
     // boards setup
+    // A's board 1: A's contributor a member, the facilitator its chair. Commentary 1 a draft, 2 in
+    // moderation, 3 published (a control every role sees), 4 restricted (its body a canary).
+    const boardWrite = await import('../../src/app/boards/write.ts');
+    const board = await boardWrite.createBoard(operatorContext, { org: A, name: 'Values board' });
+    const chairActor = await loadUserActor(
+      store.db,
+      userIds.get('facilitator') as number,
+      new Date(),
+      'session',
+    );
+    assert.ok(chairActor);
+    const asChair = { ...as, actor: chairActor };
+    for (const [role, isChair] of [
+      ['contributorA', false],
+      ['facilitator', true],
+    ] as const)
+      await boardWrite.addBoardMember(operatorContext, board.id, {
+        name: `Member ${role}`,
+        role: 'staff',
+        userId: userIds.get(role),
+        isChair,
+        termFrom: '2020-01-01',
+      });
+    const boardText = (text: string, submit: boolean) =>
+      boardWrite.writeBoardCommentary(as, board.id, {
+        subject: 'a decision',
+        title: text,
+        body: text,
+        submit,
+      });
+    const boardDraft = await boardText(canaries.boardDraft.text, false);
+    const boardModeration = await boardText(canaries.boardInModeration.text, true);
+    const boardPublished = await boardText(canaries.boardPublished.text, true);
+    await boardWrite.moderateBoardCommentary(asChair, board.id, boardPublished.id, { decision: 'publish' });
+    const boardRestricted = await boardWrite.writeBoardCommentary(as, board.id, {
+      subject: 'a decision',
+      title: 'A restricted commentary',
+      body: canaries.boardRestrictedBody.text,
+      submit: true,
+    });
+    await boardWrite.moderateBoardCommentary(asChair, board.id, boardRestricted.id, {
+      decision: 'restrict',
+      reason: 'It names a member of staff.',
+    });
+    assert.deepEqual(
+      [board.id, boardDraft.id, boardModeration.id, boardPublished.id, boardRestricted.id],
+      [1, 1, 2, 3, 4],
+    );
     // Escalations raised by A: 1 directly with its region, 2 with its ICB (the first two of a fresh store).
     const { raiseEscalation } = await import('../../src/app/escalations/write.ts');
     const toRegion = await raiseEscalation(as, {
@@ -658,7 +768,20 @@ describe(`every route as every role, and confidential content on every surface (
       '/api/v1/follow-ups/:id': ['/api/v1/follow-ups/9101'],
       // escalations fixtures
       // circles fixtures
+      '/circles': ['/circles'],
+      '/circles/new': ['/circles/new'],
+      '/circles/:id': ['/circles/1'],
+      '/journal': ['/journal'],
+      '/journal/:id': ['/journal/1', '/journal/2'],
+      '/api/v1/circles': ['/api/v1/circles'],
+      '/api/v1/circles/:id': ['/api/v1/circles/1'],
       // boards fixtures
+      '/boards': ['/boards'],
+      '/boards/:id': ['/boards/1'],
+      '/boards/:id/commentary/new': ['/boards/1/commentary/new'],
+      '/boards/:id/commentary/:commentaryId': [1, 2, 3, 4].map((id) => `/boards/1/commentary/${id}`),
+      '/api/v1/boards': ['/api/v1/boards', `/api/v1/boards?org=${A}`],
+      '/api/v1/boards/:id': ['/api/v1/boards/1'],
       '/organisations/:code/escalations': [
         `/organisations/${A}/escalations`,
         `/organisations/${B}/escalations`,
@@ -725,7 +848,23 @@ describe(`every route as every role, and confidential content on every surface (
         return canaries.followUpAnswer.readers.includes(role) ? 200 : 404;
       // escalations expectations
       // circles expectations
+      // Circle 1 and entry 2 are read by their members (A's contributor, B's member) only; entry 1 by its author.
+      if (['/circles', '/circles/new', '/journal'].includes(path)) return signedIn ? 200 : 303;
+      if (path === '/api/v1/circles') return signedIn ? 200 : 401;
+      const circlePage = /^(\/api\/v1)?\/(circles\/1|journal\/1|journal\/2)$/.exec(path);
+      if (circlePage) {
+        const readers =
+          path === '/journal/1' ? canaries.journalPrivate.readers : canaries.circleNotes.readers;
+        if (readers.includes(role)) return 200;
+        return signedIn ? 404 : circlePage[1] ? 401 : 303;
+      }
       // boards expectations
+      // Board 1 is public; its commentary 1 a draft (its author), 2 in moderation (author and chair).
+      if (path === '/boards/1/commentary/new') return refuse(['contributorA', 'facilitator']);
+      if (path === '/boards/1/commentary/1') return role === 'contributorA' ? 200 : 404;
+      if (path === '/boards/1/commentary/2')
+        return ['contributorA', 'facilitator'].includes(role) ? 200 : 404;
+      if (path === '/boards' || path.startsWith('/boards/1') || path.startsWith('/api/v1/boards')) return 200;
       // A's escalations: its people, and those it may raise concerns with; 1 is the region's, 2 the ICB's.
       if (path === `/organisations/${A}/escalations`)
         return refuse([...peopleOfA, 'systemLeadA', 'oversightRegionA']);
@@ -869,6 +1008,7 @@ describe(`every route as every role, and confidential content on every surface (
       publicInquiry,
       publicTeamIndicator,
       publicSignalNote,
+      canaries.boardPublished.text,
     ])
       assert.equal(seen.get(control)?.size, roles.length, `${control} is public and every role sees it`);
   });
@@ -893,7 +1033,11 @@ describe(`every route as every role, and confidential content on every surface (
       ['/follow-ups/:id', '/follow-ups/9101'],
       // escalations addresses
       // circles addresses
+      ['/circles/:id', '/circles/1'],
+      ['/journal/:id', '/journal/1'],
       // boards addresses
+      [':commentaryId', '2'],
+      ['/boards/:id', '/boards/1'],
       ['/escalations/:id', '/escalations/1'],
     ];
     const addressOf = (url: string) =>
@@ -942,7 +1086,15 @@ describe(`every route as every role, and confidential content on every surface (
       '/api/v1/follow-ups/:id/outcome': ['oversightRegionA', 'oversightEngland'],
       // escalations writers
       // circles writers
+      '/circles': roles.filter((role) => role !== 'anonymous'),
+      '/api/v1/circles': roles.filter((role) => role !== 'anonymous'),
+      '/journal': roles.filter((role) => role !== 'anonymous'),
+      '/circles/:id/meetings': ['memberB'],
+      '/api/v1/circles/:id/meetings': ['memberB'],
       // boards writers
+      '/boards/:id/commentary': ['facilitator'],
+      '/api/v1/boards/:id/commentary': ['facilitator'],
+      '/boards/:id/commentary/:commentaryId/moderate': ['facilitator'],
       '/escalations/:id/acknowledge': ['oversightRegionA'],
       '/escalations/:id/respond': ['oversightRegionA'],
       '/escalations/:id/close': ['oversightRegionA'],

@@ -149,6 +149,9 @@ async function buildDemoStore(
   await createDemoReviews(demo, focus);
   const { toAsk } = await createDemoFollowUps(demo);
   await createDemoEscalations(demo);
+  // An ethical reflection board for RYY, with example commentary, a reply and a restricted entry.
+  const { createDemoBoards } = await import('../../app/boards/demo.ts');
+  await createDemoBoards(demo);
   if (toAsk.length > 0)
     process.stderr.write(
       `Example review of ${focus.orgCode}: ${toAsk.length} follow-up(s) fall due today and are asked in the first minute (see /inbox as the demo contributor, and /outbox).\n`,

@@ -7,6 +7,8 @@ import * as inquiries from './2026_12_01_0920_inquiries.ts';
 import * as improvementAndReviews from './2026_12_02_0900_improvement_and_reviews.ts';
 import * as dataPartVersions from './2026_12_02_0950_data_part_versions.ts';
 import * as storeMeta from './2026_12_02_1000_store_meta.ts';
+import * as circles from './2026_12_02_1100_circles.ts';
+import * as boards from './2026_12_02_1110_boards.ts';
 
 /** Every migration, in order. Add new ones at the end with a later date prefix. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +20,8 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0900_improvement_and_reviews': improvementAndReviews,
   '2026_12_02_0950_data_part_versions': dataPartVersions,
   '2026_12_02_1000_store_meta': storeMeta,
+  '2026_12_02_1100_circles': circles,
+  '2026_12_02_1110_boards': boards,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,6 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { BoardCommentaryScope } from '../../policies/board.ts';
+import type { CircleScope } from '../../policies/circle.ts';
 import type { AuditScope, ContentScope } from '../../policies/scope.ts';
 
 /** The columns of a content table (or one of its versions) the read policy looks at. */
@@ -222,5 +224,58 @@ export function escalationScopeFilter(
     ${inList(columns.raiser, scope.peopleOf)}
     or (${kind} = 'region' and ${inList(columns.recipient, scope.regions)})
     or (${kind} = 'icb' and ${inList(columns.recipient, [...scope.systems, ...scope.peopleOf])})
+  )`;
+}
+
+/**
+ * The board commentary read policy (`policies/board.ts`) as a SQL condition on `board_commentary`:
+ * published and restricted commentary everyone (a restricted body is withheld by the use case);
+ * drafts their author; commentary in moderation its author and the board's chairs within their
+ * term on `day`. Every list, count and API response of commentary goes through it.
+ */
+export function boardCommentaryScopeFilter(
+  scope: BoardCommentaryScope,
+  day: string,
+  table = 'board_commentary',
+): RawBuilder<SqlBool> {
+  if (scope.everything) return sql<SqlBool>`true`;
+  const state = sql.ref(`${table}.state`);
+  if (scope.userId === null) return sql<SqlBool>`${state} in ('published','restricted')`;
+  return sql<SqlBool>`(
+    ${state} in ('published','restricted')
+    or ${sql.ref(`${table}.author_user_id`)} = ${scope.userId}
+    or (${state} = 'in_moderation' and exists (
+      select 1 from board_member chair
+      where chair.board_id = ${sql.ref(`${table}.board_id`)} and chair.is_chair
+        and chair.user_id = ${scope.userId}
+        and chair.term_from <= ${day} and (chair.term_to is null or chair.term_to >= ${day})
+    ))
+  )`;
+}
+
+/**
+ * The circle read policy (`policies/circle.ts`) as a SQL condition on a circle id column: the
+ * circle's current members only; nobody else, the operator included. Every read of circles, their
+ * members and meetings goes through it.
+ */
+export function circleScopeFilter(scope: CircleScope, circleIdColumn = 'circle.id'): RawBuilder<SqlBool> {
+  if (scope.userId === null) return sql<SqlBool>`false`;
+  return sql<SqlBool>`exists (
+    select 1 from circle_member reader
+    where reader.circle_id = ${sql.ref(circleIdColumn)} and reader.user_id = ${scope.userId}
+      and reader.left_at is null
+  )`;
+}
+
+/**
+ * The journal read policy (`policies/circle.ts`) as a SQL condition on `journal_entry`: its author,
+ * and the current members of the circle it was shared into.
+ */
+export function journalScopeFilter(scope: CircleScope, table = 'journal_entry'): RawBuilder<SqlBool> {
+  if (scope.userId === null) return sql<SqlBool>`false`;
+  return sql<SqlBool>`(
+    ${sql.ref(`${table}.author_user_id`)} = ${scope.userId}
+    or (${sql.ref(`${table}.shared_to_circle_id`)} is not null
+      and ${circleScopeFilter(scope, `${table}.shared_to_circle_id`)})
   )`;
 }

@@ -12,6 +12,8 @@ import { AppError } from '../../errors.ts';
 import { listMetrics } from '../../store/repos/metric-repo.ts';
 import { listOrganisations } from '../../store/repos/organisation-repo.ts';
 import { registerAnnotationApi } from './api-annotations.ts';
+import { registerBoardApi } from './api-boards.ts';
+import { registerCircleApi } from './api-circles.ts';
 import { registerDirectoryApi } from './api-directory.ts';
 import { registerEscalationApi } from './api-escalations.ts';
 import { registerFollowUpApi } from './api-follow-ups.ts';
@@ -170,6 +172,8 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(registerSignalApi);
   await app.register(registerFollowUpApi);
   await app.register(registerEscalationApi);
+  await app.register(registerCircleApi);
+  await app.register(registerBoardApi);
 
   app.get(
     '/organisations',

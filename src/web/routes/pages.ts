@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { sendPage } from '../render.ts';
 import { registerAnnotationPages } from './annotations/routes.ts';
 import { registerAuditPages } from './audit/routes.ts';
+import { registerBoardPages } from './boards/routes.ts';
 import { registerChangesPages } from './changes/routes.ts';
+import { registerCirclePages } from './circles/routes.ts';
 import { registerDirectoryPages } from './directory/routes.ts';
 import { registerEscalationPages } from './escalations/routes.ts';
 import { registerFollowUpPages } from './follow-ups/routes.ts';
@@ -39,4 +41,6 @@ export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(registerReviewPages);
   await app.register(registerFollowUpPages);
   await app.register(registerEscalationPages);
+  await app.register(registerBoardPages);
+  await app.register(registerCirclePages);
 }

@@ -9,6 +9,7 @@ import { findOrganisation, listOrganisations } from '../../../store/repos/organi
 import { pageParams, pageQuery } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
 import { chartAnnotations } from '../annotations/present.ts';
+import { boardLinksFor } from '../boards/present.ts';
 import { directorySection } from '../directory/section.ts';
 import { organisationEscalationLinks } from '../escalations/present.ts';
 import { followThroughSectionFor } from '../follow-ups/section.ts';
@@ -119,6 +120,7 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
             ...(await organisationSignalSection(request.useCase(), page.organisation.code)),
             ...(await organisationEscalationLinks(request.useCase(), page.organisation)),
             ...(await organisationReviewLink(request.useCase(), page.organisation)),
+            ...(await boardLinksFor(request.useCase(), page.organisation.code)),
           }),
         )),
         // Public counts and shares, the same for every reader.
