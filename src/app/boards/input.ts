@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { boardMemberRoles } from '../../domain/board.ts';
 import { AppError, validationFailedInFieldOrder } from '../../errors.ts';
+import { blank, fieldChecker, optionalText, text, valuesOf } from '../input-fields.ts';
 
 /**
  * A board's, member's, commentary's and reply's fields checked at the use cases' door: every problem
@@ -13,32 +14,6 @@ export const titleMax = 200;
 export const subjectMax = 200;
 export const bodyMax = 10_000;
 export const reasonMax = 2_000;
-
-/** Empty form fields and JSON nulls mean "not given". */
-const blank = (value: unknown) => (value === '' || value === null ? undefined : value);
-
-const text = (max: number, missing: string, label: string) =>
-  z
-    .string({ error: missing })
-    .transform((value) => value.replace(/\r\n?/g, '\n').trim())
-    .refine((value) => value.length > 0, missing)
-    .refine(
-      (value) => value.length <= max,
-      `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`,
-    );
-
-const optionalText = (max: number, label: string) =>
-  z.preprocess(
-    blank,
-    z
-      .string({ error: `${label} must be text` })
-      .transform((value) => value.replace(/\r\n?/g, '\n').trim())
-      .refine(
-        (value) => value.length <= max,
-        `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`,
-      )
-      .optional(),
-  );
 
 const isoDate = (missing: string) =>
   z
@@ -96,16 +71,7 @@ export const fieldRules = {
 export type FieldName = keyof typeof fieldRules;
 
 /** Runs one field's rule (`checkField`); a problem is pushed as `field: message`. */
-export function checkField<Name extends FieldName>(
-  name: Name,
-  value: unknown,
-  problems: string[],
-): z.output<(typeof fieldRules)[Name]> | undefined {
-  const parsed = fieldRules[name].safeParse(value);
-  if (parsed.success) return parsed.data as z.output<(typeof fieldRules)[Name]>;
-  problems.push(`${name}: ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
-  return undefined;
-}
+export const checkField = fieldChecker(fieldRules);
 
 /** The order of the fields on the forms, which problems are listed in. */
 const fieldOrder: readonly FieldName[] = [
@@ -137,9 +103,4 @@ export function notFound(what: 'board' | 'commentary', id: number): AppError {
   return new AppError('NOT_FOUND', `There is no ${what} ${id} that you can read.`);
 }
 
-/** The values of an input object, or an empty one (`valuesOf`). */
-export function valuesOf(input: unknown): Record<string, unknown> {
-  return typeof input === 'object' && input !== null && !Array.isArray(input)
-    ? (input as Record<string, unknown>)
-    : {};
-}
+export { valuesOf };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, validationFailedInFieldOrder } from '../../errors.ts';
+import { blank, fieldChecker, text, valuesOf } from '../input-fields.ts';
 
 /**
  * The fields of circles, their meetings and journal entries, checked at the use cases' door: every
@@ -18,19 +19,6 @@ export const circleKeepsLabels: Record<(typeof circleKeeps)[number], string> = {
   themes: 'Meeting dates and themes',
   notes: 'Meeting dates, themes and notes',
 };
-
-/** Empty form fields and JSON nulls mean "not given". */
-const blank = (value: unknown) => (value === '' || value === null ? undefined : value);
-
-const text = (max: number, missing: string, label: string) =>
-  z
-    .string({ error: missing })
-    .transform((value) => value.replace(/\r\n?/g, '\n').trim())
-    .refine((value) => value.length > 0, missing)
-    .refine(
-      (value) => value.length <= max,
-      `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`,
-    );
 
 const optionalText = (max: number, label: string) =>
   z.preprocess(
@@ -93,16 +81,7 @@ export const fieldRules = {
 export type FieldName = keyof typeof fieldRules;
 
 /** Runs one field's rule (`checkField`); a problem is pushed as `field: message`. */
-export function checkField<Name extends FieldName>(
-  name: Name,
-  value: unknown,
-  problems: string[],
-): z.output<(typeof fieldRules)[Name]> | undefined {
-  const parsed = fieldRules[name].safeParse(value);
-  if (parsed.success) return parsed.data as z.output<(typeof fieldRules)[Name]>;
-  problems.push(`${name}: ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
-  return undefined;
-}
+export const checkField = fieldChecker(fieldRules);
 
 const fieldOrder = [
   'name',
@@ -133,9 +112,4 @@ export function entryNotFound(id: number): AppError {
   return new AppError('NOT_FOUND', `There is no journal entry ${id} that you can read.`);
 }
 
-/** The values of an input object, or an empty one (`valuesOf`). */
-export function valuesOf(input: unknown): Record<string, unknown> {
-  return typeof input === 'object' && input !== null && !Array.isArray(input)
-    ? (input as Record<string, unknown>)
-    : {};
-}
+export { valuesOf };
