@@ -123,6 +123,20 @@ describe(`improvement directory pages, API (${testBackend})`, () => {
     }
     const none = await app.inject({ url: '/improvement?q=no+such+words+anywhere' });
     assert.match(none.body, /id="no-entries"/);
+    const past = await app.inject({ url: `/improvement?metric=${metric}&page=2` });
+    assert.equal(past.statusCode, 200);
+    assert.match(past.body, /no entries on page 2/);
+    assert.doesNotMatch(
+      past.body,
+      /Streaming at the front door/,
+      'page 2 of a one-entry search lists nothing',
+    );
+    const api = await app.inject({ url: `/api/v1/directory/entries?metric=${metric}` });
+    assert.deepEqual(
+      [api.json().page, api.json().hasNext, api.json().entries.length > 0],
+      [1, false, true],
+      'the API pages too',
+    );
   });
 
   it('shows who has improved this on another trust’s chart and on the metric page: entries first, then candidates', async () => {

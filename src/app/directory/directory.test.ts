@@ -17,7 +17,7 @@ import { candidatesForEveryMetric, candidatesForMetric, computeMetricCandidates 
 import { directoryCoverage } from './coverage.ts';
 import { createDemoDirectory } from './demo.ts';
 import { offersOfHelp } from './offers.ts';
-import { findEntryDetail, searchEntries } from './read.ts';
+import { DIRECTORY_PAGE_ENTRIES, findEntryDetail, searchEntries, searchEntryPage } from './read.ts';
 import { addContact, createEntry, inviteEntry, publishEntry, reviseEntry, withdrawEntry } from './write.ts';
 
 /** Values as stored, oldest first, without gaps. */
@@ -316,5 +316,35 @@ describe('the improvement directory on the bundled real data', () => {
       offers.some((offer) => offer.contacts.some((contact) => contact.email?.endsWith('@example.org'))),
     );
     assert.ok(offers.some((offer) => offer.contacts.some((contact) => contact.email === null)));
+  });
+
+  it('pages a long search 50 at a time: every entry once, none twice, the next page said only when there is one', async () => {
+    const made = new Set<number>();
+    for (let index = 1; index <= DIRECTORY_PAGE_ENTRIES + 3; index++) {
+      const entry = await createEntry(ctx(), {
+        org: 'RJ1',
+        metrics: ['ae-4hr-type1'],
+        title: `Pagingcheck number ${index}`,
+        what_they_did: 'Listed to check the pages of a long search.',
+      });
+      made.add(entry.id);
+    }
+    const first = await searchEntryPage(ctx(), { q: 'pagingcheck' });
+    const second = await searchEntryPage(ctx(), { q: 'pagingcheck', page: 2 });
+    const third = await searchEntryPage(ctx(), { q: 'pagingcheck', page: 3 });
+    assert.deepEqual(
+      [first.entries.length, second.entries.length, third.entries.length],
+      [DIRECTORY_PAGE_ENTRIES, 3, 0],
+    );
+    assert.deepEqual([first.hasNext, second.hasNext, third.hasNext], [true, false, false]);
+    const listed = [...first.entries, ...second.entries].map((entry) => entry.id);
+    assert.equal(new Set(listed).size, listed.length, 'no entry on two pages');
+    assert.deepEqual(new Set(listed), made);
+    const candidates = await searchEntryPage(ctx(), { q: 'pagingcheck', state: 'candidate', page: 2 });
+    assert.equal(candidates.entries.length, 3, 'a state filter pages the same way');
+    const published = await searchEntryPage(ctx(), { q: 'pagingcheck', state: 'published' });
+    assert.deepEqual([published.entries.length, published.hasNext], [0, false]);
+    const anonymousPage = await searchEntryPage({ ...ctx(), actor: anonymous }, { q: 'pagingcheck' });
+    assert.deepEqual(anonymousPage.entries, [], 'candidates are not listed to anonymous readers');
   });
 });

@@ -116,8 +116,21 @@ export const directorySearchSchema = z.object({
   idea: z.coerce.number().int().positive().optional().catch(undefined),
   q: z.string().trim().max(200).optional().catch(undefined),
   state: z.enum(['candidate', 'invited', 'published', 'stale', 'withdrawn']).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
 export type DirectorySearch = z.infer<typeof directorySearchSchema>;
+
+/** How many entries a page of the directory lists. */
+export const DIRECTORY_PAGE_ENTRIES = 50;
+/** How many entries a CSV of a directory search holds at most. */
+export const DIRECTORY_CSV_ENTRIES = 5000;
+
+/** One page of a directory search: its entries, its number, and whether a later page has more. */
+export interface EntryPage {
+  readonly entries: EntrySummary[];
+  readonly page: number;
+  readonly hasNext: boolean;
+}
 
 /** One entry in a list of results. */
 export interface EntrySummary {
@@ -145,21 +158,38 @@ export async function searchEntries(
   context: Pick<UseCaseContext, 'db' | 'actor' | 'clock'>,
   search: DirectorySearch,
   limit = 200,
+  offset = 0,
 ): Promise<EntrySummary[]> {
+  return (await searchSummaries(context, search, limit, offset)).summaries;
+}
+
+/** The entries of a search (`searchSummaries`), with how many rows the query returned before staleness was read. */
+async function searchSummaries(
+  context: Pick<UseCaseContext, 'db' | 'actor' | 'clock'>,
+  search: DirectorySearch,
+  limit: number,
+  offset: number,
+  keep = limit,
+): Promise<{ summaries: EntrySummary[]; rows: number }> {
+  // "stale" is a published entry whose contact is past their review-by date, worked out below
+  const storedState = search.state === 'stale' ? 'published' : search.state;
   const rows = await listDirectoryEntries(context.db, directoryScope(context.actor), {
     metricId: search.metric || undefined,
     orgCode: search.org || undefined,
     changeIdeaId: search.idea,
     text: search.q || undefined,
+    states: storedState ? [storedState] : undefined,
     limit,
+    offset,
   });
-  const ids = rows.map((row) => row.id);
+  const listed = rows.slice(0, keep);
+  const ids = listed.map((row) => row.id);
   const metrics = await entryMetrics(context.db, ids);
   const versions = await entryVersions(context.db, ids);
   const contacts = await entryContacts(context.db, ids);
   const ideas = await entryChangeIdeas(context.db, ids);
   const today = isoDay(context.clock());
-  const summaries = rows.map((row) => ({
+  const summaries = listed.map((row) => ({
     id: row.id,
     title: row.title,
     orgCode: row.org_code,
@@ -182,7 +212,26 @@ export async function searchEntries(
     isExample: row.is_example,
     href: `/improvement/entries/${row.id}`,
   }));
-  return search.state ? summaries.filter((summary) => summary.state === search.state) : summaries;
+  return {
+    summaries: search.state ? summaries.filter((summary) => summary.state === search.state) : summaries,
+    rows: rows.length,
+  };
+}
+
+/**
+ * One page of a directory search (`searchEntryPage`): `perPage` entries from the search's page
+ * (the first when it names none), and whether there are more after them. A page filtered to
+ * published or stale entries may hold fewer than `perPage`, as staleness is read after the query.
+ */
+export async function searchEntryPage(
+  context: Pick<UseCaseContext, 'db' | 'actor' | 'clock'>,
+  search: DirectorySearch,
+  perPage = DIRECTORY_PAGE_ENTRIES,
+): Promise<EntryPage> {
+  const page = search.page ?? 1;
+  const found = await searchSummaries(context, search, perPage + 1, (page - 1) * perPage, perPage);
+  // the one row more than a page only says whether a next page exists; it is listed there, not here
+  return { entries: found.summaries, page, hasNext: found.rows > perPage };
 }
 
 /** The change ideas of one metric or all, each with how many entries the reader reads use it. */

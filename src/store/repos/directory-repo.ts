@@ -42,6 +42,8 @@ export interface DirectoryFilter {
   text?: string;
   states?: readonly EntryState[];
   limit?: number;
+  /** How many matching entries to pass over first (for later pages). */
+  offset?: number;
 }
 
 function withNames(db: Kysely<Database>) {
@@ -117,6 +119,7 @@ export async function listDirectoryEntries(
     .orderBy('directory_entry.updated_at', 'desc')
     .orderBy('directory_entry.id', 'desc')
     .limit(filter.limit ?? 500)
+    .offset(filter.offset ?? 0)
     .execute() as Promise<DirectoryEntryWithNames[]>;
 }
 

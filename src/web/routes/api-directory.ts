@@ -4,10 +4,12 @@ import { authorise } from '../../app/context.ts';
 import { candidatesCsv, candidatesForMetric, candidateView } from '../../app/directory/candidates.ts';
 import { coverageCsv, directoryCoverage } from '../../app/directory/coverage.ts';
 import {
+  DIRECTORY_CSV_ENTRIES,
   directorySearchSchema,
   entriesCsv,
   findEntryDetail,
   searchEntries,
+  searchEntryPage,
 } from '../../app/directory/read.ts';
 import { createEntry } from '../../app/directory/write.ts';
 import { AppError } from '../../errors.ts';
@@ -28,6 +30,13 @@ const candidatesQuery = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a metric id')
     .describe('Metric id, e.g. ae-4hr-type1'),
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .describe('Which page of 50 entries (JSON); the CSV holds every match, up to 5,000'),
   format: z.enum(['json', 'csv']).default('json').describe('json (default) or csv'),
 });
 
@@ -125,22 +134,21 @@ export async function registerDirectoryApi(app: FastifyInstance): Promise<void> 
       schema: routeSchema({
         summary: 'Directory entries the caller may read',
         description:
-          'Published and stale entries are read by everyone; candidate, invited and withdrawn ones by improvement facilitators, national oversight and the entry organisation’s people. Searched by metric, organisation, change idea and free text. Contacts are given with one entry (`/directory/entries/{id}`), never in the list; the most recently changed first, at most 200.',
+          'Published and stale entries are read by everyone; candidate, invited and withdrawn ones by improvement facilitators, national oversight and the entry organisation’s people. Searched by metric, organisation, change idea and free text. Contacts are given with one entry (`/directory/entries/{id}`), never in the list; the most recently changed first, 50 to a page (`page`, with `hasNext` saying whether another follows); the CSV holds every match, up to 5,000.',
         querystring: entriesQuery,
-        ok: 'The entries, as `entries`',
+        ok: 'The entries, as `entries`, with `page` and `hasNext`',
       }),
     },
     async (request, reply) => {
       const query = validate(entriesQuery, request.query);
       const search = directorySearchSchema.parse(query);
       const context = request.useCase();
-      const entries = await searchEntries(context, search);
       if (query.format === 'csv')
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="tend-directory-entries.csv"')
-          .send(entriesCsv(entries));
-      return { entries };
+          .send(entriesCsv(await searchEntries(context, search, DIRECTORY_CSV_ENTRIES)));
+      return searchEntryPage(context, search);
     },
   );
 

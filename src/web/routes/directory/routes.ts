@@ -8,7 +8,7 @@ import {
   directorySearchSchema,
   findEntryDetail,
   readerCurates,
-  searchEntries,
+  searchEntryPage,
 } from '../../../app/directory/read.ts';
 import {
   addContact,
@@ -88,10 +88,18 @@ export async function registerDirectoryPages(app: FastifyInstance): Promise<void
   app.get('/improvement', async (request, reply) => {
     const context = request.useCase();
     const search = directorySearchSchema.parse(request.query ?? {});
-    const entries = await searchEntries(context, search);
+    const found = await searchEntryPage(context, search);
     const metrics = await nationalMetrics(context);
     const ideas = await changeIdeasFor(context);
     const searched = Boolean(search.metric || search.org || search.idea || search.q);
+    const pageHref = (page: number) => {
+      const params = new URLSearchParams();
+      for (const key of ['metric', 'org', 'idea', 'q', 'state'] as const)
+        if (search[key] !== undefined && search[key] !== '') params.set(key, String(search[key]));
+      if (page > 1) params.set('page', String(page));
+      const query = params.toString();
+      return query ? `/improvement?${query}#results` : '/improvement#results';
+    };
     return sendPage(request, reply, 'pages/directory/index.njk', {
       pageName: 'Who has improved what',
       search: {
@@ -101,7 +109,12 @@ export async function registerDirectoryPages(app: FastifyInstance): Promise<void
         q: search.q ?? '',
       },
       searched,
-      entries: entries.map(presentSummary),
+      entries: found.entries.map(presentSummary),
+      listPage: {
+        page: found.page,
+        previousHref: found.page > 1 ? pageHref(found.page - 1) : null,
+        nextHref: found.hasNext ? pageHref(found.page + 1) : null,
+      },
       metricChoices: [
         { value: '', text: 'Any metric' },
         ...metrics.map((metric) => ({
