@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import Fastify from 'fastify';
 import { openTestStore, testBackend } from '../../test/helpers/test-store.ts';
 import { loadConfig } from '../config/config.ts';
 import type { Store } from '../store/db.ts';
 import { listen } from './listener.ts';
-import { startServer } from './server.ts';
+import { startServer, trackRequestActivity } from './server.ts';
 
 describe(`the web server: warm-up in the background, graceful stop (${testBackend})`, () => {
   let store: Store;
@@ -62,6 +63,41 @@ describe(`the web server: warm-up in the background, graceful stop (${testBacken
       assert.ok(((await response.json()) as { metrics: unknown[] }).metrics.length > 0);
     } finally {
       await server.close();
+    }
+  });
+
+  it('gives way to visitors: a warm-up step waits while a visitor’s request is in flight, not for warm-up’s own', async () => {
+    const app = Fastify();
+    const activity = trackRequestActivity(app);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    app.get('/slow', async () => {
+      await held;
+      order.push('visitor answered');
+      return 'done';
+    });
+    app.get('/quick', async () => 'quick');
+    await app.ready();
+    try {
+      const visitor = app.inject({ url: '/slow' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const step = activity.quiet().then(() => order.push('warm-up step'));
+      // warm-up's own requests do not hold warm-up back
+      const own = await app.inject({ url: '/quick', headers: { 'x-tend-warm-up': '1' } });
+      assert.equal(own.statusCode, 200);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(order, [], 'the step waits while the visitor is being answered');
+      release();
+      await Promise.all([visitor, step]);
+      assert.deepEqual(order, ['visitor answered', 'warm-up step']);
+      const idle = await Promise.race([
+        activity.quiet().then(() => 'at once'),
+        new Promise((resolve) => setTimeout(() => resolve('waited'), 50)),
+      ]);
+      assert.equal(idle, 'at once', 'with no visitor in flight a step starts at once');
+    } finally {
+      await app.close();
     }
   });
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { cachedAssessment, nofQuarters, warmAssessments } from '../app/assessment-cache.ts';
 import type { FollowUpScheduler } from '../app/follow-ups/scheduler.ts';
 import { type Mailer, mailerFor } from '../app/mail/mailer.ts';
-import { metricIdsWithData } from '../app/metric-across.ts';
+import { metricAcrossOrganisations, metricIdsWithData } from '../app/metric-across.ts';
 import { listRegions } from '../app/regions.ts';
 import { setChromiumPath } from '../app/reviews/pack-pdf.ts';
 import { organisationScorecard } from '../app/spc-view.ts';
@@ -29,24 +29,84 @@ export interface RunningServer {
 const warmingUp =
   'Preparing the pages: charting every metric for every organisation and assessing every quarter held.';
 
+/** The header warm-up's own requests carry, so that they do not count as visitors' requests. */
+const warmUpHeader = 'x-tend-warm-up';
+
+/**
+ * Visitors' requests in flight (`RequestActivity`), so that warm-up can give way to them: each of
+ * its steps waits until no visitor's request is being answered. On the embedded store every query
+ * runs on one connection, so a step started while a visitor waits would put the visitor behind it.
+ */
+export interface RequestActivity {
+  /** Resolves once no visitor's request is in flight (at once when none is). */
+  quiet(): Promise<void>;
+}
+
+/** Counts visitors' requests in flight on `app` (`trackRequestActivity`): every request but warm-up's own. */
+export function trackRequestActivity(app: FastifyInstance): RequestActivity {
+  let active = 0;
+  let waiters: (() => void)[] = [];
+  const counted = new WeakSet<object>();
+  const finished = (request: { raw: object }) => {
+    if (!counted.delete(request.raw)) return;
+    active--;
+    if (active > 0) return;
+    const ready = waiters;
+    waiters = [];
+    for (const resolve of ready) resolve();
+  };
+  app.addHook('onRequest', async (request) => {
+    if (request.headers[warmUpHeader]) return;
+    counted.add(request.raw);
+    active++;
+  });
+  app.addHook('onResponse', async (request) => finished(request));
+  app.addHook('onRequestAbort', async (request) => finished(request));
+  return {
+    quiet: () => (active === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+  };
+}
+
 /**
  * What is prepared before the server says it is ready, so that no page's first visit computes it:
- * the home page's view (every metric charted for every organisation, which the metric, system and
- * region pages share), every held quarter's Oversight Framework assessment (which the organisation
- * pages, league tables and the "what changed" page look trusts up in), and one page of every type
- * rendered once, so that each template is compiled and each code path run before a visitor asks.
+ * every held quarter's Oversight Framework assessment first (the organisation pages, league tables
+ * and the "what changed" page look trusts up in them), then every metric charted for every
+ * organisation one metric at a time (the home, metric, system and region pages share these), then
+ * one page of every type rendered once, so that each template is compiled and each code path run
+ * before a visitor asks. Each step is small — one quarter, one metric, one page — and waits until no
+ * visitor's request is in flight (`activity`), so that a visitor who arrives during warm-up waits for
+ * at most the step already running, never for the whole store to be prepared.
  */
-export async function warmUpPages(app: FastifyInstance): Promise<void> {
+export async function warmUpPages(
+  app: FastifyInstance,
+  activity: RequestActivity = { quiet: async () => {} },
+): Promise<void> {
   const db = app.store.db;
-  await presentHome(db);
-  await warmAssessments(db);
-  const quarter = (await nofQuarters(db))[0];
+  const step = async <T>(work: () => Promise<T>): Promise<T> => {
+    // The embedded database answers on this thread and settles its promises without a turn of the
+    // event loop, so a chain of steps would never let a waiting connection be read: give it a turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    await activity.quiet();
+    return work();
+  };
+  const quarters = await step(() => nofQuarters(db));
+  for (const quarter of quarters) {
+    const framework = frameworkIdForQuarter(quarter);
+    if (framework) await step(() => cachedAssessment(db, { framework, quarter }));
+  }
+  const metricIds = await step(() => metricIdsWithData(db));
+  for (const metricId of metricIds) await step(() => metricAcrossOrganisations(db, metricId));
+  await step(() => presentHome(db));
+  await step(() => warmAssessments(db));
+  const quarter = quarters[0];
   const framework = quarter && frameworkIdForQuarter(quarter);
-  const trust = framework ? (await cachedAssessment(db, { framework, quarter })).details[0]?.code : undefined;
-  const metric = trust ? (await organisationScorecard(db, trust))[0]?.metric.id : undefined;
-  const anyMetric = (await metricIdsWithData(db))[0];
-  const icb = (await listSystems(db))[0]?.code;
-  const region = (await listRegions(db))[0]?.code;
+  const trust = framework
+    ? (await step(() => cachedAssessment(db, { framework, quarter }))).details[0]?.code
+    : undefined;
+  const metric = trust ? (await step(() => organisationScorecard(db, trust)))[0]?.metric.id : undefined;
+  const anyMetric = metricIds[0];
+  const icb = (await step(() => listSystems(db)))[0]?.code;
+  const region = (await step(() => listRegions(db)))[0]?.code;
   const pages = [
     '/',
     '/organisations',
@@ -62,7 +122,8 @@ export async function warmUpPages(app: FastifyInstance): Promise<void> {
     icb && `/systems/${encodeURIComponent(icb)}`,
     region && `/regions/${encodeURIComponent(region)}`,
   ];
-  for (const url of pages) if (url) await app.inject({ method: 'GET', url });
+  for (const url of pages)
+    if (url) await step(() => app.inject({ method: 'GET', url, headers: { [warmUpHeader]: '1' } }));
 }
 
 /**
@@ -88,6 +149,7 @@ export async function startServer(
   let notReady: string | undefined = warmingUp;
   let closing = false;
   let app: Awaited<ReturnType<typeof buildApp>>;
+  let activity: RequestActivity;
   setChromiumPath(config.chromiumPath);
   try {
     app = await buildApp({
@@ -99,6 +161,7 @@ export async function startServer(
       notReadyBecause: () => notReady,
       ...(options.followUps ? { clock: options.followUps.clock } : {}),
     });
+    activity = trackRequestActivity(app);
     await app.ready();
   } catch (error) {
     await listener.close(0);
@@ -107,7 +170,7 @@ export async function startServer(
   listener.serve(app.routing);
   app.log.info({ address: listener.address }, 'listening');
   const started = performance.now();
-  const warmedUp = (options.warmUp ?? (() => warmUpPages(app)))().then(
+  const warmedUp = (options.warmUp ?? (() => warmUpPages(app, activity)))().then(
     () => {
       notReady = undefined;
       app.log.info({ ms: Math.round(performance.now() - started) }, 'pages prepared; ready');
