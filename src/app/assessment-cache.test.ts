@@ -8,7 +8,15 @@ import { testBackend } from '../../test/helpers/test-store.ts';
 import { frameworkForQuarter } from '../engines/nof/index.ts';
 import type { Store } from '../store/db.ts';
 import { readStoreVersion } from '../store/repos/version-repo.ts';
-import { cachedAssessment, cachedExplanation, computationsOf, nofQuarters } from './assessment-cache.ts';
+import { assessFromStore } from './assessment.ts';
+import {
+  cachedAssessment,
+  cachedExplanation,
+  computationsOf,
+  nofDependency,
+  nofQuarters,
+  untilDataChangeMemo,
+} from './assessment-cache.ts';
 import { importFile } from './import-file.ts';
 import { metricAcrossOrganisations } from './metric-across.ts';
 
@@ -93,5 +101,42 @@ describe(`kept results are recomputed only when the data they read change (${tes
     assert.equal(afterChange.assessment, before.assessment + 1, 'the assessment was computed again');
     assert.equal(afterChange.type1, before.type1, 'the A&E metrics were kept');
     assert.equal(afterChange.all, before.all);
+  });
+
+  it('keeps each assessment in the store: the next process reads it, until the data it read change', async () => {
+    const kept = await store.db.selectFrom('kept_result').select('key').execute();
+    assert.ok(
+      kept.some((row) => row.key === `assess|${JSON.stringify([framework, quarter, null, null])}`),
+      'cachedAssessment kept its result in the store',
+    );
+    let computed = 0;
+    const compute = async () => {
+      computed++;
+      return assessFromStore(store.db, { framework, quarter });
+    };
+    // each memo below stands for a new process: nothing of the one before is in its memory
+    const first = await untilDataChangeMemo(4)(store.db, 'assess|kept-check', compute, nofDependency, {
+      kept: true,
+    });
+    const next = await untilDataChangeMemo(4)(store.db, 'assess|kept-check', compute, nofDependency, {
+      kept: true,
+    });
+    assert.equal(computed, 1, 'the next process read the kept result');
+    assert.deepEqual(next, first, 'and it is the same result, Maps and all');
+    const lines = fs.readFileSync(bundled.nofData, 'utf8').split('\n');
+    const valueColumn = lines[0]
+      .replace(/^\uFEFF/, '')
+      .split(',')
+      .indexOf('Value');
+    const row = lines.findIndex(
+      (line, index) =>
+        index > 0 && line.startsWith(quarter) && /^\d+(\.\d+)?$/.test(line.split(',')[valueColumn] ?? ''),
+    );
+    const cells = lines[row].split(',');
+    cells[valueColumn] = String(Number(cells[valueColumn]) + 7);
+    lines[row] = cells.join(',');
+    await importText('nof-changed-again.csv', lines.join('\n'));
+    await untilDataChangeMemo(4)(store.db, 'assess|kept-check', compute, nofDependency, { kept: true });
+    assert.equal(computed, 2, 'after the framework data changed, the kept result is not used');
   });
 });

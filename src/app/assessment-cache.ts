@@ -1,3 +1,4 @@
+import { deserialize, serialize } from 'node:v8';
 import type { Kysely } from 'kysely';
 import { financialQuarterLabel } from '../domain/period.ts';
 import { previousQuarterLabel } from '../domain/quarter.ts';
@@ -7,10 +8,12 @@ import {
   type QuarterAssessment,
   type TrustExplanation,
 } from '../engines/nof/index.ts';
+import { readKeptResult, writeKeptResult } from '../store/repos/kept-result-repo.ts';
 import { nofQuarterStarts } from '../store/repos/observation-repo.ts';
 import { metricPart, readDataPartVersions, readStoreVersion } from '../store/repos/version-repo.ts';
 import type { Database } from '../store/tables.ts';
 import { type AssessmentRequest, assessFromStore, explainFromStore } from './assessment.ts';
+import { engineFingerprint } from './engine-fingerprint.ts';
 
 /*
  * In-process memos of results that depend only on the stored data: assessments and explanations
@@ -88,7 +91,8 @@ export function computationsOf(prefix: string): number {
  * A memo whose entries last until the data they read change: each is keyed by its key and the
  * store's data version — or, for a result that names its `DataDependency`, the versions of the
  * parts it reads — held per database handle, at most `maxEntries`, the least recently used dropped
- * first. A failed computation is forgotten, so the next call tries again.
+ * first. A failed computation is forgotten, so the next call tries again. A result asked to be
+ * `kept` is also kept in the store (`keptInStore`), so that the next process finds it there.
  */
 export function untilDataChangeMemo(maxEntries: number) {
   const caches = new WeakMap<object, Map<string, Promise<unknown>>>();
@@ -97,6 +101,7 @@ export function untilDataChangeMemo(maxEntries: number) {
     key: string,
     compute: () => Promise<T>,
     depends?: DataDependency,
+    options: { kept?: boolean } = {},
   ): Promise<T> {
     let cache = caches.get(db);
     if (!cache) {
@@ -112,13 +117,42 @@ export function untilDataChangeMemo(maxEntries: number) {
       cache.set(fullKey, held);
       return held as Promise<T>;
     }
-    computations.set(key, (computations.get(key) ?? 0) + 1);
-    const pending = compute();
+    const pending = options.kept
+      ? keptInStore(db, key, token, () => counted(key, compute))
+      : counted(key, compute);
     cache.set(fullKey, pending);
     pending.catch(() => cache.delete(fullKey));
     while (cache.size > maxEntries) cache.delete(cache.keys().next().value as string);
     return pending;
   };
+}
+
+/** Runs `compute`, counting it under `key` (`computationsOf`). */
+function counted<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  computations.set(key, (computations.get(key) ?? 0) + 1);
+  return compute();
+}
+
+/**
+ * A result kept in the store across restarts (`keptInStore`): read from `kept_result` when it was
+ * computed from the same data (`token`) by the same code (`engineFingerprint`), else computed and
+ * written there, replacing the one before. It is derived data, like the memo itself, so keeping it
+ * is not an audited write; a store that refuses the write (read-only) just recomputes next time.
+ */
+async function keptInStore<T>(
+  db: Kysely<Database>,
+  key: string,
+  token: string,
+  compute: () => Promise<T>,
+): Promise<T> {
+  const engine = await engineFingerprint();
+  const held = await readKeptResult(db, key, token, engine);
+  if (held) return deserialize(held) as T;
+  const result = await compute();
+  await writeKeptResult(db, { key, token, engine, value: serialize(result), computedAt: new Date() }).catch(
+    () => {},
+  );
+  return result;
 }
 
 const memo = untilDataChangeMemo(512);
@@ -151,7 +185,7 @@ export function cachedAssessment(
     request.trustType ?? null,
     request.cutPoints ?? null,
   ])}`;
-  return memo(db, key, () => assessFromStore(db, request), nofDependency);
+  return memo(db, key, () => assessFromStore(db, request), nofDependency, { kept: true });
 }
 
 /**

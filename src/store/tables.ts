@@ -289,6 +289,17 @@ export interface StoreVersionTable {
   dialogue_version: number;
 }
 
+/** A result computed from the stored data, kept across restarts while its data and engine are unchanged. */
+export interface KeptResultTable {
+  key: string;
+  /** The versions of the data it was computed from. */
+  token: string;
+  /** A fingerprint of the code that computed it. */
+  engine: string;
+  value: Uint8Array;
+  computed_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 /** Small facts about the store itself, by key (`tend demo` keeps what it built the store from). */
 export interface StoreMetaTable {
   key: string;
@@ -317,6 +328,7 @@ export interface Database extends ImprovementTables, BoardTables, CircleTables {
   store_version: StoreVersionTable;
   data_part_version: DataPartVersionTable;
   store_meta: StoreMetaTable;
+  kept_result: KeptResultTable;
   signal: SignalTable;
   team_indicator: TeamIndicatorTable;
   prompt_set: PromptSetTable;

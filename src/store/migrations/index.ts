@@ -9,6 +9,7 @@ import * as dataPartVersions from './2026_12_02_0950_data_part_versions.ts';
 import * as storeMeta from './2026_12_02_1000_store_meta.ts';
 import * as circles from './2026_12_02_1100_circles.ts';
 import * as boards from './2026_12_02_1110_boards.ts';
+import * as keptResults from './2026_12_02_1200_kept_results.ts';
 
 /** Every migration, in order. Add new ones at the end with a later date prefix. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_1000_store_meta': storeMeta,
   '2026_12_02_1100_circles': circles,
   '2026_12_02_1110_boards': boards,
+  '2026_12_02_1200_kept_results': keptResults,
 };
 
 export const migrationProvider: MigrationProvider = {
