@@ -155,7 +155,26 @@ describe(`follow-up pages and API (${testBackend})`, () => {
     assert.equal(message.statusCode, 200);
     assert.match(message.body, new RegExp(`href="/follow-ups/${lounge}"`));
     assert.match(message.body, /Do you need any help to use their suggestions\?/);
+    assert.match(
+      (await get('/inbox', 'contributorA')).body,
+      /Inbox \(3 unread\)/,
+      'opening it writes nothing',
+    );
+    const markRead = async (as: CastName) => {
+      const cookie = await cookieOf(as);
+      const page = await getWithCsrf(app, '/inbox', cookie);
+      return app.inject({
+        method: 'POST',
+        url: `/inbox/${id}/read`,
+        headers: { cookie, ...form },
+        payload: formBody({ _csrf: page.csrf }),
+      });
+    };
+    assert.equal((await markRead('adminA')).statusCode, 404, 'nobody else’s to mark');
+    const marked = await markRead('contributorA');
+    assert.equal(marked.statusCode, 303);
     assert.match((await get('/inbox', 'contributorA')).body, /Inbox \(2 unread\)/);
+    assert.match((await get(`/inbox/${id}`, 'contributorA')).body, /id="read-at"/);
   });
 
   it('shows the outbox of one’s own emails, saying plainly that they went to the inbox only', async () => {

@@ -1031,6 +1031,7 @@ describe(`every route as every role, and confidential content on every surface (
       ['/reviews/:id', '/reviews/1'],
       // follow-ups addresses
       ['/follow-ups/:id', '/follow-ups/9101'],
+      ['/inbox/:id', '/inbox/9101'],
       // escalations addresses
       // circles addresses
       ['/circles/:id', '/circles/1'],

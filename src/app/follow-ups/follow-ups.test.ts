@@ -21,7 +21,7 @@ import { askDueFollowUps } from './ask.ts';
 import { readChangeOnSeries } from './change-claim.ts';
 import { createDemoFollowUps } from './demo.ts';
 import { followThrough, followThroughLines } from './follow-through.ts';
-import { myInbox, openInboxMessage, readableOutbox, unreadCount } from './inbox.ts';
+import { markInboxMessageRead, myInbox, readableOutbox, readInboxMessage, unreadCount } from './inbox.ts';
 import { findFollowUps, getFollowUp } from './read.ts';
 
 const heldOn = '2026-10-01';
@@ -121,15 +121,32 @@ describe(`follow-ups: asking on the due date, answering, the inbox and follow-th
     await assert.rejects(readableOutbox(as(anonymous)), rejectsWith('UNAUTHENTICATED'));
   });
 
-  it('opens only its own user’s message, marking it read once', async () => {
+  it('opens only its own user’s message without writing; marking it read is one audited write, once', async () => {
     await sweep(sixWeeksOn);
     const [message] = await myInbox(as(people.contributorA.actor));
-    await assert.rejects(openInboxMessage(as(people.adminA.actor), message.id), rejectsWith('NOT_FOUND'));
-    await assert.rejects(openInboxMessage(as(operator('cli')), message.id), rejectsWith('FORBIDDEN'));
-    await assert.rejects(openInboxMessage(as(anonymous), message.id), rejectsWith('UNAUTHENTICATED'));
-    const opened = await openInboxMessage(as(people.contributorA.actor), message.id);
-    assert.ok(opened.read_at);
+    for (const use of [readInboxMessage, markInboxMessageRead]) {
+      await assert.rejects(use(as(people.adminA.actor), message.id), rejectsWith('NOT_FOUND'));
+      await assert.rejects(use(as(operator('cli')), message.id), rejectsWith('FORBIDDEN'));
+      await assert.rejects(use(as(anonymous), message.id), rejectsWith('UNAUTHENTICATED'));
+    }
+    const entries = async () =>
+      Number(
+        (
+          await store.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('action', '=', 'inbox.read')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const opened = await readInboxMessage(as(people.contributorA.actor), message.id);
+    assert.equal(opened.read_at, null, 'reading does not mark it read');
+    assert.equal(await entries(), 0);
+    const marked = await markInboxMessageRead(as(people.contributorA.actor), message.id);
+    assert.ok(marked.read_at);
     assert.equal(await unreadCount(as(people.contributorA.actor)), 1);
+    await markInboxMessageRead(as(people.contributorA.actor), message.id);
+    assert.equal(await entries(), 1, 'marking it read again writes nothing');
   });
 
   it('without SMTP the outbox says inbox only; a failed send keeps the inbox message and records the error', async () => {

@@ -22,16 +22,26 @@ export async function unreadCount(context: UseCaseContext): Promise<number> {
 }
 
 /**
- * One of the signed-in user's own messages (`openInboxMessage`), marked read the first time it is
- * opened (one audited write); NOT_FOUND for anyone else's.
+ * One of the signed-in user's own messages (`readInboxMessage`), as it stands: reading it changes
+ * nothing (marking it read is `markInboxMessageRead`, a write of its own); NOT_FOUND for anyone else's.
  */
-export async function openInboxMessage(context: UseCaseContext, id: number): Promise<InboxMessageRow> {
+export async function readInboxMessage(context: UseCaseContext, id: number): Promise<InboxMessageRow> {
   authorise(context, context.actor.kind === 'user', 'read your inbox');
   if (context.actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 'Sign in to read your inbox.');
-  const userId = context.actor.userId;
-  const message = await findInboxMessage(context.db, userId, id);
+  const message = await findInboxMessage(context.db, context.actor.userId, id);
   if (!message) throw new AppError('NOT_FOUND', `There is no message ${id} in your inbox.`);
-  if (message.read_at) return message;
+  return message;
+}
+
+/**
+ * Marks one of the signed-in user's own messages read (`markInboxMessageRead`): one audited write
+ * the first time; a message already read is left as it is, and nothing is written. NOT_FOUND for
+ * anyone else's.
+ */
+export async function markInboxMessageRead(context: UseCaseContext, id: number): Promise<InboxMessageRow> {
+  const message = await readInboxMessage(context, id);
+  if (message.read_at || context.actor.kind !== 'user') return message;
+  const userId = context.actor.userId;
   return auditedWrite(context, {}, async (trx, at) => {
     await markInboxRead(trx, userId, id, at);
     return {

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { isoDay } from '../../../app/context.ts';
 import { answerFollowUp } from '../../../app/follow-ups/answer.ts';
 import { followThrough } from '../../../app/follow-ups/follow-through.ts';
-import { myInbox, openInboxMessage, readableOutbox } from '../../../app/follow-ups/inbox.ts';
+import {
+  markInboxMessageRead,
+  myInbox,
+  readableOutbox,
+  readInboxMessage,
+} from '../../../app/follow-ups/inbox.ts';
 import { getFollowUp } from '../../../app/follow-ups/read.ts';
 import { AppError } from '../../../errors.ts';
 import { type FieldError, fieldErrorsFrom } from '../../forms.ts';
@@ -96,17 +101,25 @@ export async function registerFollowUpPages(app: FastifyInstance): Promise<void>
     });
   });
 
+  // Reading a message changes nothing; marking it read is a form of its own (a write, audited).
   app.get('/inbox/:id', async (request, reply) => {
-    const message = await openInboxMessage(request.useCase(), pageId(request.params));
+    const message = await readInboxMessage(request.useCase(), pageId(request.params));
     return sendPage(request, reply, 'pages/follow-ups/message.njk', {
       pageName: message.subject,
       message: {
+        id: message.id,
         subject: message.subject,
         body: message.body,
         href: message.href,
         received: whenText(message.created_at),
+        read: message.read_at ? whenText(message.read_at) : null,
       },
     });
+  });
+
+  app.post('/inbox/:id/read', async (request, reply) => {
+    await markInboxMessageRead(request.useCase(), pageId(request.params));
+    return reply.redirect('/inbox', 303);
   });
 
   app.get('/outbox', async (request, reply) => {
