@@ -14,8 +14,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const aeHistory = path.join(root, 'data', 'nhse-ae-by-provider-2015-2024', 'ae_by_provider_monthly.csv');
 const etr = path.join(root, 'data', 'ods-trusts-2025', 'etr.csv');
 
-/** Writes a tidy file of `rows` rows: 300 trusts × 12 metrics × as many months as it takes. */
-function generateTidyFile(file: string, rows: number): void {
+/**
+ * Writes a tidy file of `rows` rows: 300 trusts × 12 metrics × as many months as it takes; given
+ * `tableFile`, also the same rows as `observation` holds them, as CSV for the `COPY` baseline.
+ */
+export function generateTidyFile(file: string, rows: number, tableFile?: string): void {
   const random = seededRandom(20261121);
   const codes = fs
     .readFileSync(etr, 'utf8')
@@ -24,30 +27,73 @@ function generateTidyFile(file: string, rows: number): void {
     .map((line) => line.split(',')[0].replaceAll('"', ''));
   const metrics = builtinMetrics.filter((metric) => metric.id.startsWith('ae-')).map((metric) => metric.id);
   const out = fs.openSync(file, 'w');
+  const tableOut = tableFile === undefined ? undefined : fs.openSync(tableFile, 'w');
   let buffer = 'org_code,metric_id,period,value,numerator,denominator\n';
+  let tableBuffer = '';
   let written = 0;
   for (let month = 0; written < rows; month++) {
     const year = 1990 + Math.floor(month / 12);
     const period = `${year}-${String((month % 12) + 1).padStart(2, '0')}`;
+    const periodEnd = new Date(Date.UTC(year, (month % 12) + 1, 0)).toISOString().slice(0, 10);
     for (const code of codes) {
       for (const metric of metrics) {
         if (written >= rows) break;
         const denominator = 1000 + Math.floor(random() * 9000);
         const numerator = Math.floor(denominator * (0.6 + random() * 0.4));
         // A percentage with its numerator and denominator; a count is a whole number on its own.
-        buffer += metric.startsWith('ae-4hr-')
-          ? `${code},${metric},${period},${((100 * numerator) / denominator).toFixed(4)},${numerator},${denominator}\n`
-          : `${code},${metric},${period},${denominator},,\n`;
+        const figures = metric.startsWith('ae-4hr-')
+          ? `${((100 * numerator) / denominator).toFixed(4)},${numerator},${denominator}`
+          : `${denominator},,`;
+        buffer += `${code},${metric},${period},${figures}\n`;
+        if (tableOut !== undefined)
+          tableBuffer += `${code},${metric},${period}-01,${periodEnd},month,${figures},reported,0,bench\n`;
         written++;
         if (buffer.length > 1 << 20) {
           fs.writeSync(out, buffer);
           buffer = '';
+          if (tableOut !== undefined) fs.writeSync(tableOut, tableBuffer);
+          tableBuffer = '';
         }
       }
     }
   }
   fs.writeSync(out, buffer);
   fs.closeSync(out);
+  if (tableOut !== undefined) {
+    fs.writeSync(tableOut, tableBuffer);
+    fs.closeSync(tableOut);
+  }
+}
+
+const copyColumns =
+  'org_code, metric_id, period_start, period_end, granularity, value, numerator, denominator, status, batch_id, publication';
+
+/**
+ * The baseline: the same rows loaded into the same (empty) `observation` table with one plain
+ * `COPY` and nothing else, as `\copy` would: through `pg-copy-streams` on PostgreSQL, from
+ * `/dev/blob` on PGlite (its only way in). Returns the rows copied.
+ */
+async function copyOnly(store: Store, tableFile: string): Promise<number> {
+  if (store.pglite) {
+    const blob = new Blob([fs.readFileSync(tableFile)]);
+    const copied = await store.pglite.query(
+      `copy observation (${copyColumns}) from '/dev/blob' with (format csv)`,
+      [],
+      { blob },
+    );
+    return copied.affectedRows ?? 0;
+  }
+  return store.session(async (_db, startCopy) => {
+    if (!startCopy) throw new Error('the PostgreSQL store offers COPY');
+    const copy = startCopy(`copy observation (${copyColumns}) from stdin with (format csv)`);
+    for await (const chunk of fs.createReadStream(tableFile, { highWaterMark: 1 << 18, encoding: 'utf8' }))
+      await copy.write(chunk as string);
+    await copy.end();
+    const { rows } = await sql<{ count: number }>`select count(*)::integer as count from observation`.execute(
+      store.db,
+    );
+    return rows[0].count;
+  });
 }
 
 /** The floor: reading and CSV-parsing the same file with nothing else, measured in the same run. */
@@ -78,15 +124,20 @@ async function freshStore(kind: 'pglite' | 'postgres', databaseUrl: string | und
   return store;
 }
 
-/** Import throughput: the A&E history and generated tidy files, on PGlite and PostgreSQL. */
-export async function runImportBench(options: { rows?: number } = {}): Promise<void> {
+/**
+ * Import throughput: the A&E history and generated tidy files, on PGlite and PostgreSQL; the largest
+ * file (`rows`, a million by default) also against a plain `COPY` of the same rows into `observation`.
+ * `quick` (a smoke run) imports only the largest file.
+ */
+export async function runImportBench(options: { rows?: number; quick?: boolean } = {}): Promise<void> {
   const million = options.rows ?? 1_000_000;
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tend-bench-'));
   const small = path.join(scratch, 'tidy-small.csv');
   const large = path.join(scratch, 'tidy-large.csv');
+  const largeTable = path.join(scratch, 'tidy-large-as-table.csv');
   process.stderr.write(`Generating tidy files of ${million / 4} and ${million} rows…\n`);
-  generateTidyFile(small, million / 4);
-  generateTidyFile(large, million);
+  if (!options.quick) generateTidyFile(small, million / 4);
+  generateTidyFile(large, million, largeTable);
 
   const server = process.env.DATABASE_URL
     ? { url: process.env.DATABASE_URL, drop: async () => {} }
@@ -96,11 +147,15 @@ export async function runImportBench(options: { rows?: number } = {}): Promise<v
     process.stderr.write('No PostgreSQL server answered (set DATABASE_URL); measuring PGlite only.\n');
 
   const rows: string[][] = [];
-  for (const [label, file] of [
-    ['A&E provider history', aeHistory],
-    [`tidy, ${million / 4} rows`, small],
-    [`tidy, ${million} rows`, large],
-  ] as const) {
+  const against: string[][] = [];
+  const files: (readonly [string, string])[] = options.quick
+    ? [[`tidy, ${million} rows`, large]]
+    : [
+        ['A&E provider history', aeHistory],
+        [`tidy, ${million / 4} rows`, small],
+        [`tidy, ${million} rows`, large],
+      ];
+  for (const [label, file] of files) {
     const floor = await measure(() => parseOnly(file));
     rows.push([
       `${label}: read + parse only (floor)`,
@@ -110,9 +165,17 @@ export async function runImportBench(options: { rows?: number } = {}): Promise<v
       format(floor.seconds, 2),
       format(floor.result / floor.seconds, 0),
       format(floor.peakRssMb - floor.startRssMb, 0),
+      format(floor.peakRssMb, 0),
       '1.0',
     ]);
     for (const backend of backends) {
+      let copied: Awaited<ReturnType<typeof measure<number>>> | undefined;
+      if (file === large) {
+        const bare = await freshStore(backend, server?.url);
+        copied = await measure(() => copyOnly(bare, largeTable));
+        if (copied.result !== million) throw new Error(`COPY loaded ${copied.result} rows on ${backend}`);
+        await bare.close();
+      }
       const store = await freshStore(backend, server?.url);
       await importFile(store, etr);
       const run = await measure(() => importFile(store, file));
@@ -126,17 +189,54 @@ export async function runImportBench(options: { rows?: number } = {}): Promise<v
         format(run.seconds, 2),
         format(run.result.rows / run.seconds, 0),
         format(run.peakRssMb - run.startRssMb, 0),
+        format(run.peakRssMb, 0),
         format(run.seconds / floor.seconds, 1),
       ]);
+      if (copied) {
+        const phases = run.result.phaseSeconds;
+        against.push([
+          backend,
+          String(copied.result),
+          format(run.seconds, 2),
+          `${format(phases.readAndStage ?? 0, 1)} / ${format(phases.check ?? 0, 1)} / ${format(phases.merge ?? 0, 1)}`,
+          format(copied.seconds, 2),
+          format(run.seconds / copied.seconds, 2),
+          format(run.peakRssMb - run.startRssMb, 0),
+          format(copied.peakRssMb - copied.startRssMb, 0),
+          format(run.peakRssMb, 0),
+        ]);
+      }
       await store.close();
     }
   }
   await server?.drop();
   fs.rmSync(scratch, { recursive: true, force: true });
   console.log(
-    '\nImport throughput (memory = peak resident growth during the run; ratio = time against read + parse only)\n',
+    '\nImport throughput (memory = peak resident growth during the run; peak = the process’s peak resident size; ratio = time against read + parse only)\n',
   );
   console.log(
-    table(['file', 'store', 'rows', 'observations', 'seconds', 'rows/s', 'memory MB', 'ratio'], rows),
+    table(
+      ['file', 'store', 'rows', 'observations', 'seconds', 'rows/s', 'memory MB', 'peak MB', 'ratio'],
+      rows,
+    ),
+  );
+  console.log(
+    `\nImporting ${million} tidy rows against a plain COPY of the same rows into observation (goals: PostgreSQL under 20 s and ≤ 3 ×; PGlite ≤ 5 ×; memory = peak resident growth; peak RSS = the process's, which keeps an embedded store's memory once grown)\n`,
+  );
+  console.log(
+    table(
+      [
+        'store',
+        'rows',
+        'import s',
+        'stage / check / merge s',
+        'COPY s',
+        'ratio',
+        'import memory MB',
+        'COPY memory MB',
+        'peak RSS MB',
+      ],
+      against,
+    ),
   );
 }

@@ -125,7 +125,8 @@ export async function stageFile(
   const flushing = async function* (source: AsyncIterable<FileRecord> | Iterable<FileRecord>) {
     for await (const record of source) {
       yield record;
-      await stage.maybeFlush();
+      // Awaited only when there is something to send, not once a record.
+      if (stage.full()) await stage.maybeFlush();
     }
   };
   let parsed: Awaited<ReturnType<typeof parseRecords>>;

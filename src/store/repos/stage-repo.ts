@@ -69,6 +69,8 @@ export class StageBuffer {
 /** Writes observations into the stage as they are parsed; `close` before any other statement runs. */
 export interface StageWriter {
   push(record: ObservationRecord): void;
+  /** Whether enough has gathered to send. */
+  full(): boolean;
   /** Sends what has been pushed when enough has gathered; call between records. */
   maybeFlush(): Promise<void>;
   /** Sends the rest and ends the write. */
@@ -81,6 +83,7 @@ export function unnestStageWriter(db: Kysely<Database>, batchSize: number): Stag
   let pending: Promise<void> = Promise.resolve();
   return {
     push: (record) => buffer.push(record),
+    full: () => buffer.length >= batchSize,
     async maybeFlush() {
       if (buffer.length < batchSize) return;
       const full = buffer;
@@ -116,6 +119,7 @@ export function copyStageWriter(startCopy: StartCopy): StageWriter {
     push(record) {
       chunk += `${record.rowNumber}\t${copyText(record.orgCode)}\t${copyText(record.metricId)}\t${record.periodStart}\t${record.periodEnd}\t${record.granularity}\t${copyNumber(record.value)}\t${copyNumber(record.numerator)}\t${copyNumber(record.denominator)}\t${record.status}\t${record.note === null ? '\\N' : copyText(record.note)}\t${record.detail === null ? '\\N' : copyText(JSON.stringify(record.detail))}\n`;
     },
+    full: () => chunk.length >= 262144,
     async maybeFlush() {
       if (chunk.length < 262144) return;
       const full = chunk;
@@ -248,7 +252,9 @@ const changed = sql`(o.value, o.numerator, o.denominator, o.status, o.note, o.pe
  * earlier row to `observation_history` and take the new one; identical rows are left as they are.
  * Rows go in primary-key order, so the key's B-tree grows page by page instead of splitting pages
  * all over (files usually come period by period): a million-row merge on PostgreSQL takes about
- * 9–10 s instead of 12–13 s.
+ * 9–10 s instead of 12–13 s. The sort compares bytes (`collate "C"`): the same order as the key's
+ * under a C or C.UTF-8 database, cheaper than a locale's comparisons, and under any other
+ * collation still grouping each series' rows together, which is all the order is for.
  */
 export async function mergeStage(
   db: Kysely<Database>,
@@ -275,19 +281,23 @@ export async function mergeStage(
     select s.org_code, s.metric_id, s.period_start, s.period_end, s.granularity, s.value, s.numerator, s.denominator,
       s.status, s.note, s.detail, ${provenance.batchId}, ${provenance.publication}, ${provenance.edition}
     from stage_observation s
-    order by s.org_code, s.metric_id, s.granularity, s.period_start
+    order by s.org_code collate "C", s.metric_id collate "C", s.granularity collate "C", s.period_start
     on conflict (org_code, metric_id, granularity, period_start) do update set
       period_end = excluded.period_end, value = excluded.value, numerator = excluded.numerator,
       denominator = excluded.denominator, status = excluded.status, note = excluded.note, detail = excluded.detail,
       batch_id = excluded.batch_id, publication = excluded.publication, edition = excluded.edition, recorded_at = now()
     where (o.value, o.numerator, o.denominator, o.status, o.note, o.period_end, o.detail)
       is distinct from (excluded.value, excluded.numerator, excluded.denominator, excluded.status, excluded.note, excluded.period_end, excluded.detail)
-    returning (xmax = 0) as inserted, o.metric_id)
+    returning (xmax = 0) as inserted, o.metric_id),
+    -- Counted per metric first: a hashed grouping of the written rows, not a sort of a million ids.
+    per_metric as (
+      select metric_id, count(*) filter (where inserted) as inserted, count(*) filter (where not inserted) as rewritten
+      from upserted group by metric_id)
     select (select count(*) from stage_observation)::integer as total,
-           count(*) filter (where inserted)::integer as inserted,
-           count(*) filter (where not inserted)::integer as rewritten,
-           array_agg(distinct metric_id order by metric_id) as changed_metric_ids
-    from upserted`.execute(db);
+           coalesce(sum(inserted), 0)::integer as inserted,
+           coalesce(sum(rewritten), 0)::integer as rewritten,
+           array_agg(metric_id order by metric_id) as changed_metric_ids
+    from per_metric`.execute(db);
   // xmax = 0 marks a freshly inserted row (PostgreSQL's MVCC); conflicting rows that did not change are not returned.
   const { total, inserted, rewritten, changed_metric_ids } = written.rows[0];
   if (rewritten !== updated)
