@@ -12,6 +12,7 @@ import {
   latestPeerValues,
   metricIdsWithObservations,
 } from '../store/repos/series-repo.ts';
+import { currentSpecialCause, signalEpisodesStamp } from '../store/repos/signal-repo.ts';
 import type { Database, MetricRow } from '../store/tables.ts';
 import { rememberUntilNextImport } from './assessment-cache.ts';
 import { loadSeriesForAll, type SeriesPoint } from './series.ts';
@@ -329,32 +330,68 @@ export interface OrganisationSignals {
 
 /**
  * For every organisation, the metrics it still reports whose charts (settled limits only) show
- * special-cause concern or improvement at their latest point, in metric id order. Charts every
- * metric for every organisation, so it shares `metricAcrossOrganisations`' entries.
+ * special-cause concern or improvement at their latest point, in metric id order: read from the
+ * signal episodes the signal computation keeps up to date after every import (`currentSpecialCause`),
+ * not by charting every metric for every organisation. An improvement from a flat, all-zero or
+ * one-step-to-zero series is never an episode (`specialCauseEpisode`).
  */
-export function signalsByOrganisation(db: Kysely<Database>): Promise<Map<string, OrganisationSignals>> {
-  return rememberUntilNextImport(db, 'signals-by-organisation', async () => {
-    const signals = new Map<string, OrganisationSignals>();
-    for (const metricId of await metricIdsWithData(db)) {
-      const across = await metricAcrossOrganisations(db, metricId);
-      for (const reading of across.organisations) {
-        if (!readsCurrentSignal(across, reading)) continue;
-        const kind =
-          reading.latestPointType === 'special_cause_concern'
-            ? 'concerns'
-            : improvementExclusion({
-                  improving: reading.latestPointType === 'special_cause_improvement',
-                  settledLimits: reading.settledLimits,
-                  values: reading.points.flatMap((point) => (point.value === null ? [] : [point.value])),
-                }) === null
-              ? 'improving'
-              : null;
-        if (!kind) continue;
-        const entry = signals.get(reading.code) ?? { concerns: [], improving: [] };
-        entry[kind].push(metricId);
-        signals.set(reading.code, entry);
-      }
-    }
-    return signals;
+export async function signalsByOrganisation(db: Kysely<Database>): Promise<Map<string, OrganisationSignals>> {
+  const signals = new Map<string, OrganisationSignals>();
+  for (const row of await currentSpecialCause(db)) {
+    const entry = signals.get(row.org_code) ?? { concerns: [], improving: [] };
+    entry[row.kind === 'concern' ? 'concerns' : 'improving'].push(row.metric_id);
+    signals.set(row.org_code, entry);
+  }
+  return signals;
+}
+
+/** A new special-cause concern at an organisation's latest point, with its metric. */
+export interface NewConcern {
+  code: string;
+  name: string;
+  metric: MetricRow;
+  value: number;
+  date: string;
+  granularity: string;
+}
+
+/**
+ * Every organisation's new special-cause concerns (`isNewConcern`: the latest point is a concern and
+ * the point before was not, so the concern episode spans one point) on the metrics it still reports,
+ * settled limits only, in organisation code then metric id order: read from the signal episodes kept
+ * after every import (`currentSpecialCause`), not by charting every metric for every organisation.
+ */
+export async function newConcernsAcrossOrganisations(db: Kysely<Database>): Promise<NewConcern[]> {
+  const concerns = (await currentSpecialCause(db)).filter(
+    (row) => row.kind === 'concern' && row.points === 1 && row.latest_value !== null,
+  );
+  const metrics = new Map(
+    (await metricsByIds(db, [...new Set(concerns.map((row) => row.metric_id))])).map((metric) => [
+      metric.id,
+      metric,
+    ]),
+  );
+  return concerns.flatMap((row) => {
+    const metric = metrics.get(row.metric_id);
+    return metric && row.latest_value !== null
+      ? [
+          {
+            code: row.org_code,
+            name: row.org_name,
+            metric,
+            value: row.latest_value,
+            date: row.latest_date,
+            granularity: row.granularity,
+          },
+        ]
+      : [];
   });
+}
+
+/**
+ * What views read from the kept signal episodes add to the key they are remembered under: they are
+ * read again after the signal computation that follows an import, not only after the import.
+ */
+export function keptSignalsStamp(db: Kysely<Database>): Promise<string> {
+  return signalEpisodesStamp(db);
 }

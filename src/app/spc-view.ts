@@ -122,8 +122,16 @@ export interface ScorecardRow {
   assuranceLabel: string | null;
 }
 
-/** Every metric an organisation holds, in metric id order, with its latest value and SPC icons. */
-export async function organisationScorecard(db: Kysely<Database>, orgCode: string): Promise<ScorecardRow[]> {
+/**
+ * Every metric an organisation holds, in metric id order, with its latest value and SPC icons; or
+ * only the metrics `only` names (a system page's key metrics for each member), so that a page
+ * listing many members charts only what it shows.
+ */
+export async function organisationScorecard(
+  db: Kysely<Database>,
+  orgCode: string,
+  only?: readonly string[],
+): Promise<ScorecardRow[]> {
   const code = orgCode.toUpperCase();
   const rows = { rows: await organisationSeriesRows(db, code) };
   if (rows.rows.length === 0) return [];
@@ -145,7 +153,7 @@ export async function organisationScorecard(db: Kysely<Database>, orgCode: strin
   const scorecard: ScorecardRow[] = [];
   for (const [metricId, points] of byMetric) {
     const metric = metrics.get(metricId);
-    if (!metric) continue;
+    if (!metric || (only && !only.includes(metricId))) continue;
     const series = spcOfPoints(points, metric, code, rebases.get(metricId));
     const latest = [...points].reverse().find((point) => point.value !== null) ?? null;
     scorecard.push({

@@ -3,11 +3,50 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { openLoadedStore, webTestFiles } from '../../test/helpers/loaded-store.ts';
 import { assertSafePage, downloadTable, testMetric, titleOf } from '../../test/helpers/page-tables.ts';
+import {
+  isNewConcern,
+  metricAcrossOrganisations,
+  metricIdsWithData,
+  newConcernsAcrossOrganisations,
+  readsCurrentSignal,
+  signalsByOrganisation,
+} from '../app/metric-across.ts';
+import { improvementExclusion } from '../engines/signals/who-has-improved.ts';
 import type { Store } from '../store/db.ts';
 import { upsertMetrics } from '../store/repos/metric-repo.ts';
 import { buildApp } from './app.ts';
 
 const titleSuffix = ' – Tend – NHS';
+
+/**
+ * What the home, system and region pages listed when they charted every metric for every
+ * organisation: each organisation × metric whose chart (settled limits, still reporting) shows
+ * special-cause concern or improvement at its latest point, and the new concerns among them.
+ */
+async function chartedEveryMetric(store: Store): Promise<{ special: string[]; newConcerns: string[] }> {
+  const special: string[] = [];
+  const newConcerns: string[] = [];
+  for (const metricId of await metricIdsWithData(store.db)) {
+    const across = await metricAcrossOrganisations(store.db, metricId);
+    for (const reading of across.organisations) {
+      if (!readsCurrentSignal(across, reading)) continue;
+      if (reading.latest && isNewConcern(reading.latestPointType, reading.previousPointType))
+        newConcerns.push(`${reading.code} ${metricId} ${reading.latest.date} ${reading.latest.value}`);
+      const kind =
+        reading.latestPointType === 'special_cause_concern'
+          ? 'concern'
+          : improvementExclusion({
+                improving: reading.latestPointType === 'special_cause_improvement',
+                settledLimits: reading.settledLimits,
+                values: reading.points.flatMap((point) => (point.value === null ? [] : [point.value])),
+              }) === null
+            ? 'improvement'
+            : null;
+      if (kind) special.push(`${reading.code} ${metricId} ${kind}`);
+    }
+  }
+  return { special: special.sort(), newConcerns: newConcerns.sort() };
+}
 
 describe('metric and system pages', () => {
   let store: Store;
@@ -219,5 +258,29 @@ describe('metric and system pages', () => {
       response.body,
       /NHS Kent and Medway Integrated Care Board \(QKS\) · <a href="\/systems\/QKS">see the system/,
     );
+  });
+
+  it('home, system and region pages list, from the kept signals, what charting every metric for every organisation listed', async () => {
+    const charted = await chartedEveryMetric(store);
+    const kept: string[] = [];
+    for (const [code, signals] of await signalsByOrganisation(store.db)) {
+      for (const metricId of signals.concerns) kept.push(`${code} ${metricId} concern`);
+      for (const metricId of signals.improving) kept.push(`${code} ${metricId} improvement`);
+    }
+    assert.ok(
+      charted.special.some((entry) => entry.endsWith('concern')),
+      'the data show concerns',
+    );
+    assert.ok(
+      charted.special.some((entry) => entry.endsWith('improvement')),
+      'and improvements',
+    );
+    assert.deepEqual(kept.sort(), charted.special);
+
+    const fresh = (await newConcernsAcrossOrganisations(store.db)).map(
+      (row) => `${row.code} ${row.metric.id} ${row.date} ${row.value}`,
+    );
+    assert.ok(charted.newConcerns.length > 0, 'the data show new concerns');
+    assert.deepEqual(fresh.sort(), charted.newConcerns);
   });
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { cachedAssessment, nofQuarters, warmAssessments } from '../app/assessment-cache.ts';
 import type { FollowUpScheduler } from '../app/follow-ups/scheduler.ts';
 import { type Mailer, mailerFor } from '../app/mail/mailer.ts';
-import { metricAcrossOrganisations, metricIdsWithData } from '../app/metric-across.ts';
+import { metricIdsWithData } from '../app/metric-across.ts';
 import { listRegions } from '../app/regions.ts';
 import { setChromiumPath } from '../app/reviews/pack-pdf.ts';
 import { organisationScorecard } from '../app/spc-view.ts';
@@ -70,9 +70,8 @@ export function trackRequestActivity(app: FastifyInstance): RequestActivity {
 /**
  * What is prepared before the server says it is ready, so that no page's first visit computes it:
  * every held quarter's Oversight Framework assessment first (the organisation pages, league tables
- * and the "what changed" page look trusts up in them), then every metric charted for every
- * organisation one metric at a time (the home, metric, system and region pages share these), then
- * one page of every type rendered once, so that each template is compiled and each code path run
+ * and the "what changed" page look trusts up in them), then the home page's view, then one page of
+ * every type rendered once, so that each template is compiled and each code path run
  * before a visitor asks. Each step is small — one quarter, one metric, one page — and waits until no
  * visitor's request is in flight (`activity`), so that a visitor who arrives during warm-up waits for
  * at most the step already running, never for the whole store to be prepared.
@@ -94,8 +93,10 @@ export async function warmUpPages(
     const framework = frameworkIdForQuarter(quarter);
     if (framework) await step(() => cachedAssessment(db, { framework, quarter }));
   }
+  // Not every metric charted for every organisation: at national practice scale that held the whole
+  // store in memory (over 1 GB at a tenth of national). The home, system and region pages read the kept
+  // signal episodes; a metric is charted across organisations when a page first asks for it.
   const metricIds = await step(() => metricIdsWithData(db));
-  for (const metricId of metricIds) await step(() => metricAcrossOrganisations(db, metricId));
   await step(() => presentHome(db));
   await step(() => warmAssessments(db));
   const quarter = quarters[0];
@@ -129,9 +130,8 @@ export async function warmUpPages(
 /**
  * Serves Tend's web application on the configured host and port, or on `options.listener` when
  * the port is already bound (`tend serve` binds it before Tend has loaded; requests wait there
- * meanwhile). Once serving, it warms up in the background — the home page's view charts every
- * metric for every organisation, a few seconds on PGlite — and `/health/ready` answers 503 until
- * that is done. Requests that arrive meanwhile are served, computing what they need. `demo` shows
+ * meanwhile). Once serving, it warms up in the background (`warmUpPages`), and `/health/ready`
+ * answers 503 until that is done. Requests that arrive meanwhile are served, computing what they need. `demo` shows
  * the demo banner on every page (`tend demo`); `warmUp` replaces what is prepared (tests).
  */
 export async function startServer(

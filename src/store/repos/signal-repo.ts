@@ -2,7 +2,7 @@ import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { SignalKind, SignalStatus } from '../../domain/signal.ts';
 import type { ContentScope } from '../../policies/scope.ts';
 import type { Database, SignalRow } from '../tables.ts';
-import { teamIndicatorScopeFilter } from './scope-filter.ts';
+import { nationalMetricFilter, teamIndicatorScopeFilter } from './scope-filter.ts';
 
 /**
  * Signal episodes: written by the signal computation (upserted by their key, closed when no longer
@@ -313,4 +313,68 @@ export async function countSignals(
     where ${filterCondition(scope, filter)}`.execute(db);
   const row = result.rows[0];
   return { total: row?.total ?? 0, unstartedConcerns: row?.unstarted_concerns ?? 0 };
+}
+
+/** A concern or improvement at the latest point of an organisation's chart, as `currentSpecialCause` reads it. */
+export interface CurrentSpecialCauseRow {
+  org_code: string;
+  org_name: string;
+  metric_id: string;
+  kind: 'concern' | 'improvement';
+  /** How many points the episode spans: 1 when the point before was not of the same kind. */
+  points: number;
+  latest_value: number | null;
+  latest_date: string;
+  /** The granularity of the metric's latest reported observation ("month", "quarter"…). */
+  granularity: string;
+}
+
+/**
+ * currentSpecialCause: every concern and improvement episode on a national metric (not a team's
+ * indicator) that reaches its metric's latest reported period and has not returned to common cause,
+ * by organisation then metric: what every organisation's charts (settled limits only) show at their
+ * latest point, read from the episodes the signal computation keeps after each import instead of
+ * charting every series again. Status set by people (acknowledged, closed by hand) does not hide one.
+ */
+export async function currentSpecialCause(db: Kysely<Database>): Promise<CurrentSpecialCauseRow[]> {
+  const result = await sql<CurrentSpecialCauseRow>`
+    with latest as materialized (
+      select metrics.metric_id, newest.period_start as period, newest.granularity
+      from (select distinct metric_id from signal where kind in ('concern', 'improvement')) metrics
+      cross join lateral (
+        select observation.period_start, observation.granularity from observation
+        where observation.metric_id = metrics.metric_id and observation.status = 'reported'
+        order by observation.period_start desc, observation.granularity
+        limit 1
+      ) newest
+    )
+    select signal.org_code, coalesce(o.name, signal.org_code) as org_name, signal.metric_id, signal.kind,
+      signal.points, signal.latest_value, signal.latest_date::text as latest_date, latest.granularity
+    from signal
+    join latest on latest.metric_id = signal.metric_id and latest.period = signal.latest_date
+    left join organisation o on o.code = signal.org_code
+    where signal.kind in ('concern', 'improvement')
+      and signal.closed_reason is distinct from 'common_cause'
+      and ${nationalMetricFilter('signal.metric_id')}
+    order by signal.org_code, signal.metric_id`.execute(db);
+  return result.rows.map((row) => ({
+    ...row,
+    points: Number(row.points),
+    latest_value: row.latest_value === null ? null : Number(row.latest_value),
+  }));
+}
+
+/**
+ * signalEpisodesStamp: a text that changes whenever the signal computation writes or closes an
+ * episode (how many there are, and the latest time one was updated or closed), so that a view read
+ * from the episodes and remembered until the next import is also read again after the computation
+ * that follows an import.
+ */
+export async function signalEpisodesStamp(db: Kysely<Database>): Promise<string> {
+  const result = await sql<{ episodes: number | string; changed: Date | string | null }>`
+    select count(*) as episodes, max(greatest(signal.updated_at, signal.closed_at)) as changed
+    from signal`.execute(db);
+  const row = result.rows[0];
+  const changed = row?.changed instanceof Date ? row.changed.toISOString() : String(row?.changed ?? '');
+  return `${row?.episodes ?? 0}|${changed}`;
 }

@@ -1,15 +1,10 @@
 import type { Kysely } from 'kysely';
 import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
-import {
-  isNewConcern,
-  metricAcrossOrganisations,
-  metricIdsWithData,
-  readsCurrentSignal,
-} from '../../../app/metric-across.ts';
+import { keptSignalsStamp, newConcernsAcrossOrganisations } from '../../../app/metric-across.ts';
 import { coverageFromStore } from '../../../app/nof-coverage.ts';
 import { formatMetricValue, periodLabel } from '../../../app/spc-view.ts';
 import { storeStatus } from '../../../app/status.ts';
-import type { Database, MetricRow } from '../../../store/tables.ts';
+import type { Database } from '../../../store/tables.ts';
 import { cell, type DataTable } from '../../data-table.ts';
 import { frameworkForQuarter } from '../league-tables/present.ts';
 import { slugify } from '../organisations/present.ts';
@@ -48,33 +43,12 @@ function segmentTable(quarter: string, segments: readonly SegmentCounts[]): Data
 
 /**
  * Every organisation whose latest point, on any metric it still reports, is a new special-cause
- * concern (see `isNewConcern`), read only from charts with settled limits (13 points or more in
- * their latest stretch). Ordered by organisation, then metric.
+ * concern (see `isNewConcern`: a concern episode of one point), read only from charts with settled
+ * limits (13 points or more in their latest stretch), from the signal episodes kept after every
+ * import (`newConcernsAcrossOrganisations`). Ordered by organisation, then metric.
  */
 async function newConcerns(db: Kysely<Database>): Promise<DataTable> {
-  const rows: {
-    code: string;
-    name: string;
-    metric: MetricRow;
-    value: number;
-    date: string;
-    granularity: string;
-  }[] = [];
-  for (const metricId of await metricIdsWithData(db)) {
-    const across = await metricAcrossOrganisations(db, metricId);
-    for (const reading of across.organisations) {
-      if (!reading.latest || !readsCurrentSignal(across, reading)) continue;
-      if (!isNewConcern(reading.latestPointType, reading.previousPointType)) continue;
-      rows.push({
-        code: reading.code,
-        name: reading.name,
-        metric: across.metric,
-        value: reading.latest.value,
-        date: reading.latest.date,
-        granularity: across.granularity,
-      });
-    }
-  }
+  const rows = await newConcernsAcrossOrganisations(db);
   rows.sort((a, b) => a.name.localeCompare(b.name) || a.metric.name.localeCompare(b.metric.name));
   return {
     id: 'new-concerns',
@@ -135,7 +109,7 @@ async function buildHome(db: Kysely<Database>) {
   };
 }
 
-/** The home page's data, remembered until the next import. */
-export function presentHome(db: Kysely<Database>): ReturnType<typeof buildHome> {
-  return rememberUntilNextImport(db, 'home-page', () => buildHome(db));
+/** The home page's data, remembered until the next import or signal computation. */
+export async function presentHome(db: Kysely<Database>): ReturnType<typeof buildHome> {
+  return rememberUntilNextImport(db, `home-page|${await keptSignalsStamp(db)}`, () => buildHome(db));
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
-import { signalsByOrganisation } from '../../../app/metric-across.ts';
+import { keptSignalsStamp, signalsByOrganisation } from '../../../app/metric-across.ts';
 import { coverageFromStore } from '../../../app/nof-coverage.ts';
 import { listRegions, regionTrusts } from '../../../app/regions.ts';
 import { nhsEnglandRegions } from '../../../ingest/formats/ods.ts';
@@ -69,9 +69,10 @@ function metricsCell(metricIds: readonly string[]) {
   });
 }
 
-/** Everything a region's page shows, remembered until the next import; `null` when no region has the code. */
-export function presentRegion(db: Kysely<Database>, code: string): ReturnType<typeof buildRegionView> {
-  return rememberUntilNextImport(db, `region-page|${code.toUpperCase()}`, () => buildRegionView(db, code));
+/** Everything a region's page shows, remembered until the next import or signal computation; `null` when no region has the code. */
+export async function presentRegion(db: Kysely<Database>, code: string): ReturnType<typeof buildRegionView> {
+  const key = `region-page|${code.toUpperCase()}|${await keptSignalsStamp(db)}`;
+  return rememberUntilNextImport(db, key, () => buildRegionView(db, code));
 }
 
 async function buildRegionView(db: Kysely<Database>, code: string) {

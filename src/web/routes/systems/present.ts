@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { cachedAssessment, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
-import { signalsByOrganisation } from '../../../app/metric-across.ts';
+import { keptSignalsStamp, signalsByOrganisation } from '../../../app/metric-across.ts';
 import { coverageFromStore } from '../../../app/nof-coverage.ts';
 import { organisationScorecard } from '../../../app/spc-view.ts';
 import { listSystems, type SystemMember, systemMembers } from '../../../app/systems.ts';
@@ -78,9 +78,13 @@ function signalCell(metricIds: readonly string[]) {
 }
 
 /** Everything the system page shows, or `null` when no ICB has the code. */
-/** `buildPresentSystem`, remembered until the next import (the page depends only on stored data). */
-export function presentSystem(db: Kysely<Database>, code: string): ReturnType<typeof buildPresentSystem> {
-  return rememberUntilNextImport(db, `system-page|${code.toUpperCase()}`, () => buildPresentSystem(db, code));
+/** `buildPresentSystem`, remembered until the next import or signal computation (the page depends only on stored data). */
+export async function presentSystem(
+  db: Kysely<Database>,
+  code: string,
+): ReturnType<typeof buildPresentSystem> {
+  const key = `system-page|${code.toUpperCase()}|${await keptSignalsStamp(db)}`;
+  return rememberUntilNextImport(db, key, () => buildPresentSystem(db, code));
 }
 
 async function buildPresentSystem(db: Kysely<Database>, code: string) {
@@ -94,7 +98,7 @@ async function buildPresentSystem(db: Kysely<Database>, code: string) {
   const members = [];
   for (const member of system.members) {
     const nof = assessment?.details.find((row) => row.code === member.code) ?? null;
-    const scorecard = await organisationScorecard(db, member.code);
+    const scorecard = await organisationScorecard(db, member.code, systemKeyMetrics);
     const href = `/organisations/${encodeURIComponent(member.code)}`;
     members.push({
       ...member,
