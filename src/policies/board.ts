@@ -155,3 +155,11 @@ export function canManageBoard(actor: Actor, board: BoardResource): boolean {
   if (adminOf(actor).includes(board.orgCode)) return true;
   return board.orgKind === 'icb' && systemLeadOf(actor).includes(board.orgCode);
 }
+
+/**
+ * Whether the actor may create a board for some organisation or system (`mayCreateSomeBoard`): an
+ * administrator of one, a system lead, the operator; which one is checked by `canManageBoard`.
+ */
+export function mayCreateSomeBoard(actor: Actor): boolean {
+  return actor.kind === 'operator' || adminOf(actor).length > 0 || systemLeadOf(actor).length > 0;
+}

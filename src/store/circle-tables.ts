@@ -10,6 +10,8 @@ export interface CircleTable {
   what_is_kept: CircleKeeps;
   created_by: number;
   created_at: ColumnType<Date, Date | string, Date | string>;
+  /** Whether the demo invented it: shown "Example". */
+  is_example: Generated<boolean>;
 }
 
 /** A circle's members; `left_at` set when they left (`circle_member`). */

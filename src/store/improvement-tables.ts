@@ -172,8 +172,11 @@ export interface ReviewActionTable {
 
 export interface FollowUpTable {
   id: Generated<number>;
-  review_id: number;
+  /** The review conversation whose agreed action this follows up; null for a peer review's. */
+  review_id: number | null;
   review_action_id: number | null;
+  peer_review_id: ColumnType<number | null, number | null | undefined, number | null>;
+  peer_review_action_id: ColumnType<number | null, number | null | undefined, number | null>;
   due_on: string;
   state: FollowUpState;
   asked_at: NullableTimestamp;

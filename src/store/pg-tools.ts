@@ -16,7 +16,8 @@ export function looksLikePgDump(head: Buffer): boolean {
 export async function pgDump(databaseUrl: string, file: string): Promise<void> {
   await runTool(
     'pg_dump',
-    ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`],
+    // Row security stays on so a role subject to it dumps under the maintenance setting (see runTool).
+    ['--format=custom', '--no-owner', '--no-privileges', '--enable-row-security', `--file=${file}`],
     databaseUrl,
   );
 }
@@ -46,7 +47,8 @@ export async function pgRestore(
 
 /**
  * Runs a PostgreSQL client tool against the database; the password travels in `PGPASSWORD`, never
- * on the command line where other users could see it.
+ * on the command line where other users could see it. The session runs with the maintenance setting
+ * `tend.row_access = 'all'`, so row-level security on circles and journals admits every row.
  */
 function runTool(
   tool: 'pg_dump' | 'pg_restore',
@@ -59,7 +61,11 @@ function runTool(
   const shown = url.toString();
   return new Promise((resolve, reject) => {
     const child = spawn(tool, [`--dbname=${shown}`, ...args], {
-      env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) },
+      env: {
+        ...process.env,
+        PGOPTIONS: `${process.env.PGOPTIONS ?? ''} -c tend.row_access=all`.trim(),
+        ...(password ? { PGPASSWORD: password } : {}),
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -14,6 +14,7 @@ import type {
 import type { Granularity } from '../domain/period.ts';
 import type { SignalClosedReason, SignalKind, SignalStatus } from '../domain/signal.ts';
 import type { BoardTables } from './board-tables.ts';
+import type { CapabilityTables } from './capability-tables.ts';
 import type { CircleTables } from './circle-tables.ts';
 import type { ImprovementTables } from './improvement-tables.ts';
 import type {
@@ -24,6 +25,8 @@ import type {
   InquiryTable,
   PromptSetTable,
 } from './inquiry-tables.ts';
+import type { ListeningTables } from './listening-tables.ts';
+import type { PeerReviewTables } from './peer-review-tables.ts';
 
 export type { Direction, Granularity, MembershipRelation, ObservationStatus, OrganisationKind };
 
@@ -306,7 +309,13 @@ export interface StoreMetaTable {
   value: string;
 }
 
-export interface Database extends ImprovementTables, BoardTables, CircleTables {
+export interface Database
+  extends ImprovementTables,
+    BoardTables,
+    CircleTables,
+    PeerReviewTables,
+    ListeningTables,
+    CapabilityTables {
   organisation: OrganisationTable;
   membership: MembershipTable;
   metric: MetricTable;

@@ -122,7 +122,16 @@ const canaries = {
   circleNotes: { text: `CANARY-CIRCLE-NOTES-${run}`, readers: ['contributorA', 'memberB'] as Role[] },
   journalPrivate: { text: `CANARY-JOURNAL-PRIVATE-${run}`, readers: ['contributorA'] as Role[] },
   journalShared: { text: `CANARY-JOURNAL-SHARED-${run}`, readers: ['contributorA', 'memberB'] as Role[] },
+  // listening canaries
+  listeningDraft: { text: `CANARY-LISTENING-DRAFT-${run}`, readers: writersOfA },
+  listeningRawNotes: { text: `CANARY-LISTENING-RAW-NOTES-${run}`, readers: writersOfA },
+  listeningQuote: { text: `CANARY-LISTENING-QUOTE-${run}`, readers: writersOfA },
+  listeningPublished: { text: `LISTENING-PUBLISHED-${run}`, readers: roles },
+  // capability canaries
+  capabilityEvidence: { text: `CANARY-CAPABILITY-EVIDENCE-${run}`, readers: overseersOfA },
+  capabilitySupport: { text: `CANARY-CAPABILITY-SUPPORT-${run}`, readers: overseersOfA },
   // boards canaries
+  boardMemberName: { text: `CANARY-BOARD-MEMBER-NAME-${run}`, readers: ['adminA'] as Role[] },
   boardDraft: { text: `CANARY-BOARD-DRAFT-${run}`, readers: ['contributorA'] as Role[] },
   boardInModeration: {
     text: `CANARY-BOARD-MODERATION-${run}`,
@@ -133,6 +142,12 @@ const canaries = {
     readers: ['contributorA', 'facilitator'] as Role[],
   },
   boardPublished: { text: `BOARD-PUBLISHED-${run}`, readers: roles },
+  // peer reviews canaries
+  peerQuestions: { text: `CANARY-PEER-QUESTIONS-${run}`, readers: [...peopleOfA, 'memberB'] as Role[] },
+  peerMemberName: { text: `CANARY-PEER-MEMBER-${run}`, readers: [...peopleOfA, 'memberB'] as Role[] },
+  peerFinding: { text: `CANARY-PEER-FINDING-${run}`, readers: [...peopleOfA, 'memberB'] as Role[] },
+  peerAction: { text: `CANARY-PEER-ACTION-${run}`, readers: [...peopleOfA, 'memberB'] as Role[] },
+  peerPublicFinding: { text: `PEER-PUBLIC-FINDING-${run}`, readers: roles },
   escalationTitle: {
     text: `CANARY-ESCALATION-TITLE-${run}`,
     readers: [...peopleOfA, 'oversightRegionA'] as Role[],
@@ -535,6 +550,12 @@ describe(`every route as every role, and confidential content on every surface (
         isChair,
         termFrom: '2020-01-01',
       });
+    // A lay member who did not agree to be named: only the board's managers read the name.
+    await boardWrite.addBoardMember(operatorContext, board.id, {
+      name: canaries.boardMemberName.text,
+      role: 'lay',
+      termFrom: '2020-01-01',
+    });
     const boardText = (text: string, submit: boolean) =>
       boardWrite.writeBoardCommentary(as, board.id, {
         subject: 'a decision',
@@ -559,6 +580,85 @@ describe(`every route as every role, and confidential content on every surface (
     assert.deepEqual(
       [board.id, boardDraft.id, boardModeration.id, boardPublished.id, boardRestricted.id],
       [1, 1, 2, 3, 4],
+    );
+    // peer reviews setup
+    // A's peer review 1 at its findings stage, 2 published with its report public and its action plan
+    // not; B's member an accepted peer on both (named: a canary), a lay member on both.
+    const peerWrite = await import('../../src/app/peer-reviews/write.ts');
+    const peerActor = await loadUserActor(store.db, userIds.get('memberB') as number, new Date(), 'session');
+    assert.ok(peerActor);
+    const asPeer = { ...as, actor: peerActor };
+    const peerReviewIds: number[] = [];
+    for (const published of [false, true]) {
+      const review = await peerWrite.createPeerReview(as, {
+        org: A,
+        title: published ? 'A published peer review' : 'A peer review under way',
+        focus: 'service',
+        questions: canaries.peerQuestions.text,
+        scopingBy: '2026-01-05',
+        onSiteFrom: '2026-02-02',
+        onSiteTo: '2026-02-03',
+      });
+      await peerWrite.addPeerTeamMember(as, review.id, {
+        name: canaries.peerMemberName.text,
+        role: 'lead',
+        email: 'memberb@example.nhs.uk',
+        memberOrg: B,
+      });
+      await peerWrite.addPeerTeamMember(as, review.id, { name: 'A lay member', role: 'lay' });
+      await peerWrite.confirmOnSiteDays(as, review.id, {});
+      await peerWrite.answerPeerInvitation(asPeer, review.id, { decision: 'accept' });
+      await peerWrite.recordPeerFinding(asPeer, review.id, {
+        theme: 'safe',
+        kind: 'finding',
+        body: published ? canaries.peerPublicFinding.text : canaries.peerFinding.text,
+      });
+      if (published)
+        await peerWrite.publishPeerReviewReport(as, review.id, {
+          summary: 'What the peers found.',
+          publicReport: true,
+          actions: [{ description: canaries.peerAction.text, owner: 'An owner', dueOn: '2027-01-01' }],
+        });
+      peerReviewIds.push(review.id);
+    }
+    assert.deepEqual(peerReviewIds, [1, 2]);
+    // listening setup
+    // Listening inquiries convened by A, concerning A and its chart: 1 published (its question public,
+    // its raw notes and a quote without consent canaries), 2 a draft (its question a canary).
+    const listeningWrite = await import('../../src/app/listening/write.ts');
+    const listening = (question: string) =>
+      listeningWrite.createListening(as, {
+        convenor: A,
+        question,
+        participants: [{ group: 'staff', count: 5, roles: 'nurses' }],
+        themes: ['A theme everyone may read'],
+        quotes: [
+          { text: 'A quote with consent', consent: true },
+          { text: canaries.listeningQuote.text, consent: false },
+        ],
+        orgs: [A],
+        metrics: [metricA],
+        rawNotes: canaries.listeningRawNotes.text,
+        reportBackBy: '2099-01-01',
+      });
+    const listeningPublished = await listening(canaries.listeningPublished.text);
+    await listeningWrite.publishListening(as, listeningPublished.id, {});
+    const listeningDraft = await listening(canaries.listeningDraft.text);
+    assert.deepEqual([listeningPublished.id, listeningDraft.id], [1, 2]);
+    // capability setup
+    // A's capability self-assessment: its evidence and support asked for canaries.
+    const { recordCapabilityAssessment } = await import('../../src/app/capability/capability.ts');
+    const { capabilityComponents } = await import('../../src/domain/capability.ts');
+    await recordCapabilityAssessment(
+      as,
+      A,
+      Object.fromEntries(
+        capabilityComponents.flatMap((component) => [
+          [`${component}_level`, 3],
+          [`${component}_evidence`, canaries.capabilityEvidence.text],
+          [`${component}_support`, canaries.capabilitySupport.text],
+        ]),
+      ),
     );
     // Escalations raised by A: 1 directly with its region, 2 with its ICB (the first two of a fresh store).
     const { raiseEscalation } = await import('../../src/app/escalations/write.ts');
@@ -775,6 +875,25 @@ describe(`every route as every role, and confidential content on every surface (
       '/journal/:id': ['/journal/1', '/journal/2'],
       '/api/v1/circles': ['/api/v1/circles'],
       '/api/v1/circles/:id': ['/api/v1/circles/1'],
+      '/api/v1/journal': ['/api/v1/journal'],
+      '/api/v1/journal/:id': ['/api/v1/journal/1', '/api/v1/journal/2'],
+      // listening fixtures
+      '/listening': ['/listening'],
+      '/listening/new': ['/listening/new'],
+      '/listening/:id': ['/listening/1', '/listening/2'],
+      '/api/v1/listening': [
+        '/api/v1/listening',
+        `/api/v1/listening?org=${A}`,
+        `/api/v1/listening?metric=${metricA}`,
+      ],
+      '/api/v1/listening/:id': ['/api/v1/listening/1', '/api/v1/listening/2'],
+      // capability fixtures
+      '/organisations/:code/capability': [`/organisations/${A}/capability`, `/organisations/${B}/capability`],
+      '/organisations/:code/capability/new': [`/organisations/${A}/capability/new`],
+      '/api/v1/organisations/:code/capability': [
+        `/api/v1/organisations/${A}/capability`,
+        `/api/v1/organisations/${B}/capability`,
+      ],
       // boards fixtures
       '/boards': ['/boards'],
       '/boards/:id': ['/boards/1'],
@@ -782,6 +901,16 @@ describe(`every route as every role, and confidential content on every surface (
       '/boards/:id/commentary/:commentaryId': [1, 2, 3, 4].map((id) => `/boards/1/commentary/${id}`),
       '/api/v1/boards': ['/api/v1/boards', `/api/v1/boards?org=${A}`],
       '/api/v1/boards/:id': ['/api/v1/boards/1'],
+      '/boards/new': ['/boards/new'],
+      '/boards/:id/members': ['/boards/1/members'],
+      // finance fixtures
+      '/api/v1/systems/:code/finance': [`/api/v1/systems/${icbOfA}/finance`],
+      // peer reviews fixtures
+      '/peer-reviews': ['/peer-reviews'],
+      '/peer-reviews/new': ['/peer-reviews/new'],
+      '/peer-reviews/:id': ['/peer-reviews/1', '/peer-reviews/2'],
+      '/api/v1/peer-reviews': ['/api/v1/peer-reviews'],
+      '/api/v1/peer-reviews/:id': ['/api/v1/peer-reviews/1', '/api/v1/peer-reviews/2'],
       '/organisations/:code/escalations': [
         `/organisations/${A}/escalations`,
         `/organisations/${B}/escalations`,
@@ -850,13 +979,28 @@ describe(`every route as every role, and confidential content on every surface (
       // circles expectations
       // Circle 1 and entry 2 are read by their members (A's contributor, B's member) only; entry 1 by its author.
       if (['/circles', '/circles/new', '/journal'].includes(path)) return signedIn ? 200 : 303;
-      if (path === '/api/v1/circles') return signedIn ? 200 : 401;
+      if (path === '/api/v1/circles' || path === '/api/v1/journal') return signedIn ? 200 : 401;
       const circlePage = /^(\/api\/v1)?\/(circles\/1|journal\/1|journal\/2)$/.exec(path);
       if (circlePage) {
         const readers =
-          path === '/journal/1' ? canaries.journalPrivate.readers : canaries.circleNotes.readers;
+          circlePage[2] === 'journal/1' ? canaries.journalPrivate.readers : canaries.circleNotes.readers;
         if (readers.includes(role)) return 200;
         return signedIn ? 404 : circlePage[1] ? 401 : 303;
+      }
+      // listening expectations
+      // Inquiry 1 is published (public); 2 is a draft, read only by A's writers.
+      if (path === '/listening/new') return refuse([...writersOfA, 'contributorB', 'adminB', 'systemLeadA']);
+      if (path === '/listening/2' || path === '/api/v1/listening/2')
+        return writersOfA.includes(role) ? 200 : 404;
+      // capability expectations
+      // A's self-assessments are read by those who read A's reviews; B's by B's people and national oversight.
+      const capability = /^(\/api\/v1)?\/organisations\/(RJ1|RYY)\/capability(\/new)?$/.exec(path);
+      if (capability) {
+        const readers: readonly Role[] =
+          capability[2] === B ? ['memberB', 'contributorB', 'adminB', 'oversightEngland'] : overseersOfA;
+        if (!signedIn) return capability[1] ? 401 : 303;
+        if (!readers.includes(role)) return 404;
+        return capability[3] && !writersOfA.includes(role) ? 403 : 200;
       }
       // boards expectations
       // Board 1 is public; its commentary 1 a draft (its author), 2 in moderation (author and chair).
@@ -864,7 +1008,19 @@ describe(`every route as every role, and confidential content on every surface (
       if (path === '/boards/1/commentary/1') return role === 'contributorA' ? 200 : 404;
       if (path === '/boards/1/commentary/2')
         return ['contributorA', 'facilitator'].includes(role) ? 200 : 404;
+      // Those who administer an organisation or lead a system create boards; A's admin manages board 1.
+      if (path === '/boards/new') return refuse(['adminA', 'adminB', 'systemLeadA']);
+      if (path === '/boards/1/members') return refuse(['adminA']);
       if (path === '/boards' || path.startsWith('/boards/1') || path.startsWith('/api/v1/boards')) return 200;
+      // finance expectations
+      // A system's finance view holds published figures only: public.
+      if (/^\/api\/v1\/systems\/[A-Z0-9]+\/finance$/.test(path)) return 200;
+      // peer reviews expectations
+      // Peer review 1 is under way: A's people and B's member (a peer) read it; 2 is published.
+      if (path === '/peer-reviews/new') return refuse([...writersOfA, 'contributorB', 'adminB']);
+      if (path === '/peer-reviews/1' || path === '/api/v1/peer-reviews/1')
+        return canaries.peerQuestions.readers.includes(role) ? 200 : 404;
+      if (path.startsWith('/peer-reviews') || path.startsWith('/api/v1/peer-reviews')) return 200;
       // A's escalations: its people, and those it may raise concerns with; 1 is the region's, 2 the ICB's.
       if (path === `/organisations/${A}/escalations`)
         return refuse([...peopleOfA, 'systemLeadA', 'oversightRegionA']);
@@ -1009,6 +1165,7 @@ describe(`every route as every role, and confidential content on every surface (
       publicTeamIndicator,
       publicSignalNote,
       canaries.boardPublished.text,
+      canaries.listeningPublished.text,
     ])
       assert.equal(seen.get(control)?.size, roles.length, `${control} is public and every role sees it`);
   });
@@ -1036,9 +1193,15 @@ describe(`every route as every role, and confidential content on every surface (
       // circles addresses
       ['/circles/:id', '/circles/1'],
       ['/journal/:id', '/journal/1'],
+      // listening addresses
+      ['/listening/:id', '/listening/1'],
+      // capability addresses
       // boards addresses
       [':commentaryId', '2'],
+      [':memberId', '1'],
       ['/boards/:id', '/boards/1'],
+      // peer reviews addresses
+      ['/peer-reviews/:id', '/peer-reviews/1'],
       ['/escalations/:id', '/escalations/1'],
     ];
     const addressOf = (url: string) =>
@@ -1090,12 +1253,27 @@ describe(`every route as every role, and confidential content on every surface (
       '/circles': roles.filter((role) => role !== 'anonymous'),
       '/api/v1/circles': roles.filter((role) => role !== 'anonymous'),
       '/journal': roles.filter((role) => role !== 'anonymous'),
+      '/api/v1/journal': roles.filter((role) => role !== 'anonymous'),
       '/circles/:id/meetings': ['memberB'],
       '/api/v1/circles/:id/meetings': ['memberB'],
+      // listening writers
+      '/listening': ['contributorB', 'adminB', 'systemLeadA'],
+      '/api/v1/listening': ['contributorB', 'adminB', 'systemLeadA'],
+      // capability writers
       // boards writers
       '/boards/:id/commentary': ['facilitator'],
       '/api/v1/boards/:id/commentary': ['facilitator'],
       '/boards/:id/commentary/:commentaryId/moderate': ['facilitator'],
+      '/api/v1/boards/:id/commentary/:commentaryId/moderate': ['facilitator'],
+      '/boards': ['adminB', 'systemLeadA'],
+      '/api/v1/boards': ['adminB', 'systemLeadA'],
+      // peer reviews writers
+      '/peer-reviews': ['contributorB', 'adminB'],
+      '/api/v1/peer-reviews': ['contributorB', 'adminB'],
+      '/peer-reviews/:id/invitation': ['memberB'],
+      '/api/v1/peer-reviews/:id/invitation': ['memberB'],
+      '/peer-reviews/:id/findings': ['memberB'],
+      '/api/v1/peer-reviews/:id/findings': ['memberB'],
       '/escalations/:id/acknowledge': ['oversightRegionA'],
       '/escalations/:id/respond': ['oversightRegionA'],
       '/escalations/:id/close': ['oversightRegionA'],

@@ -23,8 +23,10 @@ import { commentaryResource, getBoard, getBoardCommentary } from './read.ts';
 import {
   addBoardMember,
   createBoard,
+  endBoardMemberTerm,
   moderateBoardCommentary,
   replyToBoardCommentary,
+  setBoardChair,
   submitBoardCommentary,
   writeBoardCommentary,
 } from './write.ts';
@@ -85,6 +87,42 @@ describe(`ethical reflection boards (${testBackend})`, () => {
     title: 'Closing the night ward',
     body: 'BOARD-BODY: the decision was explained to staff but not to patients.',
     ...fields,
+  });
+
+  it('lets its managers set a chair and end a term, listing every problem, and no one else', async () => {
+    const members = await listBoardMembers(store.db, boardId);
+    const writer = members.find((each) => each.name === 'Dana Writer');
+    const chair = members.find((each) => each.name === 'Chris Chair');
+    assert.ok(writer && chair);
+    const admin = as(people.adminA.actor);
+    await assert.rejects(
+      setBoardChair(as(people.adminB.actor), boardId, writer.id, { isChair: true }),
+      rejectsWith('FORBIDDEN'),
+    );
+    await assert.rejects(setBoardChair(admin, boardId, 9999, { isChair: true }), rejectsWith('NOT_FOUND'));
+    await setBoardChair(admin, boardId, writer.id, { isChair: 'on' });
+    await setBoardChair(admin, boardId, chair.id, {});
+    await assert.rejects(
+      endBoardMemberTerm(admin, boardId, writer.id, { termTo: '2025-12-31' }),
+      rejectsWith('VALIDATION_FAILED', (error) =>
+        assert.deepEqual(error.details, ['termTo: The term must end on or after it started (2026-01-01)']),
+      ),
+    );
+    await endBoardMemberTerm(admin, boardId, chair.id, { termTo: '2026-12-06' });
+    const after = await listBoardMembers(store.db, boardId);
+    assert.deepEqual(
+      after.map((each) => [each.name, each.is_chair, each.term_to]),
+      [
+        ['Dana Writer', true, null],
+        ['Chris Chair', false, '2026-12-06'],
+        ['Pat Unnamed', false, null],
+      ],
+    );
+    // The former chair's term ended yesterday: they no longer write commentary.
+    await assert.rejects(
+      writeBoardCommentary(as(people.memberB.actor), boardId, commentary()),
+      rejectsWith('FORBIDDEN'),
+    );
   });
 
   it('moves a commentary from draft to the chair and publishes it; the organisation replies saying what it changed', async () => {

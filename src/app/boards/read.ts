@@ -27,7 +27,7 @@ import {
   listBoardReplies,
   listBoards,
 } from '../../store/repos/board-repo.ts';
-import { isoDay, type UseCaseContext } from '../context.ts';
+import { authorise, isoDay, type UseCaseContext } from '../context.ts';
 import { notFound } from './input.ts';
 
 /**
@@ -209,6 +209,16 @@ export async function loadBoard(context: UseCaseContext, id: number): Promise<Bo
   const board = await findBoard(context.db, id);
   if (!board) throw notFound('board', id);
   return board;
+}
+
+/** A board with every member in full, for those who manage it (`getBoardForManaging`). */
+export async function getBoardForManaging(
+  context: UseCaseContext,
+  id: number,
+): Promise<{ board: BoardSummary; members: BoardMemberRow[] }> {
+  const board = await loadBoard(context, id);
+  authorise(context, canManageBoard(context.actor, boardResource(board)), "manage this board's members");
+  return { board: summaryOf(board), members: await listBoardMembers(context.db, id) };
 }
 
 /** One board with its members and the commentary the reader may see, with replies (`getBoard`). */

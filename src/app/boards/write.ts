@@ -22,6 +22,7 @@ import {
   insertBoardReply,
   listBoardMembers,
   updateBoardCommentary,
+  updateBoardMember,
 } from '../../store/repos/board-repo.ts';
 import { findOrganisation } from '../../store/repos/organisation-repo.ts';
 import { auditedWrite, authorise, isoDay, type UseCaseContext } from '../context.ts';
@@ -136,6 +137,82 @@ export async function addBoardMember(
         after: { ...member, name: `${member.name.length} characters, not copied to the audit log` },
       },
     };
+  });
+}
+
+/** The board, refusing anyone who may not manage it, and one of its members or NOT_FOUND. */
+async function loadMemberToManage(context: UseCaseContext, boardId: number, memberId: number, what: string) {
+  const board = await loadBoard(context, boardId);
+  authorise(context, canManageBoard(context.actor, boardResource(board)), what);
+  const member = (await listBoardMembers(context.db, board.id)).find((each) => each.id === memberId);
+  if (!member) throw new AppError('NOT_FOUND', `Board ${boardId} has no member ${memberId}.`);
+  return { board, member };
+}
+
+/** The audit record of a change to a member: the member's name by length only. */
+function memberAudit(
+  action: string,
+  board: { id: number; org_code: string },
+  before: BoardMemberRow,
+  after: BoardMemberRow,
+) {
+  const hidden = (row: BoardMemberRow) => ({
+    ...row,
+    name: `${row.name.length} characters, not copied to the audit log`,
+  });
+  return {
+    action,
+    entityType: 'board',
+    entityId: board.id,
+    orgCode: board.org_code,
+    before: hidden(before),
+    after: hidden(after),
+  };
+}
+
+/**
+ * Makes a member the board's chair, or no longer its chair (`setBoardChair`): `isChair`. The board's
+ * managers only (`canManageBoard`); a board may have more than one chair.
+ */
+export async function setBoardChair(
+  context: UseCaseContext,
+  boardId: number,
+  memberId: number,
+  input: unknown,
+): Promise<BoardMemberRow> {
+  const { board, member } = await loadMemberToManage(context, boardId, memberId, "change this board's chair");
+  const problems: string[] = [];
+  const isChair = checkField('isChair', valuesOf(input).isChair, problems) ?? false;
+  if (problems.length > 0) throw validationFailed('member', problems);
+  return auditedWrite(context, {}, async (trx) => {
+    const changed = await updateBoardMember(trx, board.id, member.id, { is_chair: isChair });
+    if (!changed) throw new AppError('NOT_FOUND', `Board ${boardId} has no member ${memberId}.`);
+    return { result: changed, audit: memberAudit('board.set_chair', board, member, changed) };
+  });
+}
+
+/**
+ * Ends a member's term (`endBoardMemberTerm`): `termTo`, on or after the term started. From the day
+ * after, the member no longer writes commentary (nor, as chair, moderates it).
+ */
+export async function endBoardMemberTerm(
+  context: UseCaseContext,
+  boardId: number,
+  memberId: number,
+  input: unknown,
+): Promise<BoardMemberRow> {
+  const { board, member } = await loadMemberToManage(context, boardId, memberId, "end this member's term");
+  const problems: string[] = [];
+  const termTo = checkField('termTo', valuesOf(input).termTo, problems);
+  if (termTo === undefined && problems.length === 0)
+    problems.push('termTo: Give the date the term ends, as YYYY-MM-DD');
+  if (termTo !== undefined && termTo < member.term_from)
+    problems.push(`termTo: The term must end on or after it started (${member.term_from})`);
+  if (problems.length > 0 || termTo === undefined) throw validationFailed('member', problems);
+  return auditedWrite(context, {}, async (trx) => {
+    const changed = await updateBoardMember(trx, board.id, member.id, { term_to: termTo });
+    if (!changed) throw new AppError('NOT_FOUND', `Board ${boardId} has no member ${memberId}.`);
+    return { result: changed, audit: memberAudit('board.end_term', board, member, changed) };
   });
 }
 

@@ -70,13 +70,14 @@ export async function createCircle(context: UseCaseContext, input: unknown): Pro
   const memberIds = await usersByEmail(context, emails, 'members', problems);
   if (problems.length || !name || !whatIsKept) throw validationFailed(problems);
   return auditedWrite(context, {}, async (trx, at) => {
-    const circle = await insertCircle(trx, {
+    const circle = await insertCircle(trx, circleScope(context.actor), {
       name,
       what_is_kept: whatIsKept,
       created_by: creator,
       created_at: at,
     });
-    for (const userId of new Set([creator, ...memberIds])) await joinCircle(trx, circle.id, userId, at);
+    for (const userId of new Set([creator, ...memberIds]))
+      await joinCircle(trx, circleScope(context.actor), circle.id, userId, at);
     return { result: circle, audit: circleAudit('circle.create', 'circle', circle.id) };
   });
 }
@@ -107,7 +108,7 @@ export async function addCircleMember(
   const [userId] = email ? await usersByEmail(context, [email], 'email', problems) : [];
   if (problems.length || userId === undefined) throw validationFailed(problems);
   await auditedWrite(context, {}, async (trx, at) => {
-    await joinCircle(trx, circleId, userId, at);
+    await joinCircle(trx, circleScope(context.actor), circleId, userId, at);
     return { result: undefined, audit: circleAudit('circle.add_member', 'circle', circleId) };
   });
 }
@@ -127,7 +128,7 @@ export async function removeCircleMember(
     problems.push('userId: Choose a member of the circle other than yourself');
   if (problems.length || userId === undefined) throw validationFailed(problems);
   await auditedWrite(context, {}, async (trx, at) => {
-    await leaveCircle(trx, circleId, userId, at);
+    await leaveCircle(trx, circleScope(context.actor), circleId, userId, at);
     return { result: undefined, audit: circleAudit('circle.remove_member', 'circle', circleId) };
   });
 }
@@ -155,7 +156,7 @@ export async function recordCircleMeeting(
     problems.push('notes: This circle does not keep notes');
   if (problems.length || !metOn) throw validationFailed(problems);
   return auditedWrite(context, {}, async (trx) => {
-    const meeting = await insertCircleMeeting(trx, {
+    const meeting = await insertCircleMeeting(trx, circleScope(context.actor), {
       circle_id: circleId,
       met_on: metOn,
       kept: circle.what_is_kept,
@@ -175,7 +176,12 @@ export async function writeJournalEntry(context: UseCaseContext, input: unknown)
   const body = checkField('body', values.body, problems);
   if (problems.length || !title || !body) throw validationFailed(problems);
   return auditedWrite(context, {}, async (trx, at) => {
-    const entry = await insertJournalEntry(trx, { author_user_id: author, written_at: at, title, body });
+    const entry = await insertJournalEntry(trx, circleScope(context.actor), {
+      author_user_id: author,
+      written_at: at,
+      title,
+      body,
+    });
     return { result: entry, audit: circleAudit('journal.write', 'journal_entry', entry.id) };
   });
 }
@@ -202,7 +208,7 @@ export async function shareJournalEntry(context: UseCaseContext, id: number, inp
   if (entry.shared_to_circle_id !== null)
     throw new AppError('CONFLICT', 'This entry has already been shared into a circle.');
   await auditedWrite(context, {}, async (trx, at) => {
-    const shared = await shareEntryRow(trx, id, circle.id, at);
+    const shared = await shareEntryRow(trx, scope, id, circle.id, at);
     if (!shared) throw new AppError('CONFLICT', 'This entry has already been shared into a circle.');
     return { result: undefined, audit: circleAudit('journal.share', 'journal_entry', id) };
   });

@@ -1,7 +1,13 @@
 import { AppError } from '../../errors.ts';
 import { actorLabel, actorUserId } from '../../policies/actor.ts';
 import { scope } from '../../policies/scope.ts';
-import { answerFollowUpRow, findFollowUp, lockFollowUp } from '../../store/repos/follow-up-repo.ts';
+import {
+  answerFollowUpRow,
+  findFollowUp,
+  findPeerReviewFollowUp,
+  lockFollowUp,
+  lockPeerReviewFollowUp,
+} from '../../store/repos/follow-up-repo.ts';
 import { auditedWrite, authorise, isoDay, type UseCaseContext } from '../context.ts';
 import { parseFollowUpAnswer } from './input.ts';
 import { followUpReviewResource, isAnswerer } from './read.ts';
@@ -18,9 +24,13 @@ export async function answerFollowUp(
   input: Record<string, unknown>,
 ): Promise<{ id: number; orgCode: string }> {
   return auditedWrite(context, {}, async (trx, at) => {
-    const readable = await findFollowUp(trx, scope(context.actor, 'read', 'review'), id);
+    const reader = scope(context.actor, 'read', 'review');
+    const readable = (await findFollowUp(trx, reader, id)) ?? (await findPeerReviewFollowUp(trx, reader, id));
     if (!readable) throw new AppError('NOT_FOUND', `There is no follow-up ${id} you can read.`);
-    const row = (await lockFollowUp(trx, id)) ?? readable;
+    const row =
+      (readable.peer_review_id === null
+        ? await lockFollowUp(trx, id)
+        : await lockPeerReviewFollowUp(trx, id)) ?? readable;
     const review = await followUpReviewResource({ db: trx }, row);
     authorise(context, isAnswerer(context.actor, row, review), 'answer this follow-up');
     if (row.state === 'answered')

@@ -7,6 +7,7 @@ import {
   insertInboxMessages,
   insertOutboxMessages,
   lockFollowUp,
+  lockPeerReviewFollowUp,
   markFollowUpAsked,
   type OutboxMessageRow,
   recordOutboxDelivery,
@@ -30,12 +31,14 @@ export interface AskOptions {
 
 /** The words of the question about one follow-up (`followUpQuestion`), naming the organisations whose help was accepted. */
 export function followUpQuestion(
-  followUp: Pick<FollowUpDetailRow, 'id' | 'action_description' | 'org_name' | 'due_on'>,
+  followUp: Pick<FollowUpDetailRow, 'id' | 'action_description' | 'org_name' | 'due_on'> &
+    Partial<Pick<FollowUpDetailRow, 'peer_review_id'>>,
   helpers: readonly string[],
   origin = '',
 ): { subject: string; body: string; href: string; text: string } {
   const action = followUp.action_description ?? `the actions agreed with ${followUp.org_name}`;
   const subject = `How did it go with ${action}?`;
+  if (followUp.peer_review_id) return peerReviewQuestion(followUp, action, subject, origin);
   const suggestions =
     helpers.length === 0
       ? 'Do you need any help to use their suggestions?'
@@ -43,6 +46,19 @@ export function followUpQuestion(
   const body = `How did it go with ${action}? ${suggestions}`;
   const href = `/follow-ups/${followUp.id}`;
   const text = `${body}\n\nAnswer here: ${origin}${href}\n\nThis follow-up of ${followUp.org_name}'s review was due on ${followUp.due_on}.\n`;
+  return { subject, body, href, text };
+}
+
+/** The question about an action of a peer review's action plan, naming the host organisation. */
+function peerReviewQuestion(
+  followUp: Pick<FollowUpDetailRow, 'id' | 'org_name' | 'due_on'>,
+  action: string,
+  subject: string,
+  origin: string,
+): { subject: string; body: string; href: string; text: string } {
+  const body = `How did it go with ${action}? This action is in ${followUp.org_name}'s peer review action plan.`;
+  const href = `/follow-ups/${followUp.id}`;
+  const text = `${body}\n\nAnswer here: ${origin}${href}\n\nThis follow-up of ${followUp.org_name}'s peer review was due on ${followUp.due_on}.\n`;
   return { subject, body, href, text };
 }
 
@@ -91,10 +107,13 @@ async function askOne(
   origin: string,
 ): Promise<{ inbox: number; emails: OutboxMessageRow[] } | undefined> {
   return auditedWrite(context, {}, async (trx, at) => {
-    const followUp = await lockFollowUp(trx, id);
+    const followUp = (await lockFollowUp(trx, id)) ?? (await lockPeerReviewFollowUp(trx, id));
     if (followUp?.state !== 'scheduled' || !(await markFollowUpAsked(trx, id, at)))
       return { result: undefined, audit: skipped(id) };
-    const helpers = await acceptedOfferOrgNames(trx, followUp.review_id, followUp.action_offer_id);
+    const helpers =
+      followUp.review_id === null
+        ? []
+        : await acceptedOfferOrgNames(trx, followUp.review_id, followUp.action_offer_id);
     const question = followUpQuestion(followUp, helpers, origin);
     const owner = followUp.action_owner_user_id;
     const recipients = await followUpRecipients(trx, {

@@ -70,7 +70,7 @@ function sentenceFor(verdict: ChangeClaimReading['verdict'], since: string, metr
 export async function changeClaimReadings(
   db: Kysely<Database>,
   followUp: {
-    review_id: number;
+    review_id: number | null;
     action_offer_id: number | null;
     org_code: string;
     change_made_on: string | null;
@@ -78,6 +78,8 @@ export async function changeClaimReadings(
 ): Promise<ChangeClaimReading[]> {
   const since = followUp.change_made_on;
   if (!since) return [];
+  // A peer review's action has no offers of help, so no metrics to read a change on.
+  if (followUp.review_id === null) return [];
   const metricIds = await reviewOfferMetricIds(db, followUp.review_id, followUp.action_offer_id);
   const readings: ChangeClaimReading[] = [];
   for (const metricId of metricIds) {

@@ -5,6 +5,7 @@ import {
   type FollowUpDetailRow,
   type FollowUpFilter,
   findFollowUp,
+  findPeerReviewFollowUp,
   listFollowUps,
 } from '../../store/repos/follow-up-repo.ts';
 import { organisationContext } from '../../store/repos/organisation-repo.ts';
@@ -54,7 +55,9 @@ export function isAnswerer(actor: Actor, row: FollowUpDetailRow, review: ReviewR
 
 /** One follow-up the actor reads, with what they may do and the chart's reading of a claimed change (`getFollowUp`); null otherwise. */
 export async function getFollowUp(context: UseCaseContext, id: number): Promise<FollowUpDetail | null> {
-  const row = await findFollowUp(context.db, scope(context.actor, 'read', 'review'), id);
+  const reader = scope(context.actor, 'read', 'review');
+  const row =
+    (await findFollowUp(context.db, reader, id)) ?? (await findPeerReviewFollowUp(context.db, reader, id));
   if (!row) return null;
   const review = await followUpReviewResource(context, row);
   return {

@@ -4,6 +4,7 @@ import { operator } from '../../policies/actor.ts';
 import type { Store } from '../../store/db.ts';
 import { systemClock } from '../context.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import { remindPeerReviewStages } from '../peer-reviews/reminders.ts';
 import { askDueFollowUps, type SweepResult } from './ask.ts';
 
 /** The pg-boss queue whose job asks the follow-ups that are due. */
@@ -53,7 +54,12 @@ export async function startFollowUpScheduler(
   const { PgBoss, fromPglite } = await import('pg-boss');
   const clock = options.clock ?? systemClock;
   const context = { db: store.db, actor: operator('follow-ups'), clock };
-  const sweep = () => askDueFollowUps(context, options.mailer, { origin: options.origin });
+  const sweep = async () => {
+    const asked = await askDueFollowUps(context, options.mailer, { origin: options.origin });
+    // Peer reviews' stage reminders ride on the same sweep.
+    await remindPeerReviewStages(context, options.mailer, { origin: options.origin });
+    return asked;
+  };
   let boss: PgBoss;
   if (store.kind === 'pglite' && store.pglite)
     boss = new PgBoss({ db: fromPglite(store.pglite), backend: 'pglite', schema: jobSchema });

@@ -141,6 +141,7 @@ ${concern.gap ? `<div class="nhsuk-warning-callout"><h4 class="nhsuk-warning-cal
 <h2 id="help-heading">Concerns and the help on offer</h2>
 ${concerns.length ? concerns.join('\n') : `<p>Tend finds no open concern in ${e(pack.org.name)}'s charts at the moment.</p>`}
 </section>`);
+  parts.push(capabilityHtml(pack));
 
   const last = pack.lastReview;
   parts.push(`<section id="last-review" aria-labelledby="last-review-heading">
@@ -276,4 +277,31 @@ ${packBodyHtml(pack, options)}
 </main>
 </body>
 </html>`;
+}
+
+/**
+ * The support the organisation asked for in its latest NHS IMPACT capability self-assessment, beside
+ * the offers of help (`capabilityHtml`); self-assessed, and apart from the segment.
+ */
+function capabilityHtml(pack: ReviewPack): string {
+  const latest = pack.capability;
+  const rows = latest
+    ? latest.ratings
+        .map(
+          (rating) =>
+            `<tr><td>${e(rating.componentLabel)}</td><td>${e(rating.level)} – ${e(rating.levelLabel)}</td><td>${e(rating.supportAsked ?? 'None asked')}</td></tr>`,
+        )
+        .join('\n')
+    : '';
+  return `<section id="capability-support" aria-labelledby="capability-support-heading">
+<h2 id="capability-support-heading">Support asked for: capability (self-assessed)</h2>
+${
+  latest
+    ? `<p>From ${e(pack.org.name)}'s NHS IMPACT capability self-assessment of ${e(longDate(latest.assessedOn))}, rated 1 (not started) to 5 (leading). It does not affect the segment.</p>
+<table class="nhsuk-table"><thead><tr><th scope="col">Component</th><th scope="col">Level</th><th scope="col">Support asked for</th></tr></thead><tbody>
+${rows}
+</tbody></table>`
+    : `<p>${e(pack.org.name)} has not recorded a capability self-assessment.</p>`
+}
+</section>`;
 }

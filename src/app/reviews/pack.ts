@@ -17,6 +17,7 @@ import {
 } from '../../store/repos/review-repo.ts';
 import { explainFromStore } from '../assessment.ts';
 import { cachedExplanation, nofQuarters } from '../assessment-cache.ts';
+import { type CapabilityAssessmentView, latestCapabilityFor } from '../capability/capability.ts';
 import type { UseCaseContext } from '../context.ts';
 import { readSignals } from '../signals/read.ts';
 import { type OfferOfHelp, offersOfHelp } from './help.ts';
@@ -159,6 +160,8 @@ export interface ReviewPack {
   nof: PackNof | null;
   /** Why there is no Oversight Framework position: the coverage explanation, never a blank. */
   nofMessage: string | null;
+  /** The latest NHS IMPACT capability self-assessment, with the support asked for; apart from the segment. */
+  capability: CapabilityAssessmentView | null;
 }
 
 const verdictText = {
@@ -420,5 +423,6 @@ export async function reviewPack(
       })),
     nof: position.nof,
     nofMessage: position.nofMessage,
+    capability: (await latestCapabilityFor(context, organisation.code)) ?? null,
   };
 }

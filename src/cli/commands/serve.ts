@@ -152,6 +152,17 @@ async function buildDemoStore(
   // An ethical reflection board for RYY, with example commentary, a reply and a restricted entry.
   const { createDemoBoards } = await import('../../app/boards/demo.ts');
   await createDemoBoards(demo);
+  // An example confidential circle of RYY's contributor and RJ1's member, with an example note.
+  const { createDemoCircle } = await import('../../app/circles/demo.ts');
+  await createDemoCircle(demo);
+  // An example listening inquiry of RYY, published with its themes, and its capability self-assessment.
+  const { createDemoListening } = await import('../../app/listening/demo.ts');
+  await createDemoListening(demo);
+  const { createDemoCapability } = await import('../../app/capability/demo.ts');
+  await createDemoCapability(demo);
+  // An example peer review of RYY at its findings stage, with peers from two other trusts.
+  const { createDemoPeerReviews } = await import('../../app/peer-reviews/demo.ts');
+  await createDemoPeerReviews(demo);
   if (toAsk.length > 0)
     process.stderr.write(
       `Example review of ${focus.orgCode}: ${toAsk.length} follow-up(s) fall due today and are asked in the first minute (see /inbox as the demo contributor, and /outbox).\n`,
@@ -183,6 +194,11 @@ export function registerServeCommands(program: Command): void {
           );
         listener = await claimEarlyListener(config.host, config.port);
         store = await openStore(config);
+        const { roleBypassesRowSecurity, rowSecurityBypassWarning } = await import(
+          '../../store/row-security.ts'
+        );
+        if (store.kind === 'postgres' && (await roleBypassesRowSecurity(store.db)))
+          process.stderr.write(`Warning: ${rowSecurityBypassWarning}\n`);
       } catch (error) {
         await (listener ? listener.close(0) : releaseEarlyListener());
         throw error;

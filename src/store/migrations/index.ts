@@ -10,6 +10,11 @@ import * as storeMeta from './2026_12_02_1000_store_meta.ts';
 import * as circles from './2026_12_02_1100_circles.ts';
 import * as boards from './2026_12_02_1110_boards.ts';
 import * as keptResults from './2026_12_02_1200_kept_results.ts';
+import * as peerReviews from './2026_12_03_0900_peer_reviews.ts';
+import * as listeningInquiries from './2026_12_03_0910_listening_inquiries.ts';
+import * as capability from './2026_12_03_0915_capability.ts';
+import * as circleRowSecurity from './2026_12_03_0930_circle_row_security.ts';
+import * as circleExamples from './2026_12_03_0935_circle_examples.ts';
 
 /** Every migration, in order. Add new ones at the end with a later date prefix. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +29,11 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_1100_circles': circles,
   '2026_12_02_1110_boards': boards,
   '2026_12_02_1200_kept_results': keptResults,
+  '2026_12_03_0900_peer_reviews': peerReviews,
+  '2026_12_03_0910_listening_inquiries': listeningInquiries,
+  '2026_12_03_0915_capability': capability,
+  '2026_12_03_0930_circle_row_security': circleRowSecurity,
+  '2026_12_03_0935_circle_examples': circleExamples,
 };
 
 export const migrationProvider: MigrationProvider = {

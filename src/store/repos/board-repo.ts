@@ -60,6 +60,22 @@ export async function insertBoardMember(
   return db.insertInto('board_member').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
+/** Changes one member of a board (`updateBoardMember`); undefined if the board has no such member. */
+export async function updateBoardMember(
+  db: Kysely<Database>,
+  boardId: number,
+  memberId: number,
+  patch: Updateable<BoardMemberTable>,
+): Promise<BoardMemberRow | undefined> {
+  return db
+    .updateTable('board_member')
+    .set(patch)
+    .where('board_id', '=', boardId)
+    .where('id', '=', memberId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 /** A board's members, chairs first, then by role and name (`listBoardMembers`). */
 export async function listBoardMembers(db: Kysely<Database>, boardId: number): Promise<BoardMemberRow[]> {
   return db

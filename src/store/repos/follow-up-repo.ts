@@ -19,7 +19,9 @@ export type OutboxMessageRow = Selectable<OutboxMessageTable>;
 /** A follow-up with its action, its review and the names a page shows. */
 export interface FollowUpDetailRow {
   id: number;
-  review_id: number;
+  /** The review conversation, or null for a follow-up of a peer review's action plan. */
+  review_id: number | null;
+  peer_review_id: number | null;
   review_action_id: number | null;
   due_on: string;
   state: FollowUpState;
@@ -70,6 +72,7 @@ function followUpsWithNames(db: Db) {
     .select([
       'follow_up.id',
       'follow_up.review_id',
+      'follow_up.peer_review_id',
       'follow_up.review_action_id',
       'follow_up.due_on',
       'follow_up.state',
@@ -110,6 +113,88 @@ export async function findFollowUp(
   return followUpsWithNames(db)
     .where('follow_up.id', '=', id)
     .where(followUpReadable(scope))
+    .executeTakeFirst() as Promise<FollowUpDetailRow | undefined>;
+}
+
+/** Who reads a peer review's follow-up: the host's people, the action's owner and the user who created the review. */
+function peerFollowUpReadable(scope: ContentScope): ReturnType<typeof sql<SqlBool>> {
+  if (scope.everything) return sql<SqlBool>`true`;
+  const host = scope.peopleOf.length
+    ? sql<SqlBool>`peer_review.host_org_code in (${sql.join([...scope.peopleOf])})`
+    : sql<SqlBool>`false`;
+  const own =
+    scope.userId === null
+      ? sql<SqlBool>`false`
+      : sql<SqlBool>`(peer_review.created_by = ${scope.userId} or peer_review_action.owner_user_id = ${scope.userId})`;
+  return sql<SqlBool>`(${host} or ${own})`;
+}
+
+/**
+ * A peer review's follow-up in the shape of a review's (`peerReviewFollowUpsWithNames`): the host
+ * stands where the reviewed organisation does and also as the "overseer", the last on-site day as
+ * the meeting, the user who created the peer review as the one who agreed it.
+ */
+function peerReviewFollowUpsWithNames(db: Db) {
+  return db
+    .selectFrom('follow_up')
+    .innerJoin('peer_review', 'peer_review.id', 'follow_up.peer_review_id')
+    .innerJoin('organisation as org', 'org.code', 'peer_review.host_org_code')
+    .leftJoin('peer_review_action', 'peer_review_action.id', 'follow_up.peer_review_action_id')
+    .select([
+      'follow_up.id',
+      'follow_up.review_id',
+      'follow_up.peer_review_id',
+      'follow_up.review_action_id',
+      'follow_up.due_on',
+      'follow_up.state',
+      'follow_up.asked_at',
+      'follow_up.outcome',
+      'follow_up.answer',
+      'follow_up.change_made',
+      'follow_up.change_made_on',
+      'follow_up.answered_by',
+      'follow_up.answered_by_label',
+      'follow_up.answered_at',
+      'peer_review.host_org_code as org_code',
+      'org.name as org_name',
+      'peer_review.host_org_code as overseer_org_code',
+      'org.name as overseer_name',
+      sql<string>`'peer_review'`.as('overseer_kind'),
+      sql<string>`''`.as('quarter'),
+      'peer_review.on_site_to as held_on',
+      'peer_review.created_by as agreed_by',
+      'peer_review.created_by_label as agreed_by_label',
+      'peer_review.is_example',
+      'peer_review_action.description as action_description',
+      'peer_review_action.owner_user_id as action_owner_user_id',
+      'peer_review_action.owner_name as action_owner_name',
+      sql<string>`'organisation'`.as('action_owner_side'),
+      'peer_review_action.due_on as action_due_on',
+      sql<ActionStatus | null>`null`.as('action_status'),
+      sql<number | null>`null`.as('action_offer_id'),
+    ]);
+}
+
+/** One follow-up of a peer review's action plan that the scope reads (`findPeerReviewFollowUp`). */
+export async function findPeerReviewFollowUp(
+  db: Db,
+  scope: ContentScope,
+  id: number,
+): Promise<FollowUpDetailRow | undefined> {
+  return peerReviewFollowUpsWithNames(db)
+    .where('follow_up.id', '=', id)
+    .where(peerFollowUpReadable(scope))
+    .executeTakeFirst() as Promise<FollowUpDetailRow | undefined>;
+}
+
+/** One follow-up of a peer review whatever the reader, locked for an update in `trx` (`lockPeerReviewFollowUp`). */
+export async function lockPeerReviewFollowUp(
+  trx: Transaction<Database>,
+  id: number,
+): Promise<FollowUpDetailRow | undefined> {
+  return peerReviewFollowUpsWithNames(trx)
+    .where('follow_up.id', '=', id)
+    .forUpdate('follow_up')
     .executeTakeFirst() as Promise<FollowUpDetailRow | undefined>;
 }
 

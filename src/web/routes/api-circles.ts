@@ -1,17 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { circleKeeps } from '../../app/circles/input.ts';
-import { type CircleDetail, getCircle, myCircles } from '../../app/circles/read.ts';
-import { createCircle, recordCircleMeeting } from '../../app/circles/write.ts';
+import {
+  type CircleDetail,
+  getCircle,
+  getJournalEntry,
+  type JournalEntryDetail,
+  myCircles,
+  myJournal,
+} from '../../app/circles/read.ts';
+import {
+  createCircle,
+  recordCircleMeeting,
+  shareJournalEntry,
+  writeJournalEntry,
+} from '../../app/circles/write.ts';
 import { authorise, type UseCaseContext } from '../../app/context.ts';
 import { AppError } from '../../errors.ts';
-import type { CircleRow } from '../../store/repos/circle-repo.ts';
+import type { CircleRow, JournalEntryRow } from '../../store/repos/circle-repo.ts';
 import { docResponses, routeSchema } from './api.ts';
 
 /**
  * The circles API: the caller's confidential peer circles, one circle with its members, meetings and
- * the journal entries shared into it, starting a circle and recording a meeting. Only a circle's
- * current members read or write it; to anyone else a circle answers 404, as if it did not exist.
+ * the journal entries shared into it, starting a circle and recording a meeting; and the caller's
+ * reflective journal: their entries, writing one, one entry, and sharing it into a circle. Only a
+ * circle's current members read or write it; to anyone else a circle answers 404, as if it did not
+ * exist. A journal entry is its author's, and once shared its circle's members' too; 404 to anyone else.
  * Authenticated by the session cookie (with `x-csrf-token` for writes) or `Authorization: Bearer
  * <token>`; anonymous callers are refused (401).
  */
@@ -34,6 +48,24 @@ const createBody = z.object({
     .describe('Email addresses of the Tend users to make members; the caller is always one'),
 });
 
+const entryParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/, 'must be a journal entry id')
+    .describe('Journal entry id'),
+});
+
+/** The body of POST /journal. */
+const entryBody = z.object({
+  title: z.string().max(1_000).describe('The entry’s title, 1 to 200 characters'),
+  body: z.string().max(40_000).describe('The entry itself'),
+});
+
+/** The body of POST /journal/{id}/share. */
+const shareBody = z.object({
+  circle: z.number().int().describe('The id of a circle the author belongs to'),
+});
+
 /** The body of POST /circles/{id}/meetings. */
 const meetingBody = z.object({
   metOn: z.string().max(20).describe('The date the circle met, YYYY-MM-DD'),
@@ -48,7 +80,7 @@ function validateBody<Schema extends z.ZodType>(schema: Schema, input: unknown):
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
   throw new AppError(
     'VALIDATION_FAILED',
-    `The circle has ${problems.length} problem(s): ${problems.join('; ')}`,
+    `The request has ${problems.length} problem(s): ${problems.join('; ')}`,
     {
       details: problems,
     },
@@ -66,6 +98,35 @@ function circleId(params: unknown): number {
   return Number(parsed.data.id);
 }
 
+function entryId(params: unknown): number {
+  const parsed = entryParams.safeParse(params);
+  if (!parsed.success) throw new AppError('NOT_FOUND', 'There is no journal entry with that id for you.');
+  return Number(parsed.data.id);
+}
+
+function entryJson(entry: JournalEntryRow) {
+  return {
+    id: entry.id,
+    url: `/journal/${entry.id}`,
+    title: entry.title,
+    body: entry.body,
+    writtenAt: entry.written_at.toISOString(),
+    sharedToCircle: entry.shared_to_circle_id,
+    sharedAt: entry.shared_at?.toISOString() ?? null,
+  };
+}
+
+function entryDetailJson(detail: JournalEntryDetail) {
+  return {
+    entry: {
+      ...entryJson(detail.entry),
+      isYours: detail.isAuthor,
+      sharedCircle: detail.sharedCircle ? circleJson(detail.sharedCircle) : null,
+      shareableCircles: detail.shareableCircles.map(circleJson),
+    },
+  };
+}
+
 function requireSignedIn(context: UseCaseContext): void {
   authorise(context, context.actor.kind !== 'anonymous', 'see your circles');
 }
@@ -77,6 +138,7 @@ function circleJson(circle: CircleRow) {
     name: circle.name,
     whatIsKept: circle.what_is_kept,
     createdAt: circle.created_at.toISOString(),
+    isExample: circle.is_example,
   };
 }
 
@@ -112,6 +174,7 @@ function detailJson(detail: CircleDetail) {
 const signedIn =
   'No one is signed in (send `Authorization: Bearer <token>`, or a session cookie with `x-csrf-token`)';
 const unseen = 'No circle with that id that you belong to';
+const unseenEntry = 'No journal entry with that id that is yours or shared into a circle you belong to';
 const problems422 = 'Field problems, each in `details` as `field: problem`';
 
 function createdResponses(description: string, extra: Record<number, string>) {
@@ -205,6 +268,96 @@ export async function registerCircleApi(app: FastifyInstance): Promise<void> {
       const body = validateBody(meetingBody, request.body);
       await recordCircleMeeting(context, id, body);
       return reply.status(201).send(detailJson(await getCircle(context, id)));
+    },
+  );
+
+  app.get(
+    '/journal',
+    {
+      schema: {
+        ...routeSchema({
+          summary: 'The caller’s journal',
+          description:
+            'The reflective journal entries the caller wrote, latest first. No one else — administrators, oversight, the operator — is ever listed another person’s entries.',
+          ok: 'The entries, as `entries`',
+        }),
+        docResponses: docResponses('The entries, as `entries`', { 401: signedIn }),
+      },
+    },
+    async (request) => {
+      const context = request.useCase();
+      requireSignedIn(context);
+      return { entries: (await myJournal(context)).map(entryJson) };
+    },
+  );
+
+  app.post(
+    '/journal',
+    {
+      schema: {
+        ...routeSchema({ summary: 'Write a journal entry', ok: '' }),
+        description:
+          'Writes an entry in the caller’s journal, private to them until they share it into a circle. Every field problem is listed at once.',
+        body: jsonSchema(entryBody),
+        docResponses: createdResponses('The entry, as `entry`', { 401: signedIn, 422: problems422 }),
+      },
+    },
+    async (request, reply) => {
+      const context = request.useCase();
+      requireSignedIn(context);
+      const body = validateBody(entryBody, request.body);
+      const entry = await writeJournalEntry(context, body);
+      return reply.status(201).send(entryDetailJson(await getJournalEntry(context, entry.id)));
+    },
+  );
+
+  app.get(
+    '/journal/:id',
+    {
+      schema: {
+        ...routeSchema({
+          summary: 'One journal entry',
+          description:
+            'An entry the caller wrote, or one shared into a circle the caller belongs to. Any other entry answers 404, as if it did not exist.',
+          params: entryParams,
+          ok: 'The entry, as `entry`',
+          notFound: unseenEntry,
+        }),
+        docResponses: docResponses('The entry, as `entry`', { 401: signedIn, 404: unseenEntry }),
+      },
+    },
+    async (request) => {
+      const context = request.useCase();
+      requireSignedIn(context);
+      return entryDetailJson(await getJournalEntry(context, entryId(request.params)));
+    },
+  );
+
+  app.post(
+    '/journal/:id/share',
+    {
+      schema: {
+        ...routeSchema({ summary: 'Share a journal entry into a circle', params: entryParams, ok: '' }),
+        description:
+          'The author shares an entry into one circle they belong to; its current members may then read it. An entry is shared once (409 after that).',
+        body: jsonSchema(shareBody),
+        docResponses: docResponses('The entry, as `entry`', {
+          401: signedIn,
+          403: 'The caller did not write this entry',
+          404: unseenEntry,
+          409: 'The entry has already been shared',
+          422: problems422,
+        }),
+      },
+    },
+    async (request) => {
+      const context = request.useCase();
+      requireSignedIn(context);
+      const id = entryId(request.params);
+      await getJournalEntry(context, id); // anyone who cannot read it is told it does not exist
+      const body = validateBody(shareBody, request.body);
+      await shareJournalEntry(context, id, body);
+      return entryDetailJson(await getJournalEntry(context, id));
     },
   );
 }

@@ -64,6 +64,10 @@ export function followUpJson(row: FollowUpDetailRow) {
   return {
     id: row.id,
     review: { id: row.review_id, quarter: row.quarter, heldOn: row.held_on },
+    peerReview:
+      row.peer_review_id === null
+        ? null
+        : { id: row.peer_review_id, url: `/peer-reviews/${row.peer_review_id}` },
     organisation: { code: row.org_code, name: row.org_name },
     overseer: { code: row.overseer_org_code, name: row.overseer_name },
     action: row.action_description

@@ -13,13 +13,17 @@ import { listMetrics } from '../../store/repos/metric-repo.ts';
 import { listOrganisations } from '../../store/repos/organisation-repo.ts';
 import { registerAnnotationApi } from './api-annotations.ts';
 import { registerBoardApi } from './api-boards.ts';
+import { registerCapabilityApi } from './api-capability.ts';
 import { registerCircleApi } from './api-circles.ts';
 import { registerDirectoryApi } from './api-directory.ts';
 import { registerEscalationApi } from './api-escalations.ts';
+import { registerFinanceApi } from './api-finance.ts';
 import { registerFollowUpApi } from './api-follow-ups.ts';
 import { registerImportApi } from './api-imports.ts';
 import { registerInquiryApi } from './api-inquiries.ts';
+import { registerListeningApi } from './api-listening.ts';
 import { organisationNarrativesJson, registerNarrativeApi } from './api-narratives.ts';
+import { registerPeerReviewApi } from './api-peer-reviews.ts';
 import { registerReviewApi } from './api-reviews.ts';
 import { registerSignalApi } from './api-signals.ts';
 import { registerTeamApi } from './api-teams.ts';
@@ -174,6 +178,10 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(registerEscalationApi);
   await app.register(registerCircleApi);
   await app.register(registerBoardApi);
+  await app.register(registerListeningApi);
+  await app.register(registerCapabilityApi);
+  await app.register(registerPeerReviewApi);
+  await app.register(registerFinanceApi);
 
   app.get(
     '/organisations',

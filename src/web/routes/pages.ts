@@ -3,6 +3,7 @@ import { sendPage } from '../render.ts';
 import { registerAnnotationPages } from './annotations/routes.ts';
 import { registerAuditPages } from './audit/routes.ts';
 import { registerBoardPages } from './boards/routes.ts';
+import { registerCapabilityPages } from './capability/routes.ts';
 import { registerChangesPages } from './changes/routes.ts';
 import { registerCirclePages } from './circles/routes.ts';
 import { registerDirectoryPages } from './directory/routes.ts';
@@ -11,9 +12,11 @@ import { registerFollowUpPages } from './follow-ups/routes.ts';
 import { presentHome } from './home/present.ts';
 import { registerInquiryPages } from './inquiries/routes.ts';
 import { registerLeagueTablePages } from './league-tables/routes.ts';
+import { registerListeningPages } from './listening/routes.ts';
 import { registerMetricPages } from './metrics/routes.ts';
 import { registerNarrativePages } from './narratives/routes.ts';
 import { registerOrganisationPages } from './organisations/routes.ts';
+import { registerPeerReviewPages } from './peer-reviews/routes.ts';
 import { registerRegionPages } from './regions/routes.ts';
 import { registerReviewPages } from './reviews/routes.ts';
 import { registerSignalPages } from './signals/routes.ts';
@@ -42,5 +45,8 @@ export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(registerFollowUpPages);
   await app.register(registerEscalationPages);
   await app.register(registerBoardPages);
+  await app.register(registerListeningPages);
+  await app.register(registerCapabilityPages);
+  await app.register(registerPeerReviewPages);
   await app.register(registerCirclePages);
 }

@@ -5,7 +5,12 @@ import {
   listAllBoards,
 } from '../../../app/boards/read.ts';
 import type { UseCaseContext } from '../../../app/context.ts';
-import { boardCommentaryStateLabels } from '../../../domain/board.ts';
+import {
+  boardCommentaryStateLabels,
+  boardMemberRoleLabels,
+  boardMemberRoles,
+} from '../../../domain/board.ts';
+import type { BoardMemberRow } from '../../../store/repos/board-repo.ts';
 import { errorsByField, type FieldError } from '../../forms.ts';
 import { longDate } from '../inquiries/present.ts';
 
@@ -25,6 +30,10 @@ export function boardPath(id: number): string {
 export function newCommentaryPath(boardId: number): string {
   return `${boardPath(boardId)}/commentary/new`;
 }
+export function membersPath(boardId: number): string {
+  return `${boardPath(boardId)}/members`;
+}
+export const newBoardPath = '/boards/new';
 export function commentaryPath(boardId: number, commentaryId: number): string {
   return `${boardPath(boardId)}/commentary/${commentaryId}`;
 }
@@ -70,9 +79,71 @@ function commentaryItem(boardId: number, commentary: BoardCommentaryView) {
   };
 }
 
-/** The list of every board (`presentBoards`). */
-export function presentBoards(boards: readonly BoardSummary[]) {
-  return { pageName: 'Ethical reflection boards', boards: boards.map(boardView) };
+/** The list of every board (`presentBoards`), with the way to create one for those who may. */
+export function presentBoards(boards: readonly BoardSummary[], mayCreate = false) {
+  return {
+    pageName: 'Ethical reflection boards',
+    boards: boards.map(boardView),
+    newBoardHref: mayCreate ? newBoardPath : null,
+  };
+}
+
+/** The form to create a board (`presentNewBoard`). */
+export function presentNewBoard(options: { values?: FormValues; errors?: FieldError[] } = {}) {
+  const errors = options.errors ?? [];
+  return {
+    pageName: 'Create an ethical reflection board',
+    action: boardsPath,
+    values: options.values ?? {},
+    errors,
+    fieldErrors: errorsByField(errors),
+  };
+}
+
+/**
+ * A board's members as its managers see them, with the forms to add a member, set a chair and end a
+ * term (`presentBoardMembers`). Problems with one member's form are shown beside that member.
+ */
+export function presentBoardMembers(
+  detail: { board: BoardSummary; members: readonly BoardMemberRow[] },
+  options: { values?: FormValues; errors?: FieldError[]; memberId?: number } = {},
+) {
+  const errors = options.errors ?? [];
+  const values = options.values ?? {};
+  const base = membersPath(detail.board.id);
+  const forMember = options.memberId !== undefined;
+  return {
+    pageName: `Members – ${detail.board.name}`,
+    board: boardView(detail.board),
+    members: detail.members.map((member) => ({
+      id: member.id,
+      name: member.name,
+      roleLabel: boardMemberRoleLabels[member.role],
+      namePublic: member.name_public,
+      userId: member.user_id,
+      isChair: member.is_chair,
+      term: `${longDate(member.term_from)} to ${member.term_to ? longDate(member.term_to) : 'no end date set'}`,
+      termTo: member.term_to,
+      chairAction: `${base}/${member.id}/chair`,
+      endTermAction: `${base}/${member.id}/end-term`,
+      endTermError: options.memberId === member.id ? errorsByField(errors).termTo : undefined,
+      endTermValue: options.memberId === member.id ? values.termTo : undefined,
+    })),
+    addAction: base,
+    roles: boardMemberRoles.map((role) => ({
+      value: role,
+      text: boardMemberRoleLabels[role],
+      checked: !forMember && values.role === role,
+    })),
+    values: forMember ? {} : values,
+    errors: forMember
+      ? errors.map((error) => ({
+          ...error,
+          field: error.field === 'termTo' ? `termTo-${options.memberId}` : error.field,
+        }))
+      : errors,
+    fieldErrors: forMember ? {} : errorsByField(errors),
+  };
 }
 
 /** One board (`presentBoard`). */
@@ -90,6 +161,7 @@ export function presentBoard(detail: BoardDetail) {
     commentary: detail.commentary.map((each) => commentaryItem(detail.board.id, each)),
     canWrite: detail.may.writeCommentary,
     newCommentaryHref: newCommentaryPath(detail.board.id),
+    membersHref: detail.may.manage ? membersPath(detail.board.id) : null,
   };
 }
 

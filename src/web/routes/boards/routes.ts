@@ -1,30 +1,46 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { getBoard, getBoardCommentary, listAllBoards, loadBoard } from '../../../app/boards/read.ts';
 import {
+  getBoard,
+  getBoardCommentary,
+  getBoardForManaging,
+  listAllBoards,
+  loadBoard,
+} from '../../../app/boards/read.ts';
+import {
+  addBoardMember,
+  createBoard,
+  endBoardMemberTerm,
   moderateBoardCommentary,
   replyToBoardCommentary,
+  setBoardChair,
   submitBoardCommentary,
   writeBoardCommentary,
 } from '../../../app/boards/write.ts';
 import { authorise, type UseCaseContext } from '../../../app/context.ts';
 import { AppError, isAppError } from '../../../errors.ts';
+import { mayCreateSomeBoard } from '../../../policies/board.ts';
 import { type FieldError, fieldErrorsFrom } from '../../forms.ts';
 import { sendPage } from '../../render.ts';
 import {
   boardsPath,
   commentaryPath,
   type FormValues,
+  membersPath,
+  newBoardPath,
   presentBoard,
+  presentBoardMembers,
   presentBoards,
   presentCommentary,
+  presentNewBoard,
   presentNewCommentary,
 } from './present.ts';
 
 /**
  * Ethical reflection board pages: every board, one board with its members and commentary, the form
- * to write a commentary, and one commentary with the forms to submit, moderate or reply. Public by
- * default; reading follows the commentary scope, and every write is a use case.
+ * to write a commentary, and one commentary with the forms to submit, moderate or reply; for the
+ * board's managers, the form to create a board and the page to add members, set a chair and end a
+ * term. Public by default; reading follows the commentary scope, and every write is a use case.
  */
 
 const number = z
@@ -33,6 +49,7 @@ const number = z
   .transform(Number);
 const boardParams = z.object({ id: number });
 const commentaryParams = z.object({ id: number, commentaryId: number });
+const memberParams = z.object({ id: number, memberId: number });
 
 /** Page input checked at the door: anything malformed is a page that does not exist. */
 function pageInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
@@ -86,10 +103,99 @@ export async function registerBoardPages(app: FastifyInstance): Promise<void> {
     return sendPage(request, reply, 'pages/boards/commentary.njk', presentCommentary(detail, options));
   }
 
+  async function showNewBoard(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { values?: FormValues; errors?: FieldError[] } = {},
+  ) {
+    const context = request.useCase();
+    requireSignedIn(context, 'create a board');
+    authorise(context, mayCreateSomeBoard(context.actor), 'create a board');
+    reply.status(options.errors?.length ? 422 : 200);
+    return sendPage(request, reply, 'pages/boards/new.njk', presentNewBoard(options));
+  }
+
+  async function showMembers(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { values?: FormValues; errors?: FieldError[]; memberId?: number } = {},
+  ) {
+    const context = request.useCase();
+    const { id } = pageInput(boardParams, request.params);
+    requireSignedIn(context, "manage a board's members");
+    const detail = await getBoardForManaging(context, id);
+    reply.status(options.errors?.length ? 422 : 200);
+    return sendPage(request, reply, 'pages/boards/members.njk', presentBoardMembers(detail, options));
+  }
+
   app.get(boardsPath, async (request, reply) => {
-    const boards = await listAllBoards(request.useCase());
-    return sendPage(request, reply, 'pages/boards/index.njk', presentBoards(boards));
+    const context = request.useCase();
+    const boards = await listAllBoards(context);
+    return sendPage(
+      request,
+      reply,
+      'pages/boards/index.njk',
+      presentBoards(boards, mayCreateSomeBoard(context.actor)),
+    );
   });
+
+  app.get(newBoardPath, async (request, reply) => showNewBoard(request, reply));
+
+  app.post(boardsPath, async (request, reply) => {
+    const context = request.useCase();
+    requireSignedIn(context, 'create a board');
+    authorise(context, mayCreateSomeBoard(context.actor), 'create a board');
+    const sent = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      const board = await createBoard(context, sent);
+      return reply.redirect(membersPath(board.id), 303);
+    } catch (error) {
+      const errors = fieldErrorsFrom(error);
+      if (!errors) throw error;
+      return showNewBoard(request, reply, { values: sentValues(sent), errors });
+    }
+  });
+
+  app.get('/boards/:id/members', async (request, reply) => showMembers(request, reply));
+
+  app.post('/boards/:id/members', async (request, reply) => {
+    const context = request.useCase();
+    const { id } = pageInput(boardParams, request.params);
+    requireSignedIn(context, "manage a board's members");
+    await getBoardForManaging(context, id);
+    const sent = (request.body ?? {}) as Record<string, unknown>;
+    try {
+      await addBoardMember(context, id, sent);
+      return reply.redirect(membersPath(id), 303);
+    } catch (error) {
+      const errors = fieldErrorsFrom(error);
+      if (!errors) throw error;
+      return showMembers(request, reply, { values: sentValues(sent), errors });
+    }
+  });
+
+  /** A change to one member from the members page: back to it, or the page with the problems beside them. */
+  const memberSteps: [string, typeof setBoardChair][] = [
+    ['chair', setBoardChair],
+    ['end-term', endBoardMemberTerm],
+  ];
+  for (const [path, write] of memberSteps) {
+    app.post(`/boards/:id/members/:memberId/${path}`, async (request, reply) => {
+      const context = request.useCase();
+      const { id, memberId } = pageInput(memberParams, request.params);
+      requireSignedIn(context, "manage a board's members");
+      await getBoardForManaging(context, id);
+      const sent = (request.body ?? {}) as Record<string, unknown>;
+      try {
+        await write(context, id, memberId, sent);
+        return reply.redirect(`${membersPath(id)}#member-${memberId}`, 303);
+      } catch (error) {
+        const errors = fieldErrorsFrom(error);
+        if (!errors) throw error;
+        return showMembers(request, reply, { values: sentValues(sent), errors, memberId });
+      }
+    });
+  }
 
   app.get('/boards/:id', async (request, reply) => {
     const { id } = pageInput(boardParams, request.params);

@@ -73,6 +73,7 @@ export async function registerCirclePages(app: FastifyInstance): Promise<void> {
       pageName: 'Your circles',
       circles: circles.map((circle) => ({
         name: circle.name,
+        isExample: circle.is_example,
         href: `/circles/${circle.id}`,
         kept: circleKeepsLabels[circle.what_is_kept],
       })),
@@ -96,6 +97,7 @@ export async function registerCirclePages(app: FastifyInstance): Promise<void> {
       circle: {
         id,
         name: detail.circle.name,
+        isExample: detail.circle.is_example,
         kept: circleKeepsLabels[detail.circle.what_is_kept],
         keepsThemes: detail.circle.what_is_kept !== 'dates',
         keepsNotes: detail.circle.what_is_kept === 'notes',

@@ -78,11 +78,18 @@ export function presentFollowUp(
       href: `/organisations/${encodeURIComponent(row.org_code)}`,
     },
     overseer: { code: row.overseer_org_code, name: row.overseer_name },
-    review: {
-      quarter: row.quarter,
-      heldOn: dayText(row.held_on),
-      href: `/organisations/${encodeURIComponent(row.org_code)}/reviews/${row.review_id}`,
-    },
+    review:
+      row.peer_review_id === null
+        ? {
+            caption: `${row.org_name}: review with ${row.overseer_name}, ${row.quarter}`,
+            agreedText: `The review held on ${dayText(row.held_on)}`,
+            href: `/organisations/${encodeURIComponent(row.org_code)}/reviews/${row.review_id}`,
+          }
+        : {
+            caption: `${row.org_name}: peer review action plan`,
+            agreedText: `The peer review's action plan`,
+            href: `/peer-reviews/${row.peer_review_id}`,
+          },
     readings: detail.readings,
     mayAnswer: detail.mayAnswer,
     formAction: `/follow-ups/${row.id}`,

@@ -10,10 +10,12 @@ import { pageParams, pageQuery } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
 import { chartAnnotations } from '../annotations/present.ts';
 import { boardLinksFor } from '../boards/present.ts';
+import { capabilitySectionFor } from '../capability/present.ts';
 import { directorySection } from '../directory/section.ts';
 import { organisationEscalationLinks } from '../escalations/present.ts';
 import { followThroughSectionFor } from '../follow-ups/section.ts';
 import { chartInquirySection, organisationInquirySection } from '../inquiries/present.ts';
+import { listeningLinksFor, listeningLinksForMetric } from '../listening/present.ts';
 import { chartNarrativeSection, organisationNarrativeSection } from '../narratives/present.ts';
 import { organisationReviewLink } from '../reviews/present.ts';
 import { chartSignalSection, organisationSignalSection } from '../signals/present.ts';
@@ -121,6 +123,8 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
             ...(await organisationEscalationLinks(request.useCase(), page.organisation)),
             ...(await organisationReviewLink(request.useCase(), page.organisation)),
             ...(await boardLinksFor(request.useCase(), page.organisation.code)),
+            ...(await listeningLinksFor(request.useCase(), page.organisation.code)),
+            ...(await capabilitySectionFor(request.useCase(), page.organisation.code)),
           }),
         )),
         // Public counts and shares, the same for every reader.
@@ -163,6 +167,7 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
             ...(await chartInquirySection(request.useCase(), page.organisation.code, page.metric.id)),
             ...(await chartSignalSection(request.useCase(), page.organisation.code, page.metric.id)),
             ...(await directorySection(request.useCase(), page.metric.id, page.organisation.code)),
+            ...(await listeningLinksForMetric(request.useCase(), page.metric.id)),
           }),
         )),
       });

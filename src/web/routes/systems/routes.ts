@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { pageParams } from '../../page-input.ts';
 import { sendPage } from '../../render.ts';
 import { boardLinksFor } from '../boards/present.ts';
+import { systemFinanceSection } from '../finance/present.ts';
 import { followThroughSectionFor } from '../follow-ups/section.ts';
 import { systemSharedIssueSection } from '../inquiries/present.ts';
 import { odsCodePattern } from '../organisations/present.ts';
@@ -32,6 +33,7 @@ export async function registerSystemPages(app: FastifyInstance): Promise<void> {
       ...page,
       ...(await systemSharedIssueSection(request.useCase(), page.icb.code)),
       ...(await systemSignalSection(request.useCase(), page.icb.code)),
+      ...(await systemFinanceSection(request.useCase(), page.icb.code)),
       ...(await followThroughSectionFor(request.useCase(), 'system', page.icb.code, page.icb.name)),
       ...(await boardLinksFor(request.useCase(), page.icb.code)),
     });
