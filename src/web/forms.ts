@@ -72,3 +72,12 @@ export function fieldMessage(error: FieldError | string | undefined, field?: str
   const label = name.replace(/[_-]+/g, ' ');
   return `${label.charAt(0).toUpperCase()}${label.slice(1)} ${message}`;
 }
+
+/** The text fields a form sent (`sentFormValues`), without its CSRF token, to show back in the form beside its errors. */
+export function sentFormValues(body: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (typeof body === 'object' && body !== null)
+    for (const [key, value] of Object.entries(body))
+      if (typeof value === 'string' && key !== '_csrf') values[key] = value;
+  return values;
+}

@@ -4,16 +4,14 @@ import {
   dueFollowUpIds,
   type FollowUpDetailRow,
   followUpRecipients,
-  insertInboxMessages,
-  insertOutboxMessages,
   lockFollowUp,
   lockPeerReviewFollowUp,
   markFollowUpAsked,
   type OutboxMessageRow,
-  recordOutboxDelivery,
 } from '../../store/repos/follow-up-repo.ts';
 import { auditedWrite, isoDay, type UseCaseContext } from '../context.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import { leaveMessages, sendRecordedEmails } from './messages.ts';
 
 /** What one sweep did: the follow-ups it asked, the inbox messages and emails it made, and those that failed to send. */
 export interface SweepResult {
@@ -93,7 +91,12 @@ export async function askDueFollowUps(
     asked.push(id);
     inboxMessages += outbox.inbox;
     emails += outbox.emails.length;
-    const delivered = await deliver(context, mailer, outbox.emails, id);
+    const delivered = await sendRecordedEmails(context, mailer, outbox.emails, {
+      action: 'follow_up.emailed',
+      entityType: 'follow_up',
+      entityId: id,
+      orgCode: null,
+    });
     sent += delivered.sent;
     failed += delivered.failed;
   }
@@ -121,29 +124,7 @@ async function askOne(
       orgCode: owner === null ? followUp.org_code : null,
       day: isoDay(at),
     });
-    await insertInboxMessages(
-      trx,
-      recipients.map((user) => ({
-        user_id: user.id,
-        follow_up_id: id,
-        subject: question.subject,
-        body: question.body,
-        href: question.href,
-        created_at: at,
-      })),
-    );
-    const emails = await insertOutboxMessages(
-      trx,
-      recipients.map((user) => ({
-        to_address: user.email,
-        to_user_id: user.id,
-        follow_up_id: id,
-        subject: question.subject,
-        text_body: question.text,
-        transport,
-        created_at: at,
-      })),
-    );
+    const emails = await leaveMessages(trx, recipients, question, { followUpId: id, transport, at });
     return {
       result: { inbox: recipients.length, emails },
       audit: {
@@ -160,52 +141,4 @@ async function askOne(
 /** The audit record of a follow-up another sweep asked first: the transaction still records one entry. */
 function skipped(id: number) {
   return { action: 'follow_up.already_asked', entityType: 'follow_up', entityId: id, orgCode: null };
-}
-
-/** Sends the emails of one follow-up after its commit and records each one's fate in one audited write. */
-async function deliver(
-  context: UseCaseContext,
-  mailer: Mailer,
-  emails: readonly OutboxMessageRow[],
-  followUpId: number,
-): Promise<{ sent: number; failed: number }> {
-  if (emails.length === 0 || mailer.transport === 'inbox_only') return { sent: 0, failed: 0 };
-  const fates: { id: number; sentAt: Date | null; error: string | null; transport: MessageTransport }[] = [];
-  for (const email of emails) {
-    try {
-      const receipt = await mailer.send({
-        to: email.to_address,
-        subject: email.subject,
-        text: email.text_body,
-      });
-      fates.push({ id: email.id, sentAt: context.clock(), error: null, transport: receipt.transport });
-    } catch (error) {
-      fates.push({
-        id: email.id,
-        sentAt: null,
-        error: String((error as Error).message ?? error),
-        transport: mailer.transport,
-      });
-    }
-  }
-  await auditedWrite(context, {}, async (trx) => {
-    for (const fate of fates) await recordOutboxDelivery(trx, fate.id, fate);
-    return {
-      result: undefined,
-      audit: {
-        action: 'follow_up.emailed',
-        entityType: 'follow_up',
-        entityId: followUpId,
-        orgCode: null,
-        after: {
-          sent: fates.filter((fate) => fate.sentAt).length,
-          failed: fates.filter((fate) => fate.error).length,
-        },
-      },
-    };
-  });
-  return {
-    sent: fates.filter((fate) => fate.sentAt).length,
-    failed: fates.filter((fate) => fate.error).length,
-  };
 }

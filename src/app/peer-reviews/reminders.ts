@@ -8,19 +8,14 @@ import {
   reminderDaysBefore,
   stageReached,
 } from '../../domain/peer-review.ts';
-import {
-  followUpRecipients,
-  insertInboxMessages,
-  insertOutboxMessages,
-  type OutboxMessageRow,
-  recordOutboxDelivery,
-} from '../../store/repos/follow-up-repo.ts';
+import { followUpRecipients, type OutboxMessageRow } from '../../store/repos/follow-up-repo.ts';
 import {
   openPeerReviews,
   type PeerReviewWithHost,
   recordPeerReviewReminder,
 } from '../../store/repos/peer-review-repo.ts';
 import { auditedWrite, isoDay, type UseCaseContext } from '../context.ts';
+import { leaveMessages, sendRecordedEmails } from '../follow-ups/messages.ts';
 import type { Mailer } from '../mail/mailer.ts';
 
 /**
@@ -96,7 +91,12 @@ export async function remindPeerReviewStages(
       reminders++;
       inboxMessages += outbox.inbox;
       emails += outbox.emails.length;
-      const delivered = await deliver(context, mailer, outbox.emails, review);
+      const delivered = await sendRecordedEmails(context, mailer, outbox.emails, {
+        action: 'peer_review.reminder_emailed',
+        entityType: 'peer_review',
+        entityId: review.id,
+        orgCode: review.host_org_code,
+      });
       sent += delivered.sent;
       failed += delivered.failed;
     }
@@ -133,76 +133,10 @@ async function remindOne(
       orgCode: review.host_org_code,
       day: isoDay(at),
     });
-    await insertInboxMessages(
-      trx,
-      recipients.map((user) => ({
-        user_id: user.id,
-        follow_up_id: null,
-        subject: words.subject,
-        body: words.body,
-        href: words.href,
-        created_at: at,
-      })),
-    );
-    const emails = await insertOutboxMessages(
-      trx,
-      recipients.map((user) => ({
-        to_address: user.email,
-        to_user_id: user.id,
-        follow_up_id: null,
-        subject: words.subject,
-        text_body: words.text,
-        transport,
-        created_at: at,
-      })),
-    );
+    const emails = await leaveMessages(trx, recipients, words, { followUpId: null, transport, at });
     return {
       result: { inbox: recipients.length, emails },
       audit: { ...audit, after: { ...reminder, recipients: recipients.length } },
     };
   });
-}
-
-/** Sends one reminder's emails after its commit and records each one's fate in one audited write. */
-async function deliver(
-  context: UseCaseContext,
-  mailer: Mailer,
-  emails: readonly OutboxMessageRow[],
-  review: PeerReviewWithHost,
-): Promise<{ sent: number; failed: number }> {
-  if (emails.length === 0 || mailer.transport === 'inbox_only') return { sent: 0, failed: 0 };
-  const fates: { id: number; sentAt: Date | null; error: string | null; transport: MessageTransport }[] = [];
-  for (const email of emails) {
-    try {
-      const receipt = await mailer.send({
-        to: email.to_address,
-        subject: email.subject,
-        text: email.text_body,
-      });
-      fates.push({ id: email.id, sentAt: context.clock(), error: null, transport: receipt.transport });
-    } catch (error) {
-      fates.push({
-        id: email.id,
-        sentAt: null,
-        error: String((error as Error).message ?? error),
-        transport: mailer.transport,
-      });
-    }
-  }
-  const sent = fates.filter((fate) => fate.sentAt).length;
-  const failed = fates.filter((fate) => fate.error).length;
-  await auditedWrite(context, {}, async (trx) => {
-    for (const fate of fates) await recordOutboxDelivery(trx, fate.id, fate);
-    return {
-      result: undefined,
-      audit: {
-        action: 'peer_review.reminder_emailed',
-        entityType: 'peer_review',
-        entityId: review.id,
-        orgCode: review.host_org_code,
-        after: { sent, failed },
-      },
-    };
-  });
-  return { sent, failed };
 }

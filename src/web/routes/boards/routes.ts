@@ -20,7 +20,7 @@ import {
 import { authorise, type UseCaseContext } from '../../../app/context.ts';
 import { AppError, isAppError } from '../../../errors.ts';
 import { mayCreateSomeBoard } from '../../../policies/board.ts';
-import { type FieldError, fieldErrorsFrom } from '../../forms.ts';
+import { type FieldError, fieldErrorsFrom, sentFormValues } from '../../forms.ts';
 import { sendPage } from '../../render.ts';
 import {
   boardsPath,
@@ -63,14 +63,6 @@ function requireSignedIn(context: UseCaseContext, what: string): void {
 }
 
 /** Strings of a form body, for showing back after a problem. */
-function sentValues(body: unknown): FormValues {
-  const values: FormValues = {};
-  if (typeof body === 'object' && body !== null)
-    for (const [key, value] of Object.entries(body))
-      if (typeof value === 'string' && key !== '_csrf') values[key] = value;
-  return values;
-}
-
 export async function registerBoardPages(app: FastifyInstance): Promise<void> {
   async function showNewCommentary(
     request: FastifyRequest,
@@ -152,7 +144,7 @@ export async function registerBoardPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       const errors = fieldErrorsFrom(error);
       if (!errors) throw error;
-      return showNewBoard(request, reply, { values: sentValues(sent), errors });
+      return showNewBoard(request, reply, { values: sentFormValues(sent), errors });
     }
   });
 
@@ -170,7 +162,7 @@ export async function registerBoardPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       const errors = fieldErrorsFrom(error);
       if (!errors) throw error;
-      return showMembers(request, reply, { values: sentValues(sent), errors });
+      return showMembers(request, reply, { values: sentFormValues(sent), errors });
     }
   });
 
@@ -192,7 +184,7 @@ export async function registerBoardPages(app: FastifyInstance): Promise<void> {
       } catch (error) {
         const errors = fieldErrorsFrom(error);
         if (!errors) throw error;
-        return showMembers(request, reply, { values: sentValues(sent), errors, memberId });
+        return showMembers(request, reply, { values: sentFormValues(sent), errors, memberId });
       }
     });
   }
@@ -217,7 +209,7 @@ export async function registerBoardPages(app: FastifyInstance): Promise<void> {
     } catch (error) {
       const errors = fieldErrorsFrom(error);
       if (!errors) throw error;
-      return showNewCommentary(request, reply, { values: sentValues(sent), errors });
+      return showNewCommentary(request, reply, { values: sentFormValues(sent), errors });
     }
   });
 
@@ -254,7 +246,7 @@ export async function registerBoardPages(app: FastifyInstance): Promise<void> {
           });
         const errors = fieldErrorsFrom(error);
         if (!errors) throw error;
-        return showCommentary(request, reply, { values: sentValues(sent), errors });
+        return showCommentary(request, reply, { values: sentFormValues(sent), errors });
       }
     });
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { readCapability, recordCapabilityAssessment } from '../../../app/capability/capability.ts';
 import { authorise, isoDay } from '../../../app/context.ts';
 import { AppError } from '../../../errors.ts';
-import { type FieldError, fieldErrorsFrom } from '../../forms.ts';
+import { type FieldError, fieldErrorsFrom, sentFormValues } from '../../forms.ts';
 import { sendPage } from '../../render.ts';
 import { odsCodePattern } from '../organisations/present.ts';
 import { capabilityPath, type FormValues, presentCapability, presentNewCapability } from './present.ts';
@@ -20,14 +20,6 @@ function orgCode(input: unknown): string {
   const parsed = params.safeParse(input);
   if (parsed.success) return parsed.data.code.toUpperCase();
   throw new AppError('NOT_FOUND', 'There is no page at this address. Check the organisation code.');
-}
-
-function sentValues(body: unknown): FormValues {
-  const values: FormValues = {};
-  if (typeof body === 'object' && body !== null)
-    for (const [key, value] of Object.entries(body))
-      if (typeof value === 'string' && key !== '_csrf') values[key] = value;
-  return values;
 }
 
 export async function registerCapabilityPages(app: FastifyInstance): Promise<void> {
@@ -67,7 +59,7 @@ export async function registerCapabilityPages(app: FastifyInstance): Promise<voi
     } catch (error) {
       const errors = fieldErrorsFrom(error);
       if (!errors) throw error;
-      return showNew(request, reply, { values: sentValues(sent), errors });
+      return showNew(request, reply, { values: sentFormValues(sent), errors });
     }
   });
 }

@@ -12,7 +12,7 @@ import {
 } from '../../../app/circles/write.ts';
 import { authorise, type UseCaseContext } from '../../../app/context.ts';
 import { AppError, isAppError } from '../../../errors.ts';
-import { errorsByField, type FieldError, fieldErrorsFrom } from '../../forms.ts';
+import { errorsByField, type FieldError, fieldErrorsFrom, sentFormValues } from '../../forms.ts';
 import { sendPage } from '../../render.ts';
 
 /**
@@ -48,14 +48,6 @@ function requireSignedIn(context: UseCaseContext, what: string): void {
 }
 
 /** Strings of a form body, for showing back after a problem. */
-function sentValues(body: unknown): FormValues {
-  const values: FormValues = {};
-  if (typeof body === 'object' && body !== null)
-    for (const [key, value] of Object.entries(body))
-      if (typeof value === 'string' && key !== '_csrf') values[key] = value;
-  return values;
-}
-
 function formView(state: FormState) {
   const errors = state.errors ?? [];
   return { values: state.values ?? {}, errors, fieldErrors: errorsByField(errors) };
@@ -186,7 +178,7 @@ export async function registerCirclePages(app: FastifyInstance): Promise<void> {
           return show(request, reply, { errors: [{ field: 'form', message: error.message }], status: 409 });
         const errors = fieldErrorsFrom(error);
         if (!errors) throw error;
-        return show(request, reply, { values: sentValues(sent), errors });
+        return show(request, reply, { values: sentFormValues(sent), errors });
       }
     });
   }

@@ -25,7 +25,7 @@ import {
 import { AppError, isAppError } from '../../../errors.ts';
 import { writerOf } from '../../../policies/actor.ts';
 import { listMetrics } from '../../../store/repos/metric-repo.ts';
-import { errorsByField, type FieldError, fieldErrorsFrom } from '../../forms.ts';
+import { errorsByField, type FieldError, fieldErrorsFrom, sentFormValues } from '../../forms.ts';
 import { sendPage } from '../../render.ts';
 import {
   candidatesTable,
@@ -68,14 +68,6 @@ function pageInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new AppError('NOT_FOUND', 'There is no page at this address. Check the entry number.');
-}
-
-function sentValues(body: unknown): FormValues {
-  const values: FormValues = {};
-  if (typeof body === 'object' && body !== null)
-    for (const [key, value] of Object.entries(body))
-      if (typeof value === 'string' && key !== '_csrf') values[key] = value;
-  return values;
 }
 
 async function nationalMetrics(context: Pick<UseCaseContext, 'db'>) {
@@ -196,7 +188,7 @@ export async function registerDirectoryPages(app: FastifyInstance): Promise<void
     } catch (error) {
       const errors = fieldErrorsFrom(error);
       if (!errors) throw error;
-      return showNewForm(request, reply, sentValues(sent), errors);
+      return showNewForm(request, reply, sentFormValues(sent), errors);
     }
   });
 
@@ -258,7 +250,7 @@ export async function registerDirectoryPages(app: FastifyInstance): Promise<void
           });
         const errors = fieldErrorsFrom(error);
         if (!errors) throw error;
-        return showEntry(request, reply, { errors, values: sentValues(sent) });
+        return showEntry(request, reply, { errors, values: sentFormValues(sent) });
       }
     });
   }
@@ -286,7 +278,7 @@ export async function registerDirectoryPages(app: FastifyInstance): Promise<void
       if (!errors && !(isAppError(error) && error.code === 'CONFLICT')) throw error;
       reply.status(errors ? 422 : 409);
       const problems = errors ?? [{ field: 'name', message: (error as Error).message }];
-      const values = sentValues(sent);
+      const values = sentFormValues(sent);
       return sendPage(request, reply, 'pages/directory/change-idea-problem.njk', {
         pageName: 'The change idea was not added',
         errors: problems,

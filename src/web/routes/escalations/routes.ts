@@ -14,7 +14,7 @@ import {
   respondToEscalation,
 } from '../../../app/escalations/write.ts';
 import { AppError, isAppError } from '../../../errors.ts';
-import { type FieldError, fieldErrorsFrom } from '../../forms.ts';
+import { type FieldError, fieldErrorsFrom, sentFormValues } from '../../forms.ts';
 import { sendPage } from '../../render.ts';
 import {
   escalationPath,
@@ -56,14 +56,6 @@ function requireSignedIn(context: UseCaseContext, what: string): void {
 }
 
 /** Strings of a form body, for showing back after a problem. */
-function sentValues(body: unknown): FormValues {
-  const values: FormValues = {};
-  if (typeof body === 'object' && body !== null)
-    for (const [key, value] of Object.entries(body))
-      if (typeof value === 'string' && key !== '_csrf') values[key] = value;
-  return values;
-}
-
 export async function registerEscalationPages(app: FastifyInstance): Promise<void> {
   async function showRaised(
     request: FastifyRequest,
@@ -103,7 +95,7 @@ export async function registerEscalationPages(app: FastifyInstance): Promise<voi
     } catch (error) {
       const errors = fieldErrorsFrom(error);
       if (!errors) throw error;
-      return showRaised(request, reply, { values: sentValues(sent), errors });
+      return showRaised(request, reply, { values: sentFormValues(sent), errors });
     }
   });
 
@@ -142,7 +134,7 @@ export async function registerEscalationPages(app: FastifyInstance): Promise<voi
           });
         const errors = fieldErrorsFrom(error);
         if (!errors) throw error;
-        return showEscalation(request, reply, { values: sentValues(sent), errors });
+        return showEscalation(request, reply, { values: sentFormValues(sent), errors });
       }
     });
   }

@@ -11,7 +11,7 @@ import {
 } from '../../../app/follow-ups/inbox.ts';
 import { getFollowUp } from '../../../app/follow-ups/read.ts';
 import { AppError } from '../../../errors.ts';
-import { type FieldError, fieldErrorsFrom } from '../../forms.ts';
+import { type FieldError, fieldErrorsFrom, sentFormValues } from '../../forms.ts';
 import { sendPage } from '../../render.ts';
 import {
   type FormValues,
@@ -45,14 +45,6 @@ function pageId(params: unknown): number {
 }
 
 /** Strings of a form body, for showing back after a problem. */
-function sentValues(body: unknown): FormValues {
-  const values: FormValues = {};
-  if (typeof body === 'object' && body !== null)
-    for (const [key, value] of Object.entries(body))
-      if (typeof value === 'string' && key !== '_csrf') values[key] = value;
-  return values;
-}
-
 export async function registerFollowUpPages(app: FastifyInstance): Promise<void> {
   async function showFollowUp(
     request: FastifyRequest,
@@ -87,7 +79,7 @@ export async function registerFollowUpPages(app: FastifyInstance): Promise<void>
     } catch (error) {
       const errors = fieldErrorsFrom(error);
       if (!errors) throw error;
-      return showFollowUp(request, reply, { errors, values: sentValues(sent) });
+      return showFollowUp(request, reply, { errors, values: sentFormValues(sent) });
     }
   });
 

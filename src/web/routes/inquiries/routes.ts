@@ -34,7 +34,7 @@ import { AppError, isAppError } from '../../../errors.ts';
 import { canEditPromptSets, canInviteInquiry, canOpenInquiry } from '../../../policies/inquiry.ts';
 import { findMetric } from '../../../store/repos/metric-repo.ts';
 import { findOrganisation } from '../../../store/repos/organisation-repo.ts';
-import { errorsByField, type FieldError, fieldErrorsFrom } from '../../forms.ts';
+import { errorsByField, type FieldError, fieldErrorsFrom, sentFormValues } from '../../forms.ts';
 import { sendPage } from '../../render.ts';
 import {
   type FormValues,
@@ -110,14 +110,6 @@ async function inquiryAt(context: UseCaseContext, params: unknown) {
 }
 
 /** Strings of a form body, for showing back after a problem. */
-function sentValues(body: unknown): FormValues {
-  const values: FormValues = {};
-  if (typeof body === 'object' && body !== null)
-    for (const [key, value] of Object.entries(body))
-      if (typeof value === 'string' && key !== '_csrf') values[key] = value;
-  return values;
-}
-
 export async function registerInquiryPages(app: FastifyInstance): Promise<void> {
   async function showInquiry(
     request: FastifyRequest,
@@ -257,7 +249,7 @@ export async function registerInquiryPages(app: FastifyInstance): Promise<void> 
         } catch (error) {
           const errors = fieldErrorsFrom(error);
           if (!errors) throw error;
-          return showOpenForm(request, reply, mode, sentValues(sent), errors);
+          return showOpenForm(request, reply, mode, sentFormValues(sent), errors);
         }
       },
     );
@@ -298,7 +290,7 @@ export async function registerInquiryPages(app: FastifyInstance): Promise<void> 
           });
         const errors = fieldErrorsFrom(error);
         if (!errors) throw error;
-        return showInquiry(request, reply, { errors, values: sentValues(sent) });
+        return showInquiry(request, reply, { errors, values: sentFormValues(sent) });
       }
     });
   }
@@ -379,7 +371,7 @@ export async function registerInquiryPages(app: FastifyInstance): Promise<void> 
     } catch (error) {
       const errors = fieldErrorsFrom(error);
       if (!errors) throw error;
-      return showPromptSetForm(request, reply, sentValues(sent), errors);
+      return showPromptSetForm(request, reply, sentFormValues(sent), errors);
     }
   });
 }

@@ -9,7 +9,7 @@ import {
   requireConvenorWriter,
 } from '../../../app/listening/write.ts';
 import { AppError, isAppError } from '../../../errors.ts';
-import { type FieldError, fieldErrorsFrom } from '../../forms.ts';
+import { type FieldError, fieldErrorsFrom, sentFormValues } from '../../forms.ts';
 import { sendPage } from '../../render.ts';
 import {
   type FormValues,
@@ -38,14 +38,6 @@ function inquiryId(input: unknown): number {
   const parsed = params.safeParse(input);
   if (parsed.success) return parsed.data.id;
   throw new AppError('NOT_FOUND', 'There is no page at this address. Check the number.');
-}
-
-function sentValues(body: unknown): FormValues {
-  const values: FormValues = {};
-  if (typeof body === 'object' && body !== null)
-    for (const [key, value] of Object.entries(body))
-      if (typeof value === 'string' && key !== '_csrf') values[key] = value;
-  return values;
 }
 
 function requireMayStart(context: UseCaseContext): void {
@@ -95,7 +87,7 @@ export async function registerListeningPages(app: FastifyInstance): Promise<void
     } catch (error) {
       const errors = fieldErrorsFrom(error);
       if (!errors) throw error;
-      return showNew(request, reply, { values: sentValues(sent), errors });
+      return showNew(request, reply, { values: sentFormValues(sent), errors });
     }
   });
 
@@ -123,7 +115,7 @@ export async function registerListeningPages(app: FastifyInstance): Promise<void
           });
         const errors = fieldErrorsFrom(error);
         if (!errors) throw error;
-        return showOne(request, reply, { values: sentValues(sent), errors });
+        return showOne(request, reply, { values: sentFormValues(sent), errors });
       }
     });
   }

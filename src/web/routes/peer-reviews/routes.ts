@@ -14,7 +14,7 @@ import {
 import { AppError, isAppError } from '../../../errors.ts';
 import { writerOf } from '../../../policies/actor.ts';
 import { findOrganisation } from '../../../store/repos/organisation-repo.ts';
-import { type FieldError, fieldErrorsFrom } from '../../forms.ts';
+import { type FieldError, fieldErrorsFrom, sentFormValues } from '../../forms.ts';
 import { sendPage } from '../../render.ts';
 import {
   type FormValues,
@@ -42,14 +42,6 @@ function pageId(params: unknown): number {
   const parsed = idParams.safeParse(params);
   if (parsed.success) return parsed.data.id;
   throw new AppError('NOT_FOUND', 'There is no page at this address. Check the number.');
-}
-
-function sentValues(body: unknown): FormValues {
-  const values: FormValues = {};
-  if (typeof body === 'object' && body !== null)
-    for (const [key, value] of Object.entries(body))
-      if (typeof value === 'string' && key !== '_csrf') values[key] = value;
-  return values;
 }
 
 /** The organisations the actor may start a peer review of, with their names. */
@@ -122,7 +114,7 @@ export async function registerPeerReviewPages(app: FastifyInstance): Promise<voi
     } catch (error) {
       const errors = fieldErrorsFrom(error);
       if (!errors) throw error;
-      return showNew(request, reply, { values: sentValues(sent), errors });
+      return showNew(request, reply, { values: sentFormValues(sent), errors });
     }
   });
 
@@ -145,7 +137,7 @@ export async function registerPeerReviewPages(app: FastifyInstance): Promise<voi
           });
         const errors = fieldErrorsFrom(error);
         if (!errors) throw error;
-        return showReview(request, reply, { values: sentValues(sent), errors, form: step });
+        return showReview(request, reply, { values: sentFormValues(sent), errors, form: step });
       }
     });
   }
