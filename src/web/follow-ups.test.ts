@@ -21,6 +21,7 @@ import { importFile } from '../app/import-file.ts';
 import { inboxOnlyMailer } from '../app/mail/mailer.ts';
 import { operator } from '../policies/actor.ts';
 import type { Store } from '../store/db.ts';
+import { insertInboxMessages } from '../store/repos/follow-up-repo.ts';
 import { buildApp } from './app.ts';
 
 const clock = () => new Date('2026-11-12T10:00:00Z');
@@ -153,7 +154,7 @@ describe(`follow-up pages and API (${testBackend})`, () => {
     assert.equal((await get(`/inbox/${id}`, 'memberB')).statusCode, 404);
     const message = await get(`/inbox/${id}`, 'contributorA');
     assert.equal(message.statusCode, 200);
-    assert.match(message.body, new RegExp(`href="/follow-ups/${lounge}"`));
+    assert.match(message.body, new RegExp(`href="/follow-ups/${lounge}"[^>]*id="answer-link">Answer<`));
     assert.match(message.body, /Do you need any help to use their suggestions\?/);
     assert.match(
       (await get('/inbox', 'contributorA')).body,
@@ -175,6 +176,23 @@ describe(`follow-up pages and API (${testBackend})`, () => {
     assert.equal(marked.statusCode, 303);
     assert.match((await get('/inbox', 'contributorA')).body, /Inbox \(2 unread\)/);
     assert.match((await get(`/inbox/${id}`, 'contributorA')).body, /id="read-at"/);
+  });
+
+  it('offers "Answer" only on a follow-up’s question; a reminder links to the page it is about', async () => {
+    const [reminder] = await insertInboxMessages(store.db, [
+      {
+        user_id: people.contributorA.id,
+        follow_up_id: null,
+        subject: 'A stage of a peer review is due in 14 days',
+        body: 'The on-site days are due.',
+        href: '/peer-reviews/7',
+        created_at: new Date('2025-04-12T09:00:00Z'),
+      },
+    ]);
+    const page = await get(`/inbox/${reminder.id}`, 'contributorA');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /href="\/peer-reviews\/7"[^>]*id="message-link">Open what it is about</);
+    assert.doesNotMatch(page.body, /id="answer-link"/);
   });
 
   it('shows the outbox of one’s own emails, saying plainly that they went to the inbox only', async () => {

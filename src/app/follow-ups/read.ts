@@ -7,6 +7,7 @@ import {
   findFollowUp,
   findPeerReviewFollowUp,
   listFollowUps,
+  listPeerReviewFollowUps,
 } from '../../store/repos/follow-up-repo.ts';
 import { organisationContext } from '../../store/repos/organisation-repo.ts';
 import type { UseCaseContext } from '../context.ts';
@@ -67,10 +68,18 @@ export async function getFollowUp(context: UseCaseContext, id: number): Promise<
   };
 }
 
-/** The follow-ups the actor reads (`findFollowUps`), the earliest due first. */
+/**
+ * The follow-ups the actor reads (`findFollowUps`): those of review conversations' agreed actions and
+ * of peer reviews' action plans together, the earliest due first, at most `filter.limit` (1,000).
+ */
 export async function findFollowUps(
   context: UseCaseContext,
   filter: FollowUpFilter = {},
 ): Promise<FollowUpDetailRow[]> {
-  return listFollowUps(context.db, scope(context.actor, 'read', 'review'), filter);
+  const reader = scope(context.actor, 'read', 'review');
+  const reviews = await listFollowUps(context.db, reader, filter);
+  const peerReviews = await listPeerReviewFollowUps(context.db, reader, filter);
+  return [...reviews, ...peerReviews]
+    .sort((a, b) => (a.due_on < b.due_on ? -1 : a.due_on > b.due_on ? 1 : a.id - b.id))
+    .slice(0, filter.limit ?? 1000);
 }

@@ -18,7 +18,7 @@ import type { Store } from '../../store/db.ts';
 import { followThroughCounts, listInbox } from '../../store/repos/follow-up-repo.ts';
 import { answerFollowUp } from '../follow-ups/answer.ts';
 import { askDueFollowUps } from '../follow-ups/ask.ts';
-import { getFollowUp } from '../follow-ups/read.ts';
+import { findFollowUps, getFollowUp } from '../follow-ups/read.ts';
 import { inboxOnlyMailer } from '../mail/mailer.ts';
 import { createDemoPeerReviews } from './demo.ts';
 import { getPeerReview, listReadablePeerReviews } from './read.ts';
@@ -195,6 +195,16 @@ describe(`peer reviews (${testBackend})`, () => {
     const followUp = await getFollowUp(host, planned.follow_up_id);
     assert.equal(followUp?.mayAnswer, true);
     assert.equal(await getFollowUp(as(people.contributorB.actor), planned.follow_up_id), null);
+    // The follow-ups list (page, API, command line) holds it for the host's people only.
+    const listed = await findFollowUps(host, { orgCode: orgA });
+    assert.deepEqual(
+      listed.filter((row) => row.peer_review_id === review.id).map((row) => row.id),
+      [planned.follow_up_id],
+    );
+    assert.deepEqual(
+      (await findFollowUps(as(people.contributorB.actor))).filter((row) => row.peer_review_id !== null),
+      [],
+    );
     await answerFollowUp(host, planned.follow_up_id, {
       outcome: 'helped',
       answer: 'Every team brief has it now.',

@@ -234,6 +234,23 @@ export async function listFollowUps(
     .execute() as Promise<FollowUpDetailRow[]>;
 }
 
+/** Follow-ups of peer reviews' action plans the scope reads (`listPeerReviewFollowUps`), the earliest due first. */
+export async function listPeerReviewFollowUps(
+  db: Db,
+  scope: ContentScope,
+  filter: FollowUpFilter = {},
+): Promise<FollowUpDetailRow[]> {
+  let query = peerReviewFollowUpsWithNames(db).where(peerFollowUpReadable(scope));
+  if (filter.dueBefore) query = query.where('follow_up.due_on', '<=', filter.dueBefore);
+  if (filter.orgCode) query = query.where('peer_review.host_org_code', '=', filter.orgCode);
+  if (filter.state) query = query.where('follow_up.state', '=', filter.state);
+  return query
+    .orderBy('follow_up.due_on')
+    .orderBy('follow_up.id')
+    .limit(filter.limit ?? 1000)
+    .execute() as Promise<FollowUpDetailRow[]>;
+}
+
 /** Ids of the follow-ups still to ask that are due on or before `day` (`dueFollowUpIds`). */
 export async function dueFollowUpIds(db: Db, day: string): Promise<number[]> {
   const rows = await db

@@ -63,7 +63,7 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
 export function followUpJson(row: FollowUpDetailRow) {
   return {
     id: row.id,
-    review: { id: row.review_id, quarter: row.quarter, heldOn: row.held_on },
+    review: row.review_id === null ? null : { id: row.review_id, quarter: row.quarter, heldOn: row.held_on },
     peerReview:
       row.peer_review_id === null
         ? null
@@ -115,7 +115,7 @@ export async function registerFollowUpApi(app: FastifyInstance): Promise<void> {
       schema: routeSchema({
         summary: 'Follow-ups the caller may read',
         description:
-          'The follow-ups of reviews’ agreed actions, read by the reviewed organisation’s people and those who oversee it (oversight of its region, national oversight, the system lead of its ICB); the earliest due first; at most 1,000. `due_before` keeps those due on or before a date.',
+          'The follow-ups of review conversations’ agreed actions, read by the reviewed organisation’s people and those who oversee it (oversight of its region, national oversight, the system lead of its ICB), and of peer reviews’ action plans, read by the host’s people and each action’s owner (`peerReview` names the peer review; `review` is then null); the earliest due first; at most 1,000. `due_before` keeps those due on or before a date.',
         querystring: listQuery,
         ok: 'The follow-ups, as `followUps`',
       }),

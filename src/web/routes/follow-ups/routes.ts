@@ -103,6 +103,8 @@ export async function registerFollowUpPages(app: FastifyInstance): Promise<void>
         subject: message.subject,
         body: message.body,
         href: message.href,
+        // Only a follow-up is answered; a reminder (of a peer review's stage, say) links to its page.
+        answers: message.follow_up_id !== null,
         received: whenText(message.created_at),
         read: message.read_at ? whenText(message.read_at) : null,
       },
