@@ -101,12 +101,11 @@ async function seriesSignalEpisodes(
   day: string,
   only?: SignalScope,
 ): Promise<SignalEpisode[]> {
-  const [metrics, rebases, targets, closed] = await Promise.all([
-    listAllMetrics(db),
-    rebasesOfAllSeries(db),
-    seriesTargets(db),
-    closedOrganisationCodes(db, day),
-  ]);
+  // One after another: an import computes signals on its own single connection, which runs one query at a time.
+  const metrics = await listAllMetrics(db);
+  const rebases = await rebasesOfAllSeries(db);
+  const targets = await seriesTargets(db);
+  const closed = await closedOrganisationCodes(db, day);
   const rows: StoredSeries[] = [];
   for (const metric of metrics) {
     if (only && !only.metricIds.includes(metric.id)) continue;
@@ -175,10 +174,8 @@ async function segmentChangeEpisodes(db: Kysely<Database>): Promise<SignalEpisod
   const currentFramework = frameworkForQuarter(quarter);
   const previousFramework = frameworkForQuarter(previousQuarter);
   if (!currentFramework || !previousFramework) return [];
-  const [current, previous] = await Promise.all([
-    cachedAssessment(db, { framework: currentFramework.id, quarter }),
-    cachedAssessment(db, { framework: previousFramework.id, quarter: previousQuarter }),
-  ]);
+  const current = await cachedAssessment(db, { framework: currentFramework.id, quarter });
+  const previous = await cachedAssessment(db, { framework: previousFramework.id, quarter: previousQuarter });
   const episodes: SignalEpisode[] = [];
   for (const change of segmentChanges(current, previous)) {
     const { previousSegment, currentSegment, verdict } = change.change;
