@@ -28,6 +28,7 @@ import type { Database } from '../../store/tables.ts';
 import { cachedAssessment } from '../assessment-cache.ts';
 import { isoDay } from '../context.ts';
 import { improvementDirection } from '../series.ts';
+import { type StoredSeries, seriesFromText } from '../series-text.ts';
 import { spcForSeries } from '../spc-view.ts';
 
 /** The metric segment changes are filed under: the league table's segment. */
@@ -47,53 +48,8 @@ export interface SignalComputation {
   milliseconds: number;
 }
 
-/** One organisation's series of one metric, oldest first: a gap (nothing reported) is a null value. */
-interface StoredSeries {
-  metric_id: string;
-  org_code: string;
-  dates: string[];
-  values: (number | null)[];
-}
-
-/**
- * A metric's series from its observations' text (`metricObservationsText`): each organisation's, at
- * the metric's most common granularity (most observations; the first in name order on a tie: a series
- * mixes no months with quarters), oldest first.
- */
-export function seriesFromText(metricId: string, text: string): StoredSeries[] {
-  if (text === '') return [];
-  const byGranularity = new Map<string, Map<string, [string, number | null][]>>();
-  for (const line of text.split('\n')) {
-    const [orgCode, granularity, date, value] = line.split('|');
-    let byOrg = byGranularity.get(granularity);
-    if (!byOrg) {
-      byOrg = new Map();
-      byGranularity.set(granularity, byOrg);
-    }
-    let points = byOrg.get(orgCode);
-    if (!points) {
-      points = [];
-      byOrg.set(orgCode, points);
-    }
-    points.push([date, value === '' ? null : Number(value)]);
-  }
-  const size = (byOrg: Map<string, unknown[]>) =>
-    [...byOrg.values()].reduce((sum, each) => sum + each.length, 0);
-  const [[, dominant]] = [...byGranularity].sort(
-    (a, b) => size(b[1]) - size(a[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
-  );
-  return [...dominant]
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([orgCode, points]) => {
-      points.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      return {
-        metric_id: metricId,
-        org_code: orgCode,
-        dates: points.map((point) => point[0]),
-        values: points.map((point) => point[1]),
-      };
-    });
-}
+/** Re-exported for the modules that read a metric's series from its text through this one. */
+export { seriesFromText };
 
 /** Every series of every metric charted and read for signals: special cause, assurance, data questions. */
 async function seriesSignalEpisodes(

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { storedRebases, storedRebasesOfMetric } from '../../app/annotations/rebases.ts';
 import { toCsv } from '../../app/csv.ts';
-import { improvementDirection, loadSeries, loadSeriesForAll } from '../../app/series.ts';
+import { improvementDirection, loadSeries } from '../../app/series.ts';
 import { spcForSeries } from '../../app/spc-view.ts';
 import type { ImprovementDirection } from '../../engines/spc/options.ts';
 import type { SpcSeriesResult } from '../../engines/spc/types.ts';
@@ -103,26 +103,37 @@ export async function runStoreSpc(options: SpcCommandOptions, command?: Command)
       );
       return;
     }
-    const { metric, series } = await loadSeriesForAll(store.db, options.metric as string);
-    if (series.size === 0)
+    // Every series of the metric read as one text value and split here: far quicker than a row object
+    // per observation at national scale (756,000 rows for 6,300 practices over ten years).
+    const { requireMetric } = await import('../../app/catalogue.ts');
+    const { seriesFromText } = await import('../../app/series-text.ts');
+    const { metricObservationsText } = await import('../../store/repos/signal-repo.ts');
+    const { listOrganisations } = await import('../../store/repos/organisation-repo.ts');
+    const metric = await requireMetric(store.db, options.metric as string);
+    const series = seriesFromText(metric.id, await metricObservationsText(store.db, metric.id));
+    if (series.length === 0)
       throw new AppError(
         'NOT_FOUND',
         `No organisation has observations of ${metric.id}; see \`tend coverage ${metric.id}\`.`,
       );
+    const names = new Map((await listOrganisations(store.db)).map((row) => [row.code, row.name]));
     const direction: ImprovementDirection = directionGiven ? options.direction : improvementDirection(metric);
     const rebases = await storedRebasesOfMetric(store.db, metric.id);
     const rows: (string | number | null)[][] = [];
-    for (const [code, { name, points }] of series) {
+    for (const { org_code: code, dates, values } of series) {
       rows.push(
         scorecardRow(
           code,
-          name,
-          spcForSeries(points, {
-            improvementDirection: direction,
-            facet: code,
-            target: options.target ?? null,
-            rebase: rebases.get(code) ?? [],
-          }),
+          names.get(code) ?? code,
+          spcForSeries(
+            dates.map((date, index) => ({ date, value: values[index] })),
+            {
+              improvementDirection: direction,
+              facet: code,
+              target: options.target ?? null,
+              rebase: rebases.get(code) ?? [],
+            },
+          ),
         ),
       );
     }
