@@ -6,16 +6,25 @@ import type { PointType, VariationIcon } from '../engines/spc/codes.ts';
 import { competitionRanks } from '../engines/stats/competition-rank.ts';
 import { median } from '../engines/stats/median.ts';
 import { rebasesOfMetric } from '../store/repos/annotation-repo.ts';
+import { organisationPeerFacts } from '../store/repos/directory-repo.ts';
 import { metricsByIds } from '../store/repos/metric-repo.ts';
 import {
-  type LatestPeerValueRow,
-  latestPeerValues,
+  dominantGranularityOf,
+  metricGranularityPairs,
   metricIdsWithObservations,
+  peerRankFigures,
 } from '../store/repos/series-repo.ts';
-import { currentSpecialCause, signalEpisodesStamp } from '../store/repos/signal-repo.ts';
+import {
+  currentImprovementsOfMetric,
+  currentSpecialCause,
+  metricObservationsText,
+  signalEpisodesStamp,
+} from '../store/repos/signal-repo.ts';
 import type { Database, MetricRow } from '../store/tables.ts';
 import { rememberUntilNextImport } from './assessment-cache.ts';
+import { requireMetric } from './catalogue.ts';
 import { loadSeriesForAll, type SeriesPoint } from './series.ts';
+import { seriesFromText } from './series-text.ts';
 import { spcOfPoints } from './spc-view.ts';
 
 /** One organisation's series of a metric, charted, as the across-organisation views need it. */
@@ -101,6 +110,88 @@ export function metricAcrossOrganisations(
     {
       metrics: [metricId],
     },
+  );
+}
+
+/** One organisation's charted series of a metric, kept without its points: what a metric page shows of it. */
+export interface OrganisationSummary {
+  code: string;
+  name: string;
+  /** The latest point with a value, if any. */
+  latest: { date: string; value: number } | null;
+  variationIcon: VariationIcon | null;
+  /** Whether the chart's latest limits are settled (13 points or more), not trial limits. */
+  settledLimits: boolean;
+}
+
+/** A metric charted for every organisation that reports it, each kept as its `OrganisationSummary`. */
+export interface MetricReadings {
+  metric: MetricRow;
+  granularity: string;
+  latestPeriod: string | null;
+  /** Every organisation's summary, in code order. */
+  organisations: OrganisationSummary[];
+}
+
+/**
+ * Every organisation's series of a metric charted once, as `chartAcrossOrganisations` charts them,
+ * and kept as summaries — latest value, variation icon, settled limits — without the points, so that
+ * what is remembered per metric until an import or rebase changes it grows with the organisations,
+ * not with their series. The series are read as one text (`metricObservationsText`, as the signal
+ * computation reads them) rather than a row per observation. A metric page's distribution, values
+ * and variation are read from it.
+ */
+export function metricReadings(db: Kysely<Database>, metricId: string): Promise<MetricReadings> {
+  return rememberUntilNextImport(
+    db,
+    `metric-readings|${metricId}`,
+    async () => {
+      const metric = await requireMetric(db, metricId);
+      const [text, rebases, organisations, granularities] = await Promise.all([
+        metricObservationsText(db, metric.id),
+        rebasesOfMetric(db, metric.id),
+        organisationPeerFacts(db),
+        dominantGranularities(db),
+      ]);
+      const names = new Map(organisations.map((row) => [row.code, row.name]));
+      let latestPeriod: string | null = null;
+      const summaries: OrganisationSummary[] = [];
+      for (const series of seriesFromText(metric.id, text)) {
+        const points = series.dates.map((date, index) => ({ date, value: series.values[index] }));
+        const result = spcOfPoints(points, metric, series.org_code, rebases.get(series.org_code));
+        const last = series.values.findLastIndex((value) => value !== null);
+        const latest = last < 0 ? null : { date: series.dates[last], value: series.values[last] as number };
+        if (latest && (latestPeriod === null || latest.date > latestPeriod)) latestPeriod = latest.date;
+        summaries.push({
+          code: series.org_code,
+          name: names.get(series.org_code) ?? series.org_code,
+          latest,
+          variationIcon: result.variationIcon,
+          settledLimits: hasSettledLimits(result),
+        });
+      }
+      return {
+        metric,
+        granularity: granularities.get(metric.id) ?? '',
+        latestPeriod,
+        organisations: summaries,
+      };
+    },
+    { metrics: [metricId] },
+  );
+}
+
+/**
+ * Each organisation's value for the metric's latest period, for those that have one: the
+ * organisations whose latest value is in that period (no organisation has a value after it).
+ */
+export function latestValuesOf(
+  readings: MetricReadings,
+): { code: string; name: string; value: number; reading: OrganisationSummary }[] {
+  return readings.organisations.flatMap((reading) =>
+    reading.latest && reading.latest.date === readings.latestPeriod
+      ? [{ code: reading.code, name: reading.name, value: reading.latest.value, reading }]
+      : [],
   );
 }
 
@@ -194,45 +285,84 @@ export function peerRank(across: MetricAcrossOrganisations, code: string): PeerR
 }
 
 /**
- * `peerRank` for every metric an organisation holds, from one read of its peers' values in its latest
- * periods (`latestPeerValues`) rather than every organisation's charted series per metric: the same
- * ranks, peers and medians, for an organisation page's scorecard. Remembered until the next import.
+ * Every metric's most common granularity (`dominantGranularityOf`), remembered until the next import:
+ * read from the metric × granularity pairs the store holds (`metricGranularityPairs`), counting the
+ * observations only of a metric held at more than one.
  */
-export function peerRanksOf(db: Kysely<Database>, orgCode: string): Promise<Map<string, PeerRank>> {
+export function dominantGranularities(db: Kysely<Database>): Promise<Map<string, string>> {
+  return rememberUntilNextImport(db, 'dominant-granularities', async () => {
+    const held = new Map<string, string[]>();
+    for (const row of await metricGranularityPairs(db))
+      held.set(row.metric_id, [...(held.get(row.metric_id) ?? []), row.granularity]);
+    const dominant = new Map<string, string>();
+    for (const [metricId, granularities] of held)
+      dominant.set(
+        metricId,
+        granularities.length === 1 ? granularities[0] : ((await dominantGranularityOf(db, metricId)) ?? ''),
+      );
+    return dominant;
+  });
+}
+
+/** An organisation's peer ranks, with the granularity each metric is ranked at. */
+function peerRankTable(
+  db: Kysely<Database>,
+  orgCode: string,
+): Promise<Map<string, { peers: PeerRank; granularity: string }>> {
   const code = orgCode.toUpperCase();
   return rememberUntilNextImport(db, `peer-ranks|${code}`, async () => {
-    const rows = await latestPeerValues(db, code);
+    const rows = await peerRankFigures(db, code, await dominantGranularities(db));
     const directions = new Map(
       (await metricsByIds(db, [...new Set(rows.map((row) => row.metric_id))])).map((metric) => [
         metric.id,
         metric.direction,
       ]),
     );
-    const byMetric = new Map<string, LatestPeerValueRow[]>();
-    for (const row of rows) byMetric.set(row.metric_id, [...(byMetric.get(row.metric_id) ?? []), row]);
-    const ranks = new Map<string, PeerRank>();
-    for (const [metricId, values] of byMetric) {
-      const self = values.find((row) => row.org_code === code);
-      const direction = directions.get(metricId);
-      if (!self || direction === undefined) continue;
-      const group = { kind: self.kind, trustType: self.nof_trust_type };
-      const peers = values
-        .filter((row) => isPeer(group, { kind: row.kind, trustType: row.nof_trust_type }))
-        .map((row) => ({ code: row.org_code, value: Number(row.value) }));
+    const ranks = new Map<string, { peers: PeerRank; granularity: string }>();
+    for (const row of rows) {
+      const direction = directions.get(row.metric_id);
+      if (direction === undefined) continue;
       const ranked = hasBetterDirection(direction);
-      const order = ranked ? competitionRanks(peers, bestFirst(direction)) : [];
-      ranks.set(metricId, {
-        rank: ranked ? order[peers.findIndex((row) => row.code === code)] : null,
-        peerCount: peers.length,
-        value: Number(self.value),
-        peerMedian: median(peers.map((row) => row.value)),
-        period: self.period_start,
-        peerGroup: group,
-        orderedBy: ranked ? 'best' : 'no-better-direction',
+      // standard competition ranking: one more than the peers with a better value
+      const better = direction === 'lower_is_better' ? row.lower : row.higher;
+      ranks.set(row.metric_id, {
+        peers: {
+          rank: ranked ? better + 1 : null,
+          peerCount: row.peer_count,
+          value: row.value,
+          peerMedian: median([row.middle_low, row.middle_high]),
+          period: row.period_start,
+          peerGroup: { kind: row.kind, trustType: row.nof_trust_type },
+          orderedBy: ranked ? 'best' : 'no-better-direction',
+        },
+        granularity: row.granularity,
       });
     }
     return ranks;
   });
+}
+
+/**
+ * `peerRank` for every metric an organisation holds, from one aggregate query of its peers' values in
+ * its latest periods (`peerRankFigures`: their count, how many are better, the middle values) rather
+ * than every organisation's charted series per metric: the same ranks, peers and medians, for an
+ * organisation page's scorecard. Remembered until the next import.
+ */
+export async function peerRanksOf(db: Kysely<Database>, orgCode: string): Promise<Map<string, PeerRank>> {
+  const table = await peerRankTable(db, orgCode);
+  return new Map([...table].map(([metricId, entry]) => [metricId, entry.peers]));
+}
+
+/**
+ * `peerRank` of one organisation on one metric, with the granularity its period is at, read from the
+ * same remembered query as `peerRanksOf`; null when it has no value to rank.
+ */
+export async function peerRankOn(
+  db: Kysely<Database>,
+  orgCode: string,
+  metricId: string,
+): Promise<{ peers: PeerRank; granularity: string } | null> {
+  return (await peerRankTable(db, orgCode)).get(metricId) ?? null;
 }
 
 /** One organisation's latest value of a metric, placed among its peers: a row of `latestAcrossOrganisations`. */
@@ -318,6 +448,41 @@ export function improvingOrganisations(
   return improving.sort(
     (a, b) => Number(isSelfPeer(b)) - Number(isSelfPeer(a)) || a.name.localeCompare(b.name),
   );
+}
+
+/** An organisation improving on a metric, as `improvingOrganisationsOn` lists it. */
+export interface ImprovingOrganisation {
+  code: string;
+  name: string;
+  latest: { date: string; value: number } | null;
+  /** The granularity of the metric's latest period ("month", "quarter"…). */
+  granularity: string;
+}
+
+/**
+ * `improvingOrganisations` read from the signal episodes kept after every import
+ * (`currentImprovementsOfMetric`) instead of every organisation's charted series: the organisations
+ * whose chart of the metric (settled limits, still reporting, never a flat, all-zero or
+ * one-step-to-zero series) shows special-cause improvement at the latest point. Peers of `self`
+ * (`isPeer`) come first, then the rest, each by name; `self` itself is left out.
+ */
+export async function improvingOrganisationsOn(
+  db: Kysely<Database>,
+  metricId: string,
+  self: ({ code: string } & PeerGroup) | null,
+): Promise<ImprovingOrganisation[]> {
+  const rows = await currentImprovementsOfMetric(db, metricId);
+  const isSelfPeer = (row: { kind: string | null; nof_trust_type: string | null }) =>
+    self ? isPeer(self, { kind: row.kind, trustType: row.nof_trust_type }) : false;
+  return rows
+    .filter((row) => row.org_code !== self?.code)
+    .sort((a, b) => Number(isSelfPeer(b)) - Number(isSelfPeer(a)) || a.org_name.localeCompare(b.org_name))
+    .map((row) => ({
+      code: row.org_code,
+      name: row.org_name,
+      latest: row.latest_value === null ? null : { date: row.latest_date, value: row.latest_value },
+      granularity: row.granularity,
+    }));
 }
 
 /** What the charts of one organisation's metrics show at their latest point, read from settled limits. */

@@ -133,7 +133,7 @@ export async function organisationScorecard(
   only?: readonly string[],
 ): Promise<ScorecardRow[]> {
   const code = orgCode.toUpperCase();
-  const rows = { rows: await organisationSeriesRows(db, code) };
+  const rows = { rows: await organisationSeriesRows(db, code, only) };
   if (rows.rows.length === 0) return [];
   const metrics = new Map(
     (await metricsByIds(db, [...new Set(rows.rows.map((row) => row.metric_id))])).map((metric) => [

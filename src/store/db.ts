@@ -157,7 +157,10 @@ async function openPglite(dataDir: string, options: OpenOptions): Promise<Store>
 }
 
 async function openPostgres(databaseUrl: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  // JIT compilation off for Tend's own connections (an `options` in the URL still wins): PostgreSQL
+  // compiles a query whose cost estimate is large, and a page's aggregate over a national store took
+  // 1.8 s with it against 0.3 s without (docs/performance.md).
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, options: '-c jit=off' });
   // An idle connection can be closed by the server (restart, administrator); the pool replaces it.
   pool.on('error', (error) => process.emitWarning(`PostgreSQL connection lost: ${error.message}`));
   try {

@@ -62,43 +62,95 @@ export async function metricSeriesRows(
   return result.rows;
 }
 
-export interface LatestPeerValueRow {
+export interface PeerRankFiguresRow {
   metric_id: string;
-  org_code: string;
-  kind: string | null;
-  nof_trust_type: string | null;
+  /** The metric's most common granularity across all organisations, the one ranked at. */
+  granularity: string;
+  /** The organisation's latest reported period at that granularity. */
   period_start: string;
   value: number;
+  kind: string | null;
+  nof_trust_type: string | null;
+  /** Peers (itself included) with a reported value for that period. */
+  peer_count: number;
+  /** Peers whose value is higher, and lower, than the organisation's. */
+  higher: number;
+  lower: number;
+  /** The middle peer value once sorted, or the two middle ones for an even count (equal for an odd one). */
+  middle_low: number;
+  middle_high: number;
 }
 
 /**
- * latestPeerValues: for every metric an organisation holds a reported value of, every organisation's
- * reported value in that organisation's latest reported period, at the metric's most common
- * granularity across all organisations (as `dominantGranularityOf` chooses it) — what ranking it among
- * its peers reads, in one query instead of every organisation's whole series per metric.
+ * metricGranularityPairs: every metric × granularity the store holds observations at, by metric then
+ * granularity, found by stepping through `observation_metric_granularity_period` (one index descent
+ * per pair) rather than reading the observations.
  */
-export async function latestPeerValues(db: Kysely<Database>, orgCode: string): Promise<LatestPeerValueRow[]> {
-  const result = await sql<LatestPeerValueRow>`
-    with held as (
-      select distinct metric_id from observation where org_code = ${orgCode}),
-    dominant as (
-      select distinct on (metric_id) metric_id, granularity
-      from (select o.metric_id, o.granularity, count(*) as n
-            from observation o join held h on h.metric_id = o.metric_id
-            group by o.metric_id, o.granularity) counts
-      order by metric_id, n desc, granularity),
+export async function metricGranularityPairs(
+  db: Kysely<Database>,
+): Promise<{ metric_id: string; granularity: string }[]> {
+  const result = await sql<{ metric_id: string; granularity: string }>`
+    with recursive pairs as (
+      (select metric_id, granularity from observation order by metric_id, granularity limit 1)
+      union all
+      select next.metric_id, next.granularity from pairs p
+      cross join lateral (
+        select o.metric_id, o.granularity from observation o
+        where (o.metric_id, o.granularity) > (p.metric_id, p.granularity)
+        order by o.metric_id, o.granularity limit 1) next)
+    select metric_id, granularity from pairs order by metric_id, granularity`.execute(db);
+  return result.rows;
+}
+
+/**
+ * peerRankFigures: for every metric an organisation holds a reported value of at the granularity
+ * `granularities` gives it (the metric's most common, as `dominantGranularityOf` chooses it), its
+ * value in its latest reported period and its peers' figures for that period — how many, how many
+ * above and below it, and the middle values — in one aggregate query, not every peer's value. Peers
+ * are the organisations of its Oversight Framework trust type where it has one, else of its kind.
+ */
+export async function peerRankFigures(
+  db: Kysely<Database>,
+  orgCode: string,
+  granularities: ReadonlyMap<string, string>,
+): Promise<PeerRankFiguresRow[]> {
+  if (granularities.size === 0) return [];
+  const result = await sql<PeerRankFiguresRow>`
+    with dominant as (
+      select * from unnest(${[...granularities.keys()]}::text[], ${[...granularities.values()]}::text[])
+        as d(metric_id, granularity)),
     latest as (
-      select o.metric_id, o.granularity, max(o.period_start) as period_start
-      from observation o join dominant d on d.metric_id = o.metric_id and d.granularity = o.granularity
-      where o.org_code = ${orgCode} and o.status = 'reported' and o.value is not null
-      group by o.metric_id, o.granularity)
-    select o.metric_id, o.org_code, org.kind, org.nof_trust_type, o.period_start::text as period_start, o.value
-    from observation o
-    join latest l on l.metric_id = o.metric_id and l.granularity = o.granularity and l.period_start = o.period_start
+      select d.metric_id, d.granularity, max(o.period_start) as period_start
+      from dominant d
+      join observation o on o.org_code = ${orgCode} and o.metric_id = d.metric_id and o.granularity = d.granularity
+      where o.status = 'reported' and o.value is not null
+      group by d.metric_id, d.granularity),
+    self as (
+      select l.metric_id, l.granularity, l.period_start, o.value, org.kind, org.nof_trust_type
+      from latest l
+      join observation o on o.org_code = ${orgCode} and o.metric_id = l.metric_id
+        and o.granularity = l.granularity and o.period_start = l.period_start
+      left join organisation org on org.code = ${orgCode})
+    select s.metric_id, s.granularity, s.period_start::text as period_start, s.value, s.kind, s.nof_trust_type,
+      count(*)::integer as peer_count,
+      (count(*) filter (where o.value > s.value))::integer as higher,
+      (count(*) filter (where o.value < s.value))::integer as lower,
+      (array_agg(o.value order by o.value))[((count(*) + 1) / 2)::integer] as middle_low,
+      (array_agg(o.value order by o.value))[(count(*) / 2 + 1)::integer] as middle_high
+    from self s
+    join observation o on o.metric_id = s.metric_id and o.granularity = s.granularity and o.period_start = s.period_start
     left join organisation org on org.code = o.org_code
     where o.status = 'reported' and o.value is not null
-    order by o.metric_id, o.org_code`.execute(db);
-  return result.rows;
+      and case when s.nof_trust_type is not null then org.nof_trust_type is not distinct from s.nof_trust_type
+               else org.kind is not distinct from s.kind end
+    group by s.metric_id, s.granularity, s.period_start, s.value, s.kind, s.nof_trust_type
+    order by s.metric_id`.execute(db);
+  return result.rows.map((row) => ({
+    ...row,
+    value: Number(row.value),
+    middle_low: Number(row.middle_low),
+    middle_high: Number(row.middle_high),
+  }));
 }
 
 export interface ScorecardSourceRow {
@@ -109,17 +161,23 @@ export interface ScorecardSourceRow {
   status: string;
 }
 
-/** An organisation's observations of every metric it holds, each at that series' most common granularity. */
+/**
+ * An organisation's observations of every metric it holds, each at that series' most common
+ * granularity; or of the metrics `only` names (a system page's key metrics for each member).
+ */
 export async function organisationSeriesRows(
   db: Kysely<Database>,
   orgCode: string,
+  only?: readonly string[],
 ): Promise<ScorecardSourceRow[]> {
+  if (only && only.length === 0) return [];
+  const metricFilter = only ? sql`and metric_id = any(${[...only]}::text[])` : sql``;
   // The granularity of each series is chosen once per metric, not once per row.
   const result = await sql<ScorecardSourceRow>`
     with chosen as (
       select distinct on (metric_id) metric_id, granularity
       from (select metric_id, granularity, count(*) as n from observation
-            where org_code = ${orgCode} group by metric_id, granularity) counts
+            where org_code = ${orgCode} ${metricFilter} group by metric_id, granularity) counts
       order by metric_id, n desc, granularity)
     select o.metric_id, o.period_start::text as period_start, o.granularity, o.value, o.status
     from observation o

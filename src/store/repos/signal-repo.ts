@@ -364,6 +364,51 @@ export async function currentSpecialCause(db: Kysely<Database>): Promise<Current
   }));
 }
 
+/** An organisation whose chart of a metric shows special-cause improvement at its latest point. */
+export interface CurrentImprovementRow {
+  org_code: string;
+  org_name: string;
+  kind: string | null;
+  nof_trust_type: string | null;
+  latest_value: number | null;
+  latest_date: string;
+  /** The granularity of the metric's latest reported observation ("month", "quarter"…). */
+  granularity: string;
+}
+
+/**
+ * currentImprovementsOfMetric: `currentSpecialCause`'s improvements on one national metric — every
+ * improvement episode reaching the metric's latest reported period and not returned to common
+ * cause — with each organisation's kind and trust type, by organisation: who is improving on the
+ * metric, read from the kept episodes instead of charting every organisation's series.
+ */
+export async function currentImprovementsOfMetric(
+  db: Kysely<Database>,
+  metricId: string,
+): Promise<CurrentImprovementRow[]> {
+  const result = await sql<CurrentImprovementRow>`
+    with latest as materialized (
+      select observation.period_start as period, observation.granularity from observation
+      where observation.metric_id = ${metricId} and observation.status = 'reported'
+      order by observation.period_start desc, observation.granularity
+      limit 1
+    )
+    select signal.org_code, coalesce(o.name, signal.org_code) as org_name, o.kind, o.nof_trust_type,
+      signal.latest_value, signal.latest_date::text as latest_date, latest.granularity
+    from signal
+    join latest on latest.period = signal.latest_date
+    left join organisation o on o.code = signal.org_code
+    where signal.metric_id = ${metricId}
+      and signal.kind = 'improvement'
+      and signal.closed_reason is distinct from 'common_cause'
+      and ${nationalMetricFilter('signal.metric_id')}
+    order by signal.org_code`.execute(db);
+  return result.rows.map((row) => ({
+    ...row,
+    latest_value: row.latest_value === null ? null : Number(row.latest_value),
+  }));
+}
+
 /**
  * signalEpisodesStamp: a text that changes whenever the signal computation writes or closes an
  * episode (how many there are, and the latest time one was updated or closed), so that a view read

@@ -4,9 +4,11 @@ import { metricCoverage } from '../../../app/catalogue.ts';
 import { type Distribution, distributionOf } from '../../../app/distribution.ts';
 import {
   bestFirst,
-  improvingOrganisations,
-  metricAcrossOrganisations,
-  valuesAt,
+  improvingOrganisationsOn,
+  keptSignalsStamp,
+  latestValuesOf,
+  type MetricReadings,
+  metricReadings,
 } from '../../../app/metric-across.ts';
 import { formatMetricValue, periodLabel } from '../../../app/spc-view.ts';
 import { rateReadInsteadOf } from '../../../app/who-has-improved.ts';
@@ -138,9 +140,14 @@ export function renderDotStrip(
   );
 }
 
-/** Everything the metric page shows, or `null` when no metric has the id; remembered until the next import. */
-export function presentMetric(db: Kysely<Database>, id: string): ReturnType<typeof buildMetricPage> {
-  return rememberUntilNextImport(db, `metric-page|${id}`, () => buildMetricPage(db, id));
+/**
+ * Everything the metric page shows, or `null` when no metric has the id; remembered until the next
+ * import or signal computation (who is improving is read from the kept signals).
+ */
+export async function presentMetric(db: Kysely<Database>, id: string): ReturnType<typeof buildMetricPage> {
+  return rememberUntilNextImport(db, `metric-page|${id}|${await keptSignalsStamp(db)}`, () =>
+    buildMetricPage(db, id),
+  );
 }
 
 async function buildMetricPage(db: Kysely<Database>, id: string) {
@@ -169,10 +176,10 @@ async function buildMetricPage(db: Kysely<Database>, id: string) {
       dotStripSvg: null,
       dotStripSvgNarrow: null,
     };
-  const across = await metricAcrossOrganisations(db, metric.id);
+  const across = await metricReadings(db, metric.id);
   const label = (date: string | null) => (date ? periodLabel(date, across.granularity) : null);
   const latestPeriodLabel = label(across.latestPeriod);
-  const values = valuesAt(across, across.latestPeriod);
+  const values = latestValuesOf(across);
   const spread = distributionOf(values.map((row) => row.value));
   const distribution = spread && {
     count: spread.count,
@@ -204,13 +211,15 @@ async function buildMetricPage(db: Kysely<Database>, id: string) {
     `/organisations/${encodeURIComponent(code)}/metrics/${encodeURIComponent(metric.id)}`;
   // A count with a rate in the catalogue is read through the rate: a count moves with activity.
   const readAsRate = await rateReadInsteadOf(db, metric.id);
-  const improving = (readAsRate ? [] : improvingOrganisations(across, '')).map((reading) => ({
-    code: reading.code,
-    name: reading.name,
-    latestValue: format(reading.latest?.value ?? Number.NaN),
-    latestPeriod: label(reading.latest?.date ?? null) ?? '',
-    href: chartHref(reading.code),
-  }));
+  const improving = (readAsRate ? [] : await improvingOrganisationsOn(db, metric.id, null)).map(
+    (reading) => ({
+      code: reading.code,
+      name: reading.name,
+      latestValue: format(reading.latest?.value ?? Number.NaN),
+      latestPeriod: label(reading.latest?.date ?? null) ?? '',
+      href: chartHref(reading.code),
+    }),
+  );
   const trialOnly = across.organisations.filter((reading) => !reading.settledLimits).length;
   return {
     ...base,
@@ -311,11 +320,11 @@ function distributionTable(metric: MetricRow, periodText: string, spread: Distri
  */
 function valuesTable(
   metric: MetricRow,
-  across: Awaited<ReturnType<typeof metricAcrossOrganisations>>,
+  across: MetricReadings,
   periodText: string,
   chartHref: (code: string) => string,
 ): DataTable {
-  const values = valuesAt(across, across.latestPeriod);
+  const values = latestValuesOf(across);
   // Ranks only where a direction is better: otherwise rows run highest first, unranked.
   const ranked = hasBetterDirection(metric.direction);
   const ranks = competitionRanks(values, bestFirst(metric.direction));

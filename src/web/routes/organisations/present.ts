@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import { cachedExplanation, nofQuarters, rememberUntilNextImport } from '../../../app/assessment-cache.ts';
 import { organisationDetail } from '../../../app/catalogue.ts';
 import {
-  improvingOrganisations,
-  metricAcrossOrganisations,
+  improvingOrganisationsOn,
+  keptSignalsStamp,
   type PeerGroup,
   type PeerRank,
-  peerRank,
+  peerRankOn,
   peerRanksOf,
 } from '../../../app/metric-across.ts';
 import { coverageFromStore, publishedLeagueTable } from '../../../app/nof-coverage.ts';
@@ -244,15 +244,17 @@ async function buildOrganisationView(db: Kysely<Database>, code: string, quarter
 }
 
 /** Everything the metric chart page shows, or `null` when the organisation or metric is unknown or has no data. */
-/** `buildPresentMetricChart`, remembered until the next import (the page depends only on stored data). */
-export function presentMetricChart(
+/**
+ * `buildPresentMetricChart`, remembered until the next import or signal computation (the page depends
+ * only on stored data, and reads who is improving from the kept signals).
+ */
+export async function presentMetricChart(
   db: Kysely<Database>,
   code: string,
   metricId: string,
 ): ReturnType<typeof buildPresentMetricChart> {
-  return rememberUntilNextImport(db, `metric-chart|${code.toUpperCase()}|${metricId}`, () =>
-    buildPresentMetricChart(db, code, metricId),
-  );
+  const key = `metric-chart|${code.toUpperCase()}|${metricId}|${await keptSignalsStamp(db)}`;
+  return rememberUntilNextImport(db, key, () => buildPresentMetricChart(db, code, metricId));
 }
 
 async function buildPresentMetricChart(db: Kysely<Database>, code: string, metricId: string) {
@@ -266,16 +268,21 @@ async function buildPresentMetricChart(db: Kysely<Database>, code: string, metri
   }
   if (spc.points.length === 0) return null;
   const options = { metricName: spc.metric.name, unit: spc.unit };
-  const across = await metricAcrossOrganisations(db, spc.metric.id);
-  const peers = peerRank(across, spc.organisation.code);
+  // Its peer rank from one query of its peers' latest values; who is improving from the kept signals.
+  const ranked = await peerRankOn(db, spc.organisation.code, spc.metric.id);
   // A count read through its rate lists no improvers of its own (see app/who-has-improved.ts).
   const readAsRate = await rateReadInsteadOf(db, spc.metric.id);
-  const improving = (readAsRate ? [] : improvingOrganisations(across, spc.organisation.code)).map(
+  const self = {
+    code: spc.organisation.code,
+    kind: spc.organisation.kind,
+    trustType: spc.organisation.nof_trust_type,
+  };
+  const improving = (readAsRate ? [] : await improvingOrganisationsOn(db, spc.metric.id, self)).map(
     (reading) => ({
       code: reading.code,
       name: reading.name,
       latestValue: reading.latest ? formatMetricValue(reading.latest.value, spc.metric) : 'No value',
-      latestPeriod: reading.latest ? periodLabel(reading.latest.date, across.granularity) : '',
+      latestPeriod: reading.latest ? periodLabel(reading.latest.date, reading.granularity) : '',
       href: `/organisations/${encodeURIComponent(reading.code)}/metrics/${encodeURIComponent(spc.metric.id)}`,
     }),
   );
@@ -308,10 +315,10 @@ async function buildPresentMetricChart(db: Kysely<Database>, code: string, metri
     spcSeries: spc.series,
     chartOptions: { ...options, id: 'metric-chart', title: `${spc.metric.name}: ${spc.organisation.name}` },
     pointCount: spc.points.length,
-    peerRankText: peers
-      ? peerRankSentence(peers, {
+    peerRankText: ranked
+      ? peerRankSentence(ranked.peers, {
           format: (value) => formatMetricValue(value, spc.metric),
-          period: periodLabel(peers.period, across.granularity),
+          period: periodLabel(ranked.peers.period, ranked.granularity),
         })
       : `${spc.organisation.name} has no value of this metric to rank.`,
     // A team's own indicator is described on its team's page, not among the national metrics.
