@@ -27,7 +27,7 @@ import { demoFiles } from './demo-data.ts';
  * how the bundled files are read. Bump it whenever any of that changes, so stores built before the
  * change are rebuilt rather than reused.
  */
-export const DEMO_FORMAT = 1;
+export const DEMO_FORMAT = 2;
 
 /** The key the build record is kept under in `store_meta`. */
 const buildKey = 'demo_build';

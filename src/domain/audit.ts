@@ -76,6 +76,10 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   'escalation.respond': 'Responded to an escalated concern',
   'escalation.close': 'Closed an escalated concern',
   'escalation.answer': 'Said whether they would escalate this way again',
+  'group.create': 'Recorded a group of trusts under shared leadership, this one a founding member',
+  'group.add_member': 'Added a trust to a group',
+  'group.end_membership': 'Ended a trust’s membership of a group',
+  'group.edit_description': 'Edited a group’s description',
 };
 
 /** `auditActionLabel`: the label of an action, or its code made readable ("narrative.pin" → "Narrative: pin"). */
@@ -109,6 +113,7 @@ export const auditEntityLabels: Readonly<Record<string, string>> = {
   signal: 'Signal',
   escalation: 'Escalation',
   review: 'Review',
+  organisation_group: 'Group',
 };
 
 /** `auditEntityLabel`: "Narrative 12", "Role 3,4", "Person". */

@@ -47,7 +47,8 @@ export type ScopedResource =
   | 'team_indicator'
   | 'inquiry'
   | 'review'
-  | 'escalation';
+  | 'escalation'
+  | 'risk_sharing';
 
 /**
  * `team_indicator`: which organisation-only team indicators the actor reads (public ones everyone
@@ -57,11 +58,20 @@ export type ScopedResource =
  * `review`: the reviewed organisation's people and those who oversee it (`review.ts`).
  * `escalation`: the raiser's people and the recipient only — oversight of the region it was sent to,
  * the lead and people of the ICB it was sent to — never national oversight (`escalation.ts`).
+ * `risk_sharing`: agreed agreements everyone; drafts and open proposals the parties' people, the
+ * ICB's lead and people, oversight of a party's region, national oversight (`risk-sharing.ts`).
  */
 export function scope(
   actor: Actor,
   action: 'read',
-  resource: 'narrative' | 'annotation' | 'team_indicator' | 'inquiry' | 'review' | 'escalation',
+  resource:
+    | 'narrative'
+    | 'annotation'
+    | 'team_indicator'
+    | 'inquiry'
+    | 'review'
+    | 'escalation'
+    | 'risk_sharing',
 ): ContentScope;
 export function scope(actor: Actor, action: 'read', resource: 'audit'): AuditScope;
 /** The filter for every read of `resource` by `actor`. */

@@ -16,6 +16,7 @@ import type { SignalClosedReason, SignalKind, SignalStatus } from '../domain/sig
 import type { BoardTables } from './board-tables.ts';
 import type { CapabilityTables } from './capability-tables.ts';
 import type { CircleTables } from './circle-tables.ts';
+import type { GroupTables } from './group-tables.ts';
 import type { ImprovementTables } from './improvement-tables.ts';
 import type {
   InquiryActionTable,
@@ -27,6 +28,7 @@ import type {
 } from './inquiry-tables.ts';
 import type { ListeningTables } from './listening-tables.ts';
 import type { PeerReviewTables } from './peer-review-tables.ts';
+import type { RiskSharingTables } from './risk-sharing-tables.ts';
 
 export type { Direction, Granularity, MembershipRelation, ObservationStatus, OrganisationKind };
 
@@ -315,7 +317,9 @@ export interface Database
     CircleTables,
     PeerReviewTables,
     ListeningTables,
-    CapabilityTables {
+    CapabilityTables,
+    GroupTables,
+    RiskSharingTables {
   organisation: OrganisationTable;
   membership: MembershipTable;
   metric: MetricTable;

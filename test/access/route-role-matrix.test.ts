@@ -148,6 +148,11 @@ const canaries = {
   peerFinding: { text: `CANARY-PEER-FINDING-${run}`, readers: [...peopleOfA, 'memberB'] as Role[] },
   peerAction: { text: `CANARY-PEER-ACTION-${run}`, readers: [...peopleOfA, 'memberB'] as Role[] },
   peerPublicFinding: { text: `PEER-PUBLIC-FINDING-${run}`, readers: roles },
+  // risk-sharing canaries: a draft agreement's baseline and an open proposal's reason stay with those
+  // involved (A's people, A's ICB's lead, oversight of A's region, national oversight).
+  riskSharingDraftBaseline: { text: `CANARY-RISK-BASELINE-${run}`, readers: overseersOfA },
+  riskSharingOpenWhy: { text: `CANARY-RISK-WHY-${run}`, readers: overseersOfA },
+  riskSharingAgreedBaseline: { text: `RISK-AGREED-BASELINE-${run}`, readers: roles },
   escalationTitle: {
     text: `CANARY-ESCALATION-TITLE-${run}`,
     readers: [...peopleOfA, 'oversightRegionA'] as Role[],
@@ -677,6 +682,46 @@ describe(`every route as every role, and confidential content on every surface (
       body: 'Agency costs.',
     });
     assert.deepEqual([toRegion.escalation.id, toIcb.escalation.id], [1, 2]);
+    // risk-sharing setup
+    // Agreements of A's ICB between A and two of its trusts: 1 a draft (its baseline a canary) with a
+    // review date and an open proposal naming A; 2 agreed (its baseline public) with an open proposal
+    // whose reason is a canary.
+    const riskWrite = await import('../../src/app/risk-sharing/write.ts');
+    const riskOperator = { db: store.db, actor: operator('test'), clock: () => new Date() };
+    const riskAgreement = (baseline: string) =>
+      riskWrite.createAgreement(riskOperator, {
+        icb: icbOfA,
+        title: 'A system risk share',
+        baseline,
+        rule: 'equally',
+        parties: [A, 'RJ2', 'RJZ'],
+      });
+    const riskDraft = await riskAgreement(canaries.riskSharingDraftBaseline.text);
+    await riskWrite.addReviewDate(riskOperator, riskDraft.id, { dueOn: '2099-01-01' });
+    await riskWrite.proposeRebalance(riskOperator, riskDraft.id, {
+      supporting: 'RJZ',
+      supported: A,
+      amount: 100,
+      why: 'Winter beds.',
+    });
+    const riskAgreed = await riskAgreement(canaries.riskSharingAgreedBaseline.text);
+    await riskWrite.setAgreementStatus(riskOperator, riskAgreed.id, { status: 'agreed' });
+    await riskWrite.proposeRebalance(riskOperator, riskAgreed.id, {
+      supporting: 'RJ2',
+      supported: A,
+      amount: 50,
+      why: canaries.riskSharingOpenWhy.text,
+    });
+    assert.deepEqual([riskDraft.id, riskAgreed.id], [1, 2]);
+    // groups setup
+    // Group 1: A and King's College Hospital (RJZ, in A's region) under shared leadership; public.
+    const { createGroup } = await import('../../src/app/groups/write.ts');
+    const group = await createGroup(operatorContext, {
+      name: 'A shared leadership group',
+      members: [A, 'RJZ'],
+      fromDate: '2024-04-01',
+    });
+    assert.deepEqual([group.group.id, group.members[0].id], [1, 1]);
   });
   after(async () => {
     await app.close();
@@ -905,12 +950,28 @@ describe(`every route as every role, and confidential content on every surface (
       '/boards/:id/members': ['/boards/1/members'],
       // finance fixtures
       '/api/v1/systems/:code/finance': [`/api/v1/systems/${icbOfA}/finance`],
+      // risk-sharing fixtures
+      '/systems/:code/risk-sharing': [`/systems/${icbOfA}/risk-sharing`],
+      '/risk-sharing/:id': ['/risk-sharing/1', '/risk-sharing/2'],
+      '/api/v1/risk-sharing-agreements': [
+        '/api/v1/risk-sharing-agreements',
+        `/api/v1/risk-sharing-agreements?icb=${icbOfA}`,
+      ],
+      '/api/v1/risk-sharing-agreements/:id': [
+        '/api/v1/risk-sharing-agreements/1',
+        '/api/v1/risk-sharing-agreements/2',
+      ],
       // peer reviews fixtures
       '/peer-reviews': ['/peer-reviews'],
       '/peer-reviews/new': ['/peer-reviews/new'],
       '/peer-reviews/:id': ['/peer-reviews/1', '/peer-reviews/2'],
       '/api/v1/peer-reviews': ['/api/v1/peer-reviews'],
       '/api/v1/peer-reviews/:id': ['/api/v1/peer-reviews/1', '/api/v1/peer-reviews/2'],
+      // groups fixtures
+      '/groups': ['/groups'],
+      '/groups/:id': ['/groups/1'],
+      '/api/v1/groups': ['/api/v1/groups'],
+      '/api/v1/groups/:id': ['/api/v1/groups/1'],
       '/organisations/:code/escalations': [
         `/organisations/${A}/escalations`,
         `/organisations/${B}/escalations`,
@@ -1015,12 +1076,20 @@ describe(`every route as every role, and confidential content on every surface (
       // finance expectations
       // A system's finance view holds published figures only: public.
       if (/^\/api\/v1\/systems\/[A-Z0-9]+\/finance$/.test(path)) return 200;
+      // risk-sharing expectations
+      // Agreement 1 is a draft: those involved read it (A's people, A's ICB's lead, oversight of A's
+      // region, national oversight); 2 is agreed, so public, and so are the ICB's lists.
+      if (path === '/risk-sharing/1' || path === '/api/v1/risk-sharing-agreements/1')
+        return overseersOfA.includes(role) ? 200 : 404;
       // peer reviews expectations
       // Peer review 1 is under way: A's people and B's member (a peer) read it; 2 is published.
       if (path === '/peer-reviews/new') return refuse([...writersOfA, 'contributorB', 'adminB']);
       if (path === '/peer-reviews/1' || path === '/api/v1/peer-reviews/1')
         return canaries.peerQuestions.readers.includes(role) ? 200 : 404;
       if (path.startsWith('/peer-reviews') || path.startsWith('/api/v1/peer-reviews')) return 200;
+      // groups expectations
+      // Groups, their members and dates are public facts, like a system's members: every role reads them.
+      if (path.startsWith('/groups') || path.startsWith('/api/v1/groups')) return 200;
       // A's escalations: its people, and those it may raise concerns with; 1 is the region's, 2 the ICB's.
       if (path === `/organisations/${A}/escalations`)
         return refuse([...peopleOfA, 'systemLeadA', 'oversightRegionA']);
@@ -1200,8 +1269,15 @@ describe(`every route as every role, and confidential content on every surface (
       [':commentaryId', '2'],
       [':memberId', '1'],
       ['/boards/:id', '/boards/1'],
+      // risk-sharing addresses
+      ['/risk-sharing/:id', '/risk-sharing/1'],
+      ['/risk-sharing-agreements/:id', '/risk-sharing-agreements/1'],
+      [':reviewId', '1'],
+      [':proposalId', '1'],
       // peer reviews addresses
       ['/peer-reviews/:id', '/peer-reviews/1'],
+      // groups addresses
+      ['/groups/:id', '/groups/1'],
       ['/escalations/:id', '/escalations/1'],
     ];
     const addressOf = (url: string) =>
@@ -1267,6 +1343,20 @@ describe(`every route as every role, and confidential content on every surface (
       '/api/v1/boards/:id/commentary/:commentaryId/moderate': ['facilitator'],
       '/boards': ['adminB', 'systemLeadA'],
       '/api/v1/boards': ['adminB', 'systemLeadA'],
+      // risk-sharing writers
+      // Any system lead or administrator may propose an agreement (the ICB's page 404s for A's code);
+      // agreement 1's ICB lead changes it, adds reviews and proposals; proposal 1 is decided by A's admin.
+      '/api/v1/risk-sharing-agreements': ['systemLeadA', 'adminB'],
+      '/risk-sharing/:id/edit': ['systemLeadA'],
+      '/risk-sharing/:id/status': ['systemLeadA'],
+      '/risk-sharing/:id/reviews': ['systemLeadA'],
+      '/risk-sharing/:id/reviews/:reviewId/held': ['systemLeadA'],
+      '/risk-sharing/:id/proposals': ['systemLeadA'],
+      '/api/v1/risk-sharing-agreements/:id/edit': ['systemLeadA'],
+      '/api/v1/risk-sharing-agreements/:id/status': ['systemLeadA'],
+      '/api/v1/risk-sharing-agreements/:id/reviews': ['systemLeadA'],
+      '/api/v1/risk-sharing-agreements/:id/reviews/:reviewId/held': ['systemLeadA'],
+      '/api/v1/risk-sharing-agreements/:id/proposals': ['systemLeadA'],
       // peer reviews writers
       '/peer-reviews': ['contributorB', 'adminB'],
       '/api/v1/peer-reviews': ['contributorB', 'adminB'],
@@ -1274,6 +1364,15 @@ describe(`every route as every role, and confidential content on every surface (
       '/api/v1/peer-reviews/:id/invitation': ['memberB'],
       '/peer-reviews/:id/findings': ['memberB'],
       '/api/v1/peer-reviews/:id/findings': ['memberB'],
+      // groups writers: national oversight any trust, A's region's oversight A and RJZ (group 1's members)
+      '/groups': ['oversightRegionA', 'oversightEngland'],
+      '/api/v1/groups': ['oversightRegionA', 'oversightEngland'],
+      '/groups/:id/members': ['oversightRegionA', 'oversightEngland'],
+      '/api/v1/groups/:id/members': ['oversightRegionA', 'oversightEngland'],
+      '/groups/:id/members/:memberId/end': ['oversightRegionA', 'oversightEngland'],
+      '/api/v1/groups/:id/members/:memberId/end': ['oversightRegionA', 'oversightEngland'],
+      '/groups/:id/description': ['oversightRegionA', 'oversightEngland'],
+      '/api/v1/groups/:id': ['oversightRegionA', 'oversightEngland'],
       '/escalations/:id/acknowledge': ['oversightRegionA'],
       '/escalations/:id/respond': ['oversightRegionA'],
       '/escalations/:id/close': ['oversightRegionA'],

@@ -5,6 +5,7 @@ import type { Store } from '../../store/db.ts';
 import { systemClock } from '../context.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { remindPeerReviewStages } from '../peer-reviews/reminders.ts';
+import { remindRiskSharingReviews } from '../risk-sharing/reminders.ts';
 import { askDueFollowUps, type SweepResult } from './ask.ts';
 
 /** The pg-boss queue whose job asks the follow-ups that are due. */
@@ -56,8 +57,9 @@ export async function startFollowUpScheduler(
   const context = { db: store.db, actor: operator('follow-ups'), clock };
   const sweep = async () => {
     const asked = await askDueFollowUps(context, options.mailer, { origin: options.origin });
-    // Peer reviews' stage reminders ride on the same sweep.
+    // Peer reviews' stage reminders and risk-sharing agreements' review dates ride on the same sweep.
     await remindPeerReviewStages(context, options.mailer, { origin: options.origin });
+    await remindRiskSharingReviews(context, options.mailer, { origin: options.origin });
     return asked;
   };
   let boss: PgBoss;

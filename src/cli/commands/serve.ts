@@ -162,7 +162,14 @@ async function buildDemoStore(
   await createDemoCapability(demo);
   // An example peer review of RYY at its findings stage, with peers from two other trusts.
   const { createDemoPeerReviews } = await import('../../app/peer-reviews/demo.ts');
-  await createDemoPeerReviews(demo);
+  const { peerReviewId } = await createDemoPeerReviews(demo);
+  // An example group of RYY and RXY under shared leadership, marked as invented.
+  const { createDemoGroups } = await import('../../app/groups/demo.ts');
+  await createDemoGroups(demo);
+  // An example draft risk-sharing agreement between four Kent and Medway trusts, its proposal's
+  // learning partnership the peer review above.
+  const { createDemoRiskSharing } = await import('../../app/risk-sharing/demo.ts');
+  await createDemoRiskSharing(demo, { peerReviewId });
   if (toAsk.length > 0)
     process.stderr.write(
       `Example review of ${focus.orgCode}: ${toAsk.length} follow-up(s) fall due today and are asked in the first minute (see /inbox as the demo contributor, and /outbox).\n`,

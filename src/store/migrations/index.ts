@@ -15,6 +15,9 @@ import * as listeningInquiries from './2026_12_03_0910_listening_inquiries.ts';
 import * as capability from './2026_12_03_0915_capability.ts';
 import * as circleRowSecurity from './2026_12_03_0930_circle_row_security.ts';
 import * as circleExamples from './2026_12_03_0935_circle_examples.ts';
+import * as scaleIndexes from './2026_12_03_0940_scale_indexes.ts';
+import * as riskSharing from './2026_12_03_0945_risk_sharing.ts';
+import * as organisationGroups from './2026_12_03_0950_organisation_groups.ts';
 
 /** Every migration, in order. Add new ones at the end with a later date prefix. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +37,9 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0915_capability': capability,
   '2026_12_03_0930_circle_row_security': circleRowSecurity,
   '2026_12_03_0935_circle_examples': circleExamples,
+  '2026_12_03_0940_scale_indexes': scaleIndexes,
+  '2026_12_03_0945_risk_sharing': riskSharing,
+  '2026_12_03_0950_organisation_groups': organisationGroups,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -279,3 +279,56 @@ export function journalScopeFilter(scope: CircleScope, table = 'journal_entry'):
       and ${circleScopeFilter(scope, `${table}.shared_to_circle_id`)})
   )`;
 }
+
+/**
+ * Those involved in a risk-sharing agreement (`policies/risk-sharing.ts`) as a SQL condition on its
+ * ICB and parties: national oversight, the ICB's system leads and own people, the parties' people,
+ * oversight of a region a party belongs to.
+ */
+function riskSharingInvolved(scope: ContentScope, agreementTable: string): RawBuilder<SqlBool> {
+  const id = sql.ref(`${agreementTable}.id`);
+  return sql<SqlBool>`(
+    ${scope.england ? sql`true` : none}
+    or ${inList(`${agreementTable}.icb_code`, [...scope.systems, ...scope.peopleOf])}
+    or ${
+      scope.peopleOf.length
+        ? sql`exists (select 1 from risk_sharing_party involved where involved.agreement_id = ${id}
+            and involved.org_code in (${sql.join(scope.peopleOf)}))`
+        : none
+    }
+    or ${
+      scope.regions.length
+        ? sql`exists (select 1 from risk_sharing_party involved join membership in_region
+            on in_region.member_code = involved.org_code and in_region.relation = 'region'
+            where involved.agreement_id = ${id} and in_region.parent_code in (${sql.join(scope.regions)}))`
+        : none
+    })`;
+}
+
+/**
+ * The risk-sharing read policy (`policies/risk-sharing.ts`) as a SQL condition on
+ * `risk_sharing_agreement`: agreed and ended agreements everyone, drafts those involved. Every list
+ * and API response of agreements goes through it.
+ */
+export function riskSharingScopeFilter(
+  scope: ContentScope,
+  agreementTable = 'risk_sharing_agreement',
+): RawBuilder<SqlBool> {
+  if (scope.everything) return sql<SqlBool>`true`;
+  return sql<SqlBool>`(${sql.ref(`${agreementTable}.status`)} <> 'draft' or ${riskSharingInvolved(scope, agreementTable)})`;
+}
+
+/**
+ * The same policy for a proposal joined to its agreement: decided proposals of a readable agreement,
+ * and open ones only for those involved.
+ */
+export function riskSharingProposalScopeFilter(
+  scope: ContentScope,
+  tables = { agreement: 'risk_sharing_agreement', proposal: 'risk_sharing_proposal' },
+): RawBuilder<SqlBool> {
+  if (scope.everything) return sql<SqlBool>`true`;
+  return sql<SqlBool>`(
+    (${sql.ref(`${tables.agreement}.status`)} <> 'draft' and ${sql.ref(`${tables.proposal}.status`)} <> 'open')
+    or ${riskSharingInvolved(scope, tables.agreement)}
+  )`;
+}

@@ -19,12 +19,14 @@ import { registerDirectoryApi } from './api-directory.ts';
 import { registerEscalationApi } from './api-escalations.ts';
 import { registerFinanceApi } from './api-finance.ts';
 import { registerFollowUpApi } from './api-follow-ups.ts';
+import { registerGroupApi } from './api-groups.ts';
 import { registerImportApi } from './api-imports.ts';
 import { registerInquiryApi } from './api-inquiries.ts';
 import { registerListeningApi } from './api-listening.ts';
 import { organisationNarrativesJson, registerNarrativeApi } from './api-narratives.ts';
 import { registerPeerReviewApi } from './api-peer-reviews.ts';
 import { registerReviewApi } from './api-reviews.ts';
+import { registerRiskSharingApi } from './api-risk-sharing.ts';
 import { registerSignalApi } from './api-signals.ts';
 import { registerTeamApi } from './api-teams.ts';
 
@@ -182,6 +184,8 @@ export async function registerApiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(registerCapabilityApi);
   await app.register(registerPeerReviewApi);
   await app.register(registerFinanceApi);
+  await app.register(registerRiskSharingApi);
+  await app.register(registerGroupApi);
 
   app.get(
     '/organisations',

@@ -9,6 +9,7 @@ import { registerCirclePages } from './circles/routes.ts';
 import { registerDirectoryPages } from './directory/routes.ts';
 import { registerEscalationPages } from './escalations/routes.ts';
 import { registerFollowUpPages } from './follow-ups/routes.ts';
+import { registerGroupPages } from './groups/routes.ts';
 import { presentHome } from './home/present.ts';
 import { registerInquiryPages } from './inquiries/routes.ts';
 import { registerLeagueTablePages } from './league-tables/routes.ts';
@@ -19,6 +20,7 @@ import { registerOrganisationPages } from './organisations/routes.ts';
 import { registerPeerReviewPages } from './peer-reviews/routes.ts';
 import { registerRegionPages } from './regions/routes.ts';
 import { registerReviewPages } from './reviews/routes.ts';
+import { registerRiskSharingPages } from './risk-sharing/routes.ts';
 import { registerSignalPages } from './signals/routes.ts';
 import { registerSystemPages } from './systems/routes.ts';
 import { registerTeamPages } from './teams/routes.ts';
@@ -48,5 +50,7 @@ export async function registerPageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(registerListeningPages);
   await app.register(registerCapabilityPages);
   await app.register(registerPeerReviewPages);
+  await app.register(registerRiskSharingPages);
   await app.register(registerCirclePages);
+  await app.register(registerGroupPages);
 }

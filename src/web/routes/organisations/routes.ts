@@ -14,6 +14,7 @@ import { capabilitySectionFor } from '../capability/present.ts';
 import { directorySection } from '../directory/section.ts';
 import { organisationEscalationLinks } from '../escalations/present.ts';
 import { followThroughSectionFor } from '../follow-ups/section.ts';
+import { groupLinksFor } from '../groups/present.ts';
 import { chartInquirySection, organisationInquirySection } from '../inquiries/present.ts';
 import { listeningLinksFor, listeningLinksForMetric } from '../listening/present.ts';
 import { chartNarrativeSection, organisationNarrativeSection } from '../narratives/present.ts';
@@ -123,6 +124,7 @@ export async function registerOrganisationPages(app: FastifyInstance): Promise<v
             ...(await organisationEscalationLinks(request.useCase(), page.organisation)),
             ...(await organisationReviewLink(request.useCase(), page.organisation)),
             ...(await boardLinksFor(request.useCase(), page.organisation.code)),
+            ...(await groupLinksFor(request.useCase(), page.organisation.code)),
             ...(await listeningLinksFor(request.useCase(), page.organisation.code)),
             ...(await capabilitySectionFor(request.useCase(), page.organisation.code)),
           }),

@@ -7,6 +7,7 @@ import { systemFinanceSection } from '../finance/present.ts';
 import { followThroughSectionFor } from '../follow-ups/section.ts';
 import { systemSharedIssueSection } from '../inquiries/present.ts';
 import { odsCodePattern } from '../organisations/present.ts';
+import { riskSharingSectionFor } from '../risk-sharing/present.ts';
 import { systemSignalSection } from '../signals/present.ts';
 
 const systemPageParams = z.object({ code: z.string().regex(odsCodePattern) });
@@ -34,6 +35,7 @@ export async function registerSystemPages(app: FastifyInstance): Promise<void> {
       ...(await systemSharedIssueSection(request.useCase(), page.icb.code)),
       ...(await systemSignalSection(request.useCase(), page.icb.code)),
       ...(await systemFinanceSection(request.useCase(), page.icb.code)),
+      ...(await riskSharingSectionFor(request.useCase(), page.icb.code)),
       ...(await followThroughSectionFor(request.useCase(), 'system', page.icb.code, page.icb.name)),
       ...(await boardLinksFor(request.useCase(), page.icb.code)),
     });
