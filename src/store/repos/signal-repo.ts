@@ -330,6 +330,24 @@ export interface CurrentSpecialCauseRow {
 }
 
 /**
+ * newestReportedPeriod: a metric's latest reported period and its granularity (the first in name
+ * order on a tie), as a subquery over `metric` (a column or a value). One backward step down the
+ * (metric, granularity, period) index per granularity the store knows, rather than reading every
+ * observation of the newest period: at national scale that was 6,300 rows a metric.
+ */
+function newestReportedPeriod(metric: RawBuilder<unknown>): RawBuilder<unknown> {
+  const newestOf = (granularity: string) => sql`(select o.period_start from observation o
+      where o.metric_id = ${metric} and o.granularity = ${sql.lit(granularity)} and o.status = 'reported'
+      order by o.period_start desc limit 1)`;
+  return sql`(select g.period_start, g.granularity from (
+      select ${sql.lit('day')} as granularity, ${newestOf('day')} as period_start
+      union all select ${sql.lit('month')}, ${newestOf('month')}
+      union all select ${sql.lit('quarter')}, ${newestOf('quarter')}
+      union all select ${sql.lit('year')}, ${newestOf('year')}
+    ) g where g.period_start is not null order by g.period_start desc, g.granularity limit 1)`;
+}
+
+/**
  * currentSpecialCause: every concern and improvement episode on a national metric (not a team's
  * indicator) that reaches its metric's latest reported period and has not returned to common cause,
  * by organisation then metric: what every organisation's charts (settled limits only) show at their
@@ -341,12 +359,7 @@ export async function currentSpecialCause(db: Kysely<Database>): Promise<Current
     with latest as materialized (
       select metrics.metric_id, newest.period_start as period, newest.granularity
       from (select distinct metric_id from signal where kind in ('concern', 'improvement')) metrics
-      cross join lateral (
-        select observation.period_start, observation.granularity from observation
-        where observation.metric_id = metrics.metric_id and observation.status = 'reported'
-        order by observation.period_start desc, observation.granularity
-        limit 1
-      ) newest
+      cross join lateral ${newestReportedPeriod(sql.ref('metrics.metric_id'))} newest
     )
     select signal.org_code, coalesce(o.name, signal.org_code) as org_name, signal.metric_id, signal.kind,
       signal.points, signal.latest_value, signal.latest_date::text as latest_date, latest.granularity
@@ -388,10 +401,7 @@ export async function currentImprovementsOfMetric(
 ): Promise<CurrentImprovementRow[]> {
   const result = await sql<CurrentImprovementRow>`
     with latest as materialized (
-      select observation.period_start as period, observation.granularity from observation
-      where observation.metric_id = ${metricId} and observation.status = 'reported'
-      order by observation.period_start desc, observation.granularity
-      limit 1
+      select newest.period_start as period, newest.granularity from ${newestReportedPeriod(sql`${metricId}`)} newest
     )
     select signal.org_code, coalesce(o.name, signal.org_code) as org_name, o.kind, o.nof_trust_type,
       signal.latest_value, signal.latest_date::text as latest_date, latest.granularity
