@@ -23,6 +23,11 @@ export interface DataTable {
   /** Link text for the download; "Download this table as CSV" when not given. */
   csvLinkText?: string;
   /**
+   * At most this many rows on the page, in the order given, with a sentence saying how many the CSV
+   * holds: a national table of 6,300 practices would otherwise make a page of megabytes.
+   */
+  pageRows?: number;
+  /**
    * On a phone, show each row as a block of label and value pairs instead of a table that
    * scrolls sideways, so every column (the uncertainty too) is read without scrolling.
    */

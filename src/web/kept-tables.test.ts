@@ -68,3 +68,32 @@ describe('tables kept with their view model', () => {
     assert.equal(renders(), 3);
   });
 });
+
+describe('a table longer than the rows its page shows', () => {
+  it('shows the first rows in order and says the CSV holds them all', () => {
+    const { env } = environment();
+    const long: DataTable = {
+      id: 'long',
+      caption: 'Every practice',
+      fileName: 'tend-long',
+      pageRows: 2,
+      columns: [{ label: 'Organisation' }],
+      rows: ['First', 'Second', 'Third', 'Fourth'].map((name) => ({ key: name, cells: [cell(name)] })),
+    };
+    const html = env.renderString(
+      '{% from "partials/data-table.njk" import dataTable %}{{ dataTable(table, downloadHref) }}',
+      { table: long, downloadHref: (id: string) => `?download=${id}` },
+    );
+    assert.deepEqual(
+      [...html.matchAll(/data-key="(\w+)"/g)].map((match) => match[1]),
+      ['First', 'Second'],
+    );
+    assert.match(html, /id="long-shortened">This page shows the first 2 of 4 rows/);
+    const short = env.renderString(
+      '{% from "partials/data-table.njk" import dataTable %}{{ dataTable(table, downloadHref) }}',
+      { table: { ...long, pageRows: 4 }, downloadHref: (id: string) => `?download=${id}` },
+    );
+    assert.equal([...short.matchAll(/data-key=/g)].length, 4);
+    assert.doesNotMatch(short, /shortened/);
+  });
+});

@@ -241,6 +241,12 @@ async function buildMetricPage(db: Kysely<Database>, id: string) {
   };
 }
 
+/**
+ * The rows a metric page's tables show (the CSV holds them all): every NHS trust fits; 6,300 GP
+ * practices would make a page of 11 MB.
+ */
+export const metricPageRows = 500;
+
 /** Which organisations hold the metric, over which periods, and how many of their periods are gaps. */
 function coverageTable(
   metric: MetricRow,
@@ -250,6 +256,7 @@ function coverageTable(
   return {
     id: 'coverage-by-organisation',
     caption: `${metric.name}: periods held for each organisation`,
+    pageRows: metricPageRows,
     fileName: `tend-coverage-${metric.id}`,
     columns: [
       { label: 'Organisation', sort: 'ascending' },
@@ -335,6 +342,7 @@ function valuesTable(
   return {
     id: 'latest-values',
     caption: `${metric.name}: each organisation's value, ${periodText}`,
+    pageRows: metricPageRows,
     fileName: `tend-latest-values-${metric.id}`,
     rowHeaderColumn: 1,
     columns: [
