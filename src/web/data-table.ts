@@ -6,6 +6,12 @@ import { type CsvCell, toCsv } from '../app/csv.ts';
  * table (sortable with the design system's script when a column says so) inside the design system's
  * scroll container, with a link to the CSV.
  */
+/**
+ * The rows a national table shows on its page (`pageRows`) when it lists organisations: every NHS
+ * trust fits; 6,300 GP practices would make a page of megabytes. The CSV holds them all.
+ */
+export const nationalTableRows = 500;
+
 export interface DataTable {
   /** Unique on its page: the table's HTML id and the `?download=` value of its CSV. */
   id: string;

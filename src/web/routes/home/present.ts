@@ -5,7 +5,7 @@ import { coverageFromStore } from '../../../app/nof-coverage.ts';
 import { formatMetricValue, periodLabel } from '../../../app/spc-view.ts';
 import { storeStatus } from '../../../app/status.ts';
 import type { Database } from '../../../store/tables.ts';
-import { cell, type DataTable } from '../../data-table.ts';
+import { cell, type DataTable, nationalTableRows } from '../../data-table.ts';
 import { frameworkForQuarter } from '../league-tables/present.ts';
 import { slugify } from '../organisations/present.ts';
 
@@ -53,6 +53,7 @@ async function newConcerns(db: Kysely<Database>): Promise<DataTable> {
   return {
     id: 'new-concerns',
     caption: 'New special-cause concerns at the latest point',
+    pageRows: nationalTableRows,
     fileName: 'tend-new-concerns',
     columns: [
       { label: 'Organisation', sort: 'ascending' },

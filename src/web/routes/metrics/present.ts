@@ -18,7 +18,7 @@ import { variationIconLabels } from '../../../engines/spc/labels.ts';
 import { competitionRanks } from '../../../engines/stats/competition-rank.ts';
 import { findMetric, listMetrics } from '../../../store/repos/metric-repo.ts';
 import type { Database, MetricRow } from '../../../store/tables.ts';
-import { cell, type DataTable } from '../../data-table.ts';
+import { cell, type DataTable, nationalTableRows } from '../../data-table.ts';
 import { metricIdPattern } from '../organisations/present.ts';
 
 const directionWords: Record<string, string> = {
@@ -241,12 +241,6 @@ async function buildMetricPage(db: Kysely<Database>, id: string) {
   };
 }
 
-/**
- * The rows a metric page's tables show (the CSV holds them all): every NHS trust fits; 6,300 GP
- * practices would make a page of 11 MB.
- */
-export const metricPageRows = 500;
-
 /** Which organisations hold the metric, over which periods, and how many of their periods are gaps. */
 function coverageTable(
   metric: MetricRow,
@@ -256,7 +250,7 @@ function coverageTable(
   return {
     id: 'coverage-by-organisation',
     caption: `${metric.name}: periods held for each organisation`,
-    pageRows: metricPageRows,
+    pageRows: nationalTableRows,
     fileName: `tend-coverage-${metric.id}`,
     columns: [
       { label: 'Organisation', sort: 'ascending' },
@@ -342,7 +336,7 @@ function valuesTable(
   return {
     id: 'latest-values',
     caption: `${metric.name}: each organisation's value, ${periodText}`,
-    pageRows: metricPageRows,
+    pageRows: nationalTableRows,
     fileName: `tend-latest-values-${metric.id}`,
     rowHeaderColumn: 1,
     columns: [
