@@ -94,3 +94,36 @@ export async function sendRecordedEmails(
   });
   return { sent, failed };
 }
+
+/** What a reminder sweep did: reminders left, inbox messages and emails written, emails sent and failed. */
+export interface ReminderSweepResult {
+  reminders: number;
+  inboxMessages: number;
+  emails: number;
+  sent: number;
+  failed: number;
+}
+
+/** A sweep that has reminded no one yet. */
+export function emptyReminderSweep(): ReminderSweepResult {
+  return { reminders: 0, inboxMessages: 0, emails: 0, sent: 0, failed: 0 };
+}
+
+/**
+ * Sends one committed reminder's emails (`sendRecordedEmails`) and adds it to the sweep's counts
+ * (`countReminder`): what every reminder sweep does after each reminder's transaction.
+ */
+export async function countReminder(
+  context: UseCaseContext,
+  mailer: Mailer,
+  sweep: ReminderSweepResult,
+  outbox: { inbox: number; emails: readonly OutboxMessageRow[] },
+  audit: Omit<AuditRecord, 'after' | 'before'>,
+): Promise<void> {
+  sweep.reminders++;
+  sweep.inboxMessages += outbox.inbox;
+  sweep.emails += outbox.emails.length;
+  const delivered = await sendRecordedEmails(context, mailer, outbox.emails, audit);
+  sweep.sent += delivered.sent;
+  sweep.failed += delivered.failed;
+}

@@ -15,7 +15,12 @@ import {
   recordPeerReviewReminder,
 } from '../../store/repos/peer-review-repo.ts';
 import { auditedWrite, isoDay, type UseCaseContext } from '../context.ts';
-import { leaveMessages, sendRecordedEmails } from '../follow-ups/messages.ts';
+import {
+  countReminder,
+  emptyReminderSweep,
+  leaveMessages,
+  type ReminderSweepResult,
+} from '../follow-ups/messages.ts';
 import type { Mailer } from '../mail/mailer.ts';
 
 /**
@@ -25,15 +30,6 @@ import type { Mailer } from '../mail/mailer.ts';
  * reminder is recorded with a unique key (review, stage, date, kind), so none is ever sent twice;
  * a date moved later is a new date, reminded again.
  */
-
-/** What one reminder sweep did. */
-export interface ReminderSweepResult {
-  readonly reminders: number;
-  readonly inboxMessages: number;
-  readonly emails: number;
-  readonly sent: number;
-  readonly failed: number;
-}
 
 /** A reminder due for a review today, if any (`dueReminders`). */
 export function dueReminders(
@@ -79,29 +75,20 @@ export async function remindPeerReviewStages(
   options: { origin?: string } = {},
 ): Promise<ReminderSweepResult> {
   const day = isoDay(context.clock());
-  let reminders = 0;
-  let inboxMessages = 0;
-  let emails = 0;
-  let sent = 0;
-  let failed = 0;
+  const sweep = emptyReminderSweep();
   for (const review of await openPeerReviews(context.db)) {
     for (const reminder of dueReminders(review, day)) {
       const outbox = await remindOne(context, mailer.transport, review, reminder, options.origin ?? '');
       if (!outbox) continue;
-      reminders++;
-      inboxMessages += outbox.inbox;
-      emails += outbox.emails.length;
-      const delivered = await sendRecordedEmails(context, mailer, outbox.emails, {
+      await countReminder(context, mailer, sweep, outbox, {
         action: 'peer_review.reminder_emailed',
         entityType: 'peer_review',
         entityId: review.id,
         orgCode: review.host_org_code,
       });
-      sent += delivered.sent;
-      failed += delivered.failed;
     }
   }
-  return { reminders, inboxMessages, emails, sent, failed };
+  return sweep;
 }
 
 async function remindOne(

@@ -9,9 +9,13 @@ import {
   riskReviewRecipients,
 } from '../../store/repos/risk-sharing-repo.ts';
 import { auditedWrite, isoDay, type UseCaseContext } from '../context.ts';
-import { leaveMessages, sendRecordedEmails } from '../follow-ups/messages.ts';
+import {
+  countReminder,
+  emptyReminderSweep,
+  leaveMessages,
+  type ReminderSweepResult,
+} from '../follow-ups/messages.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import type { ReminderSweepResult } from '../peer-reviews/reminders.ts';
 
 /**
  * Reminders of risk-sharing agreements' review dates: when a date is 14 days away, and once it has
@@ -62,29 +66,20 @@ export async function remindRiskSharingReviews(
   options: { origin?: string } = {},
 ): Promise<ReminderSweepResult> {
   const day = isoDay(context.clock());
-  let reminders = 0;
-  let inboxMessages = 0;
-  let emails = 0;
-  let sent = 0;
-  let failed = 0;
+  const sweep = emptyReminderSweep();
   for (const review of await reviewsToRemind(context.db, addDaysTo(day, reviewReminderDaysBefore))) {
     const kind = dueReviewReminder(review, day);
     if (!kind) continue;
     const outbox = await remindOne(context, mailer.transport, review, kind, options.origin ?? '');
     if (!outbox) continue;
-    reminders++;
-    inboxMessages += outbox.inbox;
-    emails += outbox.emails.length;
-    const delivered = await sendRecordedEmails(context, mailer, outbox.emails, {
+    await countReminder(context, mailer, sweep, outbox, {
       action: 'risk_sharing.reminder_emailed',
       entityType: 'risk_sharing_agreement',
       entityId: review.agreement_id,
       orgCode: review.icb_code,
     });
-    sent += delivered.sent;
-    failed += delivered.failed;
   }
-  return { reminders, inboxMessages, emails, sent, failed };
+  return sweep;
 }
 
 async function remindOne(
