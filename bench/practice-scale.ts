@@ -200,7 +200,7 @@ function* observationLines(practices: number, batchId: number): Generator<string
   }
 }
 
-interface Generated {
+export interface Generated {
   practices: number;
   observations: number;
   organisationsMs: number;
@@ -215,7 +215,7 @@ interface Generated {
 }
 
 /** Imports the bundled ODS files, then writes the practices, memberships, metrics and observations. */
-async function generateStore(url: string, multiple: number): Promise<Generated> {
+export async function generateStore(url: string, multiple: number): Promise<Generated> {
   const practices = practicesAt1x * multiple;
   const store = await openStore({ databaseUrl: url, dataDir: 'memory://' });
   try {
@@ -385,7 +385,7 @@ interface SizeResult {
 }
 
 /** Starts `tend serve` on the database and measures memory, readiness, every page type and `tend spc --all`. */
-async function measureServer(url: string, generated: Generated, connections: number, seconds: number) {
+export async function measureServer(url: string, generated: Generated, connections: number, seconds: number) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let output = '';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type CandidateSeries, findCandidates } from './candidates.ts';
+import fc from 'fast-check';
+import { bestOfPeers, type CandidateSeries, findCandidates, type PeerSeries } from './candidates.ts';
 
 /** Monthly dates from April 2023. */
 function months(count: number): string[] {
@@ -189,6 +190,91 @@ describe('findCandidates', () => {
     assert.equal(
       result.candidates.some((candidate) => candidate.reasons.includes('sustained_improvement')),
       false,
+    );
+  });
+});
+
+describe('bestOfPeers', () => {
+  /** The rule as written, each organisation against every other in every period: the oracle. */
+  function bestOfPeersByHand(
+    read: readonly PeerSeries[],
+    direction: 'increase' | 'decrease',
+    since: string,
+    latest: string,
+    minimumPeers: number,
+  ): string[] {
+    const periods = [
+      ...new Set(
+        read.flatMap((series) =>
+          series.dates.filter(
+            (date, index) => date >= since && date <= latest && series.values[index] !== null,
+          ),
+        ),
+      ),
+    ];
+    const valueAt = (series: PeerSeries, date: string) => {
+      const index = series.dates.findIndex((each, at) => each === date && series.values[at] !== null);
+      return index < 0 ? null : (series.values[index] as number);
+    };
+    return read
+      .filter(
+        (series) =>
+          periods.length > 0 &&
+          periods.every((date) => {
+            const own = valueAt(series, date);
+            const peers = read.filter((other) =>
+              series.input.trustType
+                ? other.input.trustType === series.input.trustType
+                : other.input.kind === series.input.kind,
+            );
+            const values = peers.flatMap((other) => {
+              const value = valueAt(other, date);
+              return value === null ? [] : [value];
+            });
+            if (own === null || values.length < minimumPeers) return false;
+            const better = values.filter((value) =>
+              direction === 'increase' ? value > own : value < own,
+            ).length;
+            return better + 1 <= Math.ceil(values.length / 4);
+          }),
+      )
+      .map((series) => series.input.code);
+  }
+
+  test('finds exactly whom the rule finds, comparing each organisation with every other', () => {
+    const dates = months(18);
+    const latest = dates.at(-1) ?? '';
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom('trust', 'team', null),
+            trustType: fc.constantFrom('Acute', 'Mental health', null, ''),
+            // few distinct values, so that ties are common
+            values: fc.array(fc.option(fc.integer({ min: 0, max: 6 }), { nil: null, freq: 6 }), {
+              minLength: 18,
+              maxLength: 18,
+            }),
+            from: fc.integer({ min: 0, max: 8 }),
+          }),
+          { maxLength: 40 },
+        ),
+        fc.constantFrom('increase' as const, 'decrease' as const),
+        fc.integer({ min: 1, max: 6 }),
+        (rows, direction, minimumPeers) => {
+          const read: PeerSeries[] = rows.map((row, index) => ({
+            input: { code: `O${index}`, kind: row.kind, trustType: row.trustType },
+            dates: dates.slice(row.from),
+            values: row.values.slice(row.from),
+          }));
+          const found = bestOfPeers(read, direction, latest, 12, minimumPeers);
+          assert.deepEqual(
+            [...found].sort(),
+            bestOfPeersByHand(read, direction, dates[dates.length - 12], latest, minimumPeers).sort(),
+          );
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
