@@ -4,12 +4,12 @@
  * observations: 20 metrics × 120 months), each in a scratch database dropped afterwards.
  *
  * For each size: generating and loading the store (`COPY … FROM STDIN`), bumping the data parts'
- * versions and computing every signal as an import does; then `tend serve` started as a process of
- * its own on that database — its resident memory (VmHWM, VmRSS), the time to `/health/ready`, the
- * first visit of every page type (cold) and each page's p95 under 20 connections (warm, the load
- * generator in its own process); and `tend spc --metric X --all` end to end against PostgreSQL
- * returning the same rows (`copy (select …) to stdout`). Then how each cost grows from 1× against
- * the data's own growth.
+ * versions, computing every signal and keeping each metric's readings and candidates as an import
+ * does; then `tend serve` started as a process of its own on that database — its resident memory
+ * (VmHWM, VmRSS), the time to `/health/ready`, the first visit of every page type (cold) and each
+ * page's p95 under 20 connections (warm, the load generator in its own process); and `tend spc
+ * --metric X --all` end to end against PostgreSQL returning the same rows (`copy (select …) to
+ * stdout`). Then how each cost grows from 1× against the data's own growth.
  *
  * Goals: server memory under 1 GB; every page cold under 1 s and warm p95 under 100 ms; `tend spc
  * --all` within 3 × PostgreSQL's time; no cost growing faster than the data.
@@ -28,6 +28,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { demoFiles } from '../src/app/demo-data.ts';
 import { importFile } from '../src/app/import-file.ts';
+import { keepMetricResults } from '../src/app/kept-metric-results.ts';
 import { computeSignals } from '../src/app/signals/compute.ts';
 import { openStore, type Store } from '../src/store/db.ts';
 import { bumpStoreVersion } from '../src/store/repos/version-repo.ts';
@@ -207,6 +208,8 @@ export interface Generated {
   copyMs: number;
   versionsMs: number;
   signalsMs: number;
+  /** Keeping each metric's readings and candidates, as an import does after its signals. */
+  keptMs: number;
   signals: string;
   metric: string;
   practice: string;
@@ -308,6 +311,11 @@ export async function generateStore(url: string, multiple: number): Promise<Gene
     const signals = await computeSignals(store.db, () => new Date(), {
       metricIds: syntheticMetrics.map((metric) => metric.id),
     });
+    process.stderr.write(`  keeping each metric's readings and candidates…\n`);
+    const kept = await keepMetricResults(
+      store.db,
+      syntheticMetrics.map((metric) => metric.id),
+    );
     const concern = await store.db
       .selectFrom('signal')
       .select(['org_code', 'metric_id'])
@@ -328,6 +336,7 @@ export async function generateStore(url: string, multiple: number): Promise<Gene
       copyMs,
       versionsMs,
       signalsMs: signals.milliseconds,
+      keptMs: kept.milliseconds,
       signals: `${signals.episodes} episodes`,
       metric: concern?.metric_id ?? syntheticMetrics[0].id,
       practice: concern?.org_code ?? practiceCode(0),
@@ -539,6 +548,7 @@ function printSize(size: number, result: SizeResult): void {
     ['observations (COPY, then analyze)', ms(generated.copyMs), '', ''],
     ['data part versions bumped', ms(generated.versionsMs), '', ''],
     [`every signal computed (${generated.signals})`, ms(generated.signalsMs), '', ''],
+    ['readings and candidates kept', ms(generated.keptMs), '', ''],
     ['tend serve: start to /health/ready', ms(result.readyMs), '', ''],
     [
       'tend serve: memory, peak / now (MiB; aim under 1,024)',
@@ -576,6 +586,7 @@ function printGrowth(results: Map<number, SizeResult>): void {
     ['observations (the data)', (result) => result.generated.observations],
     ['load (COPY)', (result) => result.generated.copyMs],
     ['signals computed', (result) => result.generated.signalsMs],
+    ['readings and candidates kept', (result) => result.generated.keptMs],
     ['start to ready', (result) => result.readyMs],
     ['server peak memory', (result) => result.memory.peakMb],
     ...base.pages.flatMap((page, index): [string, (result: SizeResult) => number][] => [

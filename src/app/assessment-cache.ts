@@ -171,6 +171,20 @@ export function rememberUntilNextImport<T>(
   return memo(db, key, compute, depends);
 }
 
+/**
+ * `rememberUntilNextImport`, and the result also kept in the store (`kept_result`) under `key`, so
+ * that the next process reads it rather than computing it again while the data it read are unchanged:
+ * for results that take seconds at national scale (a metric charted for every organisation).
+ */
+export function rememberAndKeep<T>(
+  db: Kysely<Database>,
+  key: string,
+  compute: () => Promise<T>,
+  depends: DataDependency,
+): Promise<T> {
+  return memo(db, key, compute, depends, { kept: true });
+}
+
 /** What an Oversight Framework assessment reads: the framework's metrics (`OF…`) and the reference data. */
 export const nofDependency: DataDependency = Object.freeze({ metricPrefix: 'OF' });
 

@@ -18,6 +18,7 @@ import { mergeBatch } from './import/merge.ts';
 import { examineFile, fileKind, openRecords } from './import/read.ts';
 import { createReport, type ImportResult, sortIssues } from './import/report.ts';
 import { stageFile, writeReferences } from './import/stage.ts';
+import { keepMetricResults } from './kept-metric-results.ts';
 import { computeSignals } from './signals/compute.ts';
 
 export type { ImportOutcome, ImportResult } from './import/report.ts';
@@ -51,7 +52,9 @@ export interface ImportOptions {
   mergeEvenIfSeen?: boolean;
   /**
    * Recomputes the signals of the metrics an import changed (default true), once the import has
-   * committed; loading many files at once (the demo) turns it off and computes them after the last.
+   * committed, and keeps their readings across organisations and directory candidates up to date
+   * (`keepMetricResults`); loading many files at once (the demo) turns it off and computes the
+   * signals after the last.
    */
   computeSignals?: boolean;
 }
@@ -211,8 +214,10 @@ async function importWith(
     options.computeSignals !== false &&
     result.inserted + result.updated > 0 &&
     result.batchId !== undefined
-  )
+  ) {
     await computeSignals(db, clock, { metricIds: changedMetrics });
+    await keepMetricResults(db, changedMetrics);
+  }
   return result;
 }
 

@@ -21,7 +21,7 @@ import {
   signalEpisodesStamp,
 } from '../store/repos/signal-repo.ts';
 import type { Database, MetricRow } from '../store/tables.ts';
-import { rememberUntilNextImport } from './assessment-cache.ts';
+import { rememberAndKeep, rememberUntilNextImport } from './assessment-cache.ts';
 import { requireMetric } from './catalogue.ts';
 import { loadSeriesForAll, type SeriesPoint } from './series.ts';
 import { seriesFromText } from './series-text.ts';
@@ -142,17 +142,16 @@ export interface MetricReadings {
  * and variation are read from it.
  */
 export function metricReadings(db: Kysely<Database>, metricId: string): Promise<MetricReadings> {
-  return rememberUntilNextImport(
+  return rememberAndKeep(
     db,
     `metric-readings|${metricId}`,
     async () => {
       const metric = await requireMetric(db, metricId);
-      const [text, rebases, organisations, granularities] = await Promise.all([
-        metricObservationsText(db, metric.id),
-        rebasesOfMetric(db, metric.id),
-        organisationPeerFacts(db),
-        dominantGranularities(db),
-      ]);
+      // One after another: an import keeps these on its own single connection (kept-metric-results.ts).
+      const text = await metricObservationsText(db, metric.id);
+      const rebases = await rebasesOfMetric(db, metric.id);
+      const organisations = await organisationPeerFacts(db);
+      const granularities = await dominantGranularities(db);
       const names = new Map(organisations.map((row) => [row.code, row.name]));
       let latestPeriod: string | null = null;
       const summaries: OrganisationSummary[] = [];

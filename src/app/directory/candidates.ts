@@ -12,7 +12,7 @@ import { listMetrics } from '../../store/repos/metric-repo.ts';
 import { metricIdsWithObservations } from '../../store/repos/series-repo.ts';
 import { metricObservationsText } from '../../store/repos/signal-repo.ts';
 import type { Database, MetricRow } from '../../store/tables.ts';
-import { rememberUntilNextImport } from '../assessment-cache.ts';
+import { rememberAndKeep, rememberUntilNextImport } from '../assessment-cache.ts';
 import { requireMetric } from '../catalogue.ts';
 import type { UseCaseContext } from '../context.ts';
 import { toCsv } from '../csv.ts';
@@ -121,22 +121,60 @@ function candidatesFromText(
   };
 }
 
-/** Candidates computed from the store for one metric (no reader check): remembered until the next import. */
-export function computeMetricCandidates(db: Kysely<Database>, metricId: string): Promise<MetricCandidates> {
-  return rememberUntilNextImport(db, `directory-candidates|${metricId}`, async () => {
-    const facts = await sharedFacts(db);
-    const metric = facts.metrics.get(metricId) ?? (await requireMetric(db, metricId));
-    const readOn = facts.metrics.get(facts.rates.get(metric.id) ?? '') ?? metric;
-    return candidatesFromText(facts, metric, readOn, await metricObservationsText(db, readOn.id));
+/** The metric catalogue and the rates counts are read on: remembered until the next import. */
+function catalogueFacts(db: Kysely<Database>): Promise<Pick<SharedFacts, 'metrics' | 'rates'>> {
+  return rememberUntilNextImport(db, 'directory-candidate-catalogue', async () => {
+    const metrics = await listMetrics(db);
+    return {
+      metrics: new Map(metrics.map((metric) => [metric.id, metric])),
+      rates: countsReadAsRates(metrics),
+    };
   });
+}
+
+/** The metric whose charts a metric's candidates are read on: its rate where it is a count with one. */
+export async function candidatesReadOn(
+  db: Kysely<Database>,
+  metricId: string,
+): Promise<{ metric: MetricRow; readOn: MetricRow }> {
+  const { metrics, rates } = await catalogueFacts(db);
+  const metric = metrics.get(metricId) ?? (await requireMetric(db, metricId));
+  return { metric, readOn: metrics.get(rates.get(metric.id) ?? '') ?? metric };
+}
+
+/**
+ * Candidates computed from the store for one metric (no reader check): remembered, and kept in the
+ * store, until an import or rebase changes the metric they are read on (or the reference data). An
+ * import keeps them up to date for the metrics it changed (`keepMetricResults`), so that a page asking
+ * for them after the import, or after a restart, reads them rather than charting every organisation.
+ */
+export async function computeMetricCandidates(
+  db: Kysely<Database>,
+  metricId: string,
+): Promise<MetricCandidates> {
+  const { metric, readOn } = await candidatesReadOn(db, metricId);
+  return rememberAndKeep(
+    db,
+    `directory-candidates|${metric.id}`,
+    async () => {
+      const facts = await sharedFacts(db);
+      return candidatesFromText(facts, metric, readOn, await metricObservationsText(db, readOn.id));
+    },
+    { metrics: [readOn.id] },
+  );
 }
 
 /**
  * Candidates for every metric that holds observations (`candidatesForEveryMetric`), in metric id
- * order, read in one query: what coverage, the command line and the benchmark ask for.
+ * order, each as `computeMetricCandidates` remembers and keeps it: what coverage and the demo ask for.
  */
-export function candidatesForEveryMetric(db: Kysely<Database>): Promise<MetricCandidates[]> {
-  return rememberUntilNextImport(db, 'directory-candidates-all', () => computeEveryMetricCandidates(db));
+export async function candidatesForEveryMetric(db: Kysely<Database>): Promise<MetricCandidates[]> {
+  const { metrics } = await catalogueFacts(db);
+  const all: MetricCandidates[] = [];
+  // National metrics only, one after another.
+  for (const metricId of await metricIdsWithObservations(db))
+    if (metrics.has(metricId)) all.push(await computeMetricCandidates(db, metricId));
+  return all;
 }
 
 /** `candidatesForEveryMetric` computed afresh, remembering nothing: what the benchmark times. */
