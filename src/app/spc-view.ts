@@ -27,6 +27,8 @@ export function formatMetricValue(value: number | null, metric: Pick<MetricRow, 
 }
 
 const monthNames = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** Month labels already formatted, by their first day. */
+const monthLabels = new Map<string, string>();
 
 /**
  * A period in words, by its granularity: "Q4 2025/26" for a quarter, "June 2025" for a month, "2024"
@@ -34,7 +36,16 @@ const monthNames = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'nume
  */
 export function periodLabel(start: string, granularity: string): string {
   if (granularity === 'quarter') return financialQuarterLabel(start);
-  if (granularity === 'month') return monthNames.format(new Date(`${start}T00:00:00Z`));
+  if (granularity === 'month') {
+    // Formatting a date takes microseconds, and a national table asks for the same months thousands of times.
+    let label = monthLabels.get(start);
+    if (label === undefined) {
+      label = monthNames.format(new Date(`${start}T00:00:00Z`));
+      if (monthLabels.size >= 4096) monthLabels.clear();
+      monthLabels.set(start, label);
+    }
+    return label;
+  }
   if (granularity === 'year') return yearLabel(start);
   return start;
 }
