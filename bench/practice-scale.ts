@@ -321,7 +321,8 @@ export async function generateStore(url: string, multiple: number): Promise<Gene
       .select(['org_code', 'metric_id'])
       .where('kind', '=', 'concern')
       .where('closed_at', 'is', null)
-      .orderBy('org_code')
+      // the last such practice by code: warm-up renders a page of the first practice holding the first metric
+      .orderBy('org_code', 'desc')
       .limit(1)
       .executeTakeFirst();
     const home = await store.db

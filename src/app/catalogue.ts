@@ -15,6 +15,7 @@ import {
 } from '../store/repos/observation-repo.ts';
 import { findOrganisation, listOrganisations, membershipsOf } from '../store/repos/organisation-repo.ts';
 import type { Database, MetricRow, ObservationRow, OrganisationRow } from '../store/tables.ts';
+import { rememberAndKeep } from './assessment-cache.ts';
 import { closest } from './suggest.ts';
 
 /** An organisation or a NOT_FOUND error that says what to try instead. */
@@ -91,8 +92,17 @@ export interface Coverage {
 /** Which organisations and periods hold observations of a metric. */
 export async function metricCoverage(db: Kysely<Database>, metricId: string): Promise<Coverage> {
   const metric = await requireMetric(db, metricId);
-  const organisations = await coverageByOrganisation(db, metric.id);
-  const periods = await periodSpanOf(db, metric.id);
+  // Two aggregates over every observation of the metric (a second at national practice scale):
+  // remembered and kept in the store until the metric's data change, and kept up to date by imports.
+  const { organisations, periods } = await rememberAndKeep(
+    db,
+    `metric-coverage|${metric.id}`,
+    async () => ({
+      organisations: await coverageByOrganisation(db, metric.id),
+      periods: await periodSpanOf(db, metric.id),
+    }),
+    { metrics: [metric.id] },
+  );
   const metricsWithData = organisations.length > 0 ? [] : await metricsWithObservations(db);
   return { metric, organisations, periods, metricsWithData };
 }

@@ -8,6 +8,7 @@ import { bundled, openLoadedStore } from '../../test/helpers/loaded-store.ts';
 import { testBackend } from '../../test/helpers/test-store.ts';
 import type { Store } from '../store/db.ts';
 import { computationsOf } from './assessment-cache.ts';
+import { metricCoverage } from './catalogue.ts';
 import { computeMetricCandidates } from './directory/candidates.ts';
 import { importFile } from './import-file.ts';
 import { metricReadings } from './metric-across.ts';
@@ -64,6 +65,8 @@ describe(`an import keeps the results of the metrics it changed (${testBackend})
   }
 
   const counts = () => ({
+    changedCoverage: computationsOf(`metric-coverage|${changed}`),
+    otherCoverage: computationsOf(`metric-coverage|${other}`),
     changedReadings: computationsOf(`metric-readings|${changed}`),
     changedCandidates: computationsOf(`directory-candidates|${changed}`),
     otherReadings: computationsOf(`metric-readings|${other}`),
@@ -75,6 +78,8 @@ describe(`an import keeps the results of the metrics it changed (${testBackend})
     await importMetrics('both.csv', [changed, other]);
     const afterImport = counts();
     assert.deepEqual(afterImport, {
+      changedCoverage: before.changedCoverage + 1,
+      otherCoverage: before.otherCoverage + 1,
       changedReadings: before.changedReadings + 1,
       changedCandidates: before.changedCandidates + 1,
       otherReadings: before.otherReadings + 1,
@@ -83,7 +88,10 @@ describe(`an import keeps the results of the metrics it changed (${testBackend})
     // a page asking afterwards computes nothing
     const readings = await metricReadings(store.db, changed);
     await computeMetricCandidates(store.db, changed);
+    const coverage = await metricCoverage(store.db, changed);
     assert.deepEqual(counts(), afterImport);
+    assert.equal(coverage.organisations.length, trusts.length);
+    assert.deepEqual(coverage.periods, { first: `${months[0]}-01`, last: `${months.at(-1)}-01`, count: 24 });
     assert.equal(readings.organisations.length, trusts.length);
 
     const kept = await store.db
@@ -110,6 +118,7 @@ describe(`an import keeps the results of the metrics it changed (${testBackend})
     await importMetrics('one.csv', [changed], 5);
     assert.deepEqual(counts(), {
       ...before,
+      changedCoverage: before.changedCoverage + 1,
       changedReadings: before.changedReadings + 1,
       changedCandidates: before.changedCandidates + 1,
     });

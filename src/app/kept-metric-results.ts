@@ -2,12 +2,13 @@ import type { Kysely } from 'kysely';
 import { countsReadAsRates } from '../engines/signals/rates.ts';
 import { listMetrics } from '../store/repos/metric-repo.ts';
 import type { Database } from '../store/tables.ts';
+import { metricCoverage } from './catalogue.ts';
 import { computeMetricCandidates } from './directory/candidates.ts';
 import { metricReadings } from './metric-across.ts';
 
 /** What `keepMetricResults` kept. */
 export interface KeptMetricResults {
-  /** Metrics whose readings across organisations were computed and kept. */
+  /** Metrics whose coverage and readings across organisations were computed and kept. */
   readings: number;
   /** Metrics whose directory candidates were computed and kept. */
   candidates: number;
@@ -16,9 +17,10 @@ export interface KeptMetricResults {
 
 /**
  * What an import keeps up to date for the metrics it changed (`keepMetricResults`): each changed
- * national metric charted for every organisation (`metricReadings`: a metric page's distribution,
- * values and variation) and the improvement directory's candidates of every metric read on a changed
- * one (`computeMetricCandidates`: a chart page's offers of help). Each is computed once, after the
+ * national metric's coverage (`metricCoverage`: who holds it, over which periods) and its chart for
+ * every organisation (`metricReadings`: a metric page's distribution, values and variation), and
+ * the improvement directory's candidates of every metric read on a changed one
+ * (`computeMetricCandidates`: a chart page's offers of help). Each is computed once, after the
  * import has committed, and kept in the store under the versions of the data it read, so the first
  * page to ask for it afterwards — in this process or the next — reads it instead of charting every
  * organisation: at the national scale of GP practices, seconds. Results of metrics the import did not
@@ -36,6 +38,7 @@ export async function keepMetricResults(
   let candidates = 0;
   for (const metric of metrics) {
     if (changed.has(metric.id)) {
+      await metricCoverage(db, metric.id);
       await metricReadings(db, metric.id);
       readings += 1;
     }

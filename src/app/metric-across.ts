@@ -8,6 +8,7 @@ import { median } from '../engines/stats/median.ts';
 import { rebasesOfMetric } from '../store/repos/annotation-repo.ts';
 import { organisationPeerFacts } from '../store/repos/directory-repo.ts';
 import { metricsByIds } from '../store/repos/metric-repo.ts';
+import { firstOrganisationHolding } from '../store/repos/observation-repo.ts';
 import {
   dominantGranularityOf,
   metricGranularityPairs,
@@ -192,6 +193,14 @@ export function latestValuesOf(
       ? [{ code: reading.code, name: reading.name, value: reading.latest.value, reading }]
       : [],
   );
+}
+
+/** The first organisation, by code, holding observations of a metric (what warm-up renders a page of). */
+export function firstOrganisationWithData(
+  db: Kysely<Database>,
+  metricId: string,
+): Promise<string | undefined> {
+  return firstOrganisationHolding(db, metricId);
 }
 
 /** The ids of the metrics the store holds observations of, in id order. */

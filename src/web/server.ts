@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { cachedAssessment, nofQuarters, warmAssessments } from '../app/assessment-cache.ts';
 import type { FollowUpScheduler } from '../app/follow-ups/scheduler.ts';
 import { type Mailer, mailerFor } from '../app/mail/mailer.ts';
-import { metricIdsWithData } from '../app/metric-across.ts';
+import { firstOrganisationWithData, metricIdsWithData } from '../app/metric-across.ts';
 import { listRegions } from '../app/regions.ts';
 import { setChromiumPath } from '../app/reviews/pack-pdf.ts';
 import { organisationScorecard } from '../app/spc-view.ts';
@@ -104,8 +104,11 @@ export async function warmUpPages(
   const trust = framework
     ? (await step(() => cachedAssessment(db, { framework, quarter }))).details[0]?.code
     : undefined;
-  const metric = trust ? (await step(() => organisationScorecard(db, trust)))[0]?.metric.id : undefined;
   const anyMetric = metricIds[0];
+  // Without an assessed trust (a store of GP practices, say), any organisation holding the first metric.
+  const organisation =
+    trust ?? (anyMetric ? await step(() => firstOrganisationWithData(db, anyMetric)) : undefined);
+  const metric = trust ? (await step(() => organisationScorecard(db, trust)))[0]?.metric.id : anyMetric;
   const icb = (await step(() => listSystems(db)))[0]?.code;
   const region = (await step(() => listRegions(db)))[0]?.code;
   const pages = [
@@ -117,8 +120,10 @@ export async function warmUpPages(
     '/systems',
     '/regions',
     '/changes',
-    trust && `/organisations/${encodeURIComponent(trust)}`,
-    trust && metric && `/organisations/${encodeURIComponent(trust)}/metrics/${encodeURIComponent(metric)}`,
+    organisation && `/organisations/${encodeURIComponent(organisation)}`,
+    organisation &&
+      metric &&
+      `/organisations/${encodeURIComponent(organisation)}/metrics/${encodeURIComponent(metric)}`,
     anyMetric && `/metrics/${encodeURIComponent(anyMetric)}`,
     icb && `/systems/${encodeURIComponent(icb)}`,
     region && `/regions/${encodeURIComponent(region)}`,

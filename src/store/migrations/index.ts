@@ -18,6 +18,7 @@ import * as circleExamples from './2026_12_03_0935_circle_examples.ts';
 import * as scaleIndexes from './2026_12_03_0940_scale_indexes.ts';
 import * as riskSharing from './2026_12_03_0945_risk_sharing.ts';
 import * as organisationGroups from './2026_12_03_0950_organisation_groups.ts';
+import * as observationValuesIndex from './2026_12_04_0900_observation_values_index.ts';
 
 /** Every migration, in order. Add new ones at the end with a later date prefix. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_03_0940_scale_indexes': scaleIndexes,
   '2026_12_03_0945_risk_sharing': riskSharing,
   '2026_12_03_0950_organisation_groups': organisationGroups,
+  '2026_12_04_0900_observation_values_index': observationValuesIndex,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -49,6 +49,21 @@ export async function metricsHeldBy(
   return result.rows;
 }
 
+/** The first organisation, by code, that holds observations of a metric; undefined when none does. */
+export async function firstOrganisationHolding(
+  db: Kysely<Database>,
+  metricId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('observation')
+    .select('org_code')
+    .where('metric_id', '=', metricId)
+    .orderBy('org_code')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.org_code;
+}
+
 /** How many organisations hold observations of a metric. */
 export async function countOrganisationsWithMetric(db: Kysely<Database>, metricId: string): Promise<number> {
   const result = await sql<{ count: number }>`

@@ -210,16 +210,22 @@ export async function nofSourceRows(db: Kysely<Database>): Promise<NofSourceRow[
   return result.rows;
 }
 
-/** The ids of the national metrics the store holds observations of (teams' own indicators left out), in id order. */
+/**
+ * The ids of the national metrics the store holds observations of (teams' own indicators left out),
+ * in id order: found by stepping through the `(metric_id, period_start)` index, one descent per
+ * metric, rather than reading every observation (3 s at national practice scale).
+ */
 export async function metricIdsWithObservations(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db
-    .selectFrom('observation')
-    .select('metric_id')
-    .where(nationalMetricFilter('observation.metric_id'))
-    .distinct()
-    .orderBy('metric_id')
-    .execute();
-  return rows.map((row) => row.metric_id);
+  const result = await sql<{ metric_id: string }>`
+    with recursive metrics as (
+      (select metric_id from observation order by metric_id limit 1)
+      union all
+      select next.metric_id from metrics m
+      cross join lateral (
+        select o.metric_id from observation o where o.metric_id > m.metric_id
+        order by o.metric_id limit 1) next)
+    select metric_id from metrics where ${nationalMetricFilter('metric_id')} order by metric_id`.execute(db);
+  return result.rows.map((row) => row.metric_id);
 }
 
 export interface StoreCounts {
