@@ -215,8 +215,12 @@ async function importWith(
     result.inserted + result.updated > 0 &&
     result.batchId !== undefined
   ) {
+    // After the commit: the data are the store's already; these phases are timed apart (`afterCommit…`).
+    report.endPhase('commit');
     await computeSignals(db, clock, { metricIds: changedMetrics });
+    report.endPhase('afterCommitSignals');
     await keepMetricResults(db, changedMetrics);
+    report.endPhase('afterCommitKept');
   }
   return result;
 }
