@@ -12,7 +12,15 @@ export interface StoredSeries {
  * mixes no months with quarters), oldest first.
  */
 export function seriesFromText(metricId: string, text: string): StoredSeries[] {
-  if (text === '') return [];
+  return parseSeriesText(metricId, text).series;
+}
+
+/** `seriesFromText`'s series, with the granularity they were read at ('' when the text is empty). */
+export function parseSeriesText(
+  metricId: string,
+  text: string,
+): { granularity: string; series: StoredSeries[] } {
+  if (text === '') return { granularity: '', series: [] };
   // One pass with indexOf rather than a split per line: at national scale a metric has 756,000 lines.
   const byGranularity = new Map<string, { count: number; byOrg: Map<string, SeriesInText> }>();
   const length = text.length;
@@ -43,10 +51,10 @@ export function seriesFromText(metricId: string, text: string): StoredSeries[] {
     series.values.push(third + 1 === end ? null : Number(text.slice(third + 1, end)));
     start = end + 1;
   }
-  const [[, dominant]] = [...byGranularity].sort(
+  const [[granularity, dominant]] = [...byGranularity].sort(
     (a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
   );
-  return [...dominant.byOrg]
+  const series = [...dominant.byOrg]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([orgCode, series]) => {
       let { dates, values } = series;
@@ -59,6 +67,7 @@ export function seriesFromText(metricId: string, text: string): StoredSeries[] {
       }
       return { metric_id: metricId, org_code: orgCode, dates, values };
     });
+  return { granularity, series };
 }
 
 /** One organisation's points as read, and whether they came oldest first. */

@@ -17,6 +17,7 @@ import { requireMetric } from '../catalogue.ts';
 import type { UseCaseContext } from '../context.ts';
 import { toCsv } from '../csv.ts';
 import { improvementDirection } from '../series.ts';
+import { parseSeriesText } from '../series-text.ts';
 import { formatMetricValue, periodLabel } from '../spc-view.ts';
 import { requireReadableMetric } from '../teams/access.ts';
 
@@ -70,40 +71,27 @@ function candidatesFromText(
   readOn: MetricRow,
   text: string,
 ): MetricCandidates {
-  const lines = text === '' ? [] : text.split('\n');
-  const granularities = new Map<string, number>();
-  for (const line of lines) {
-    const granularity = line.slice(line.indexOf('|') + 1, line.indexOf('|', line.indexOf('|') + 1));
-    granularities.set(granularity, (granularities.get(granularity) ?? 0) + 1);
-  }
-  const granularity = [...granularities].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? '';
-  const byOrganisation = new Map<string, { date: string; value: number | null }[]>();
+  // One pass over the text (`parseSeriesText`), not a string per line and field: at national
+  // practice scale a metric is 756,000 lines, and the garbage of splitting them grew faster than they did.
+  const { granularity, series } = parseSeriesText(readOn.id, text);
   let latestPeriod: string | null = null;
-  for (const line of lines) {
-    const [code, lineGranularity, date, raw] = line.split('|');
-    if (lineGranularity !== granularity) continue;
-    const value = raw === '' ? null : Number(raw);
-    let points = byOrganisation.get(code);
-    if (!points) {
-      points = [];
-      byOrganisation.set(code, points);
-    }
-    points.push({ date, value });
-    if (value !== null && (latestPeriod === null || date > latestPeriod)) latestPeriod = date;
-  }
-  for (const points of byOrganisation.values())
-    points.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  for (const { dates, values } of series)
+    for (let index = dates.length - 1; index >= 0; index--)
+      if (values[index] !== null) {
+        if (latestPeriod === null || dates[index] > latestPeriod) latestPeriod = dates[index];
+        break;
+      }
   const result = findCandidates({
     direction: improvementDirection(readOn),
     latestPeriod,
-    series: [...byOrganisation].map(([code, points]) => {
+    series: series.map(({ org_code: code, dates, values }) => {
       const organisation = facts.organisations.get(code);
       return {
         code,
         name: organisation?.name ?? code,
         kind: organisation?.kind ?? null,
         trustType: organisation?.nof_trust_type ?? null,
-        points,
+        points: dates.map((date, index) => ({ date, value: values[index] })),
         rebase: facts.rebases.get(`${code}|${readOn.id}`) ?? [],
       };
     }),
@@ -116,7 +104,7 @@ function candidatesFromText(
     granularity,
     latestPeriod,
     candidates: result.candidates,
-    seriesRead: byOrganisation.size,
+    seriesRead: series.length,
     excludedCounts,
   };
 }
