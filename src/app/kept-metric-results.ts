@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
-import { countsReadAsRates } from '../engines/signals/rates.ts';
 import { listMetrics } from '../store/repos/metric-repo.ts';
 import type { Database } from '../store/tables.ts';
 import { metricCoverage } from './catalogue.ts';
-import { computeMetricCandidates } from './directory/candidates.ts';
+import { candidatesReadOn, computeMetricCandidates } from './directory/candidates.ts';
 import { metricReadings } from './metric-across.ts';
 
 /** What `keepMetricResults` kept. */
@@ -33,7 +32,6 @@ export async function keepMetricResults(
   const started = performance.now();
   const changed = new Set(changedMetricIds);
   const metrics = await listMetrics(db);
-  const rates = countsReadAsRates(metrics);
   let readings = 0;
   let candidates = 0;
   for (const metric of metrics) {
@@ -42,7 +40,8 @@ export async function keepMetricResults(
       await metricReadings(db, metric.id);
       readings += 1;
     }
-    if (changed.has(rates.get(metric.id) ?? metric.id)) {
+    // read on its rate where it is a count with one, as the candidates themselves are
+    if (changed.has((await candidatesReadOn(db, metric.id)).readOn.id)) {
       await computeMetricCandidates(db, metric.id);
       candidates += 1;
     }
