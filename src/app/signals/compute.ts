@@ -14,7 +14,7 @@ import {
 import { countsReadAsRates } from '../../engines/signals/rates.ts';
 import { rebasesOfAllSeries } from '../../store/repos/annotation-repo.ts';
 import { listAllMetrics } from '../../store/repos/metric-repo.ts';
-import { nofQuarterStarts } from '../../store/repos/observation-repo.ts';
+import { nofQuarterStarts, organisationsHolding } from '../../store/repos/observation-repo.ts';
 import {
   closedOrganisationCodes,
   closeSignalsAsCommonCause,
@@ -51,7 +51,11 @@ export interface SignalComputation {
 /** Re-exported for the modules that read a metric's series from its text through this one. */
 export { seriesFromText };
 
-/** Every series of every metric charted and read for signals: special cause, assurance, data questions. */
+/**
+ * Every series of every metric charted and read for signals: special cause, assurance, data
+ * questions. One metric at a time — its series are read, judged and let go before the next is
+ * read — so the memory a computation holds is one metric's, however many metrics it reads.
+ */
 async function seriesSignalEpisodes(
   db: Kysely<Database>,
   day: string,
@@ -62,60 +66,62 @@ async function seriesSignalEpisodes(
   const rebases = await rebasesOfAllSeries(db);
   const targets = await seriesTargets(db);
   const closed = await closedOrganisationCodes(db, day);
-  const rows: StoredSeries[] = [];
+  const rateOf = countsReadAsRates(metrics);
+  const episodes: SignalEpisode[] = [];
   for (const metric of metrics) {
     if (only && !only.metricIds.includes(metric.id)) continue;
-    rows.push(...seriesFromText(metric.id, await metricObservationsText(db, metric.id)));
+    const rows = seriesFromText(metric.id, await metricObservationsText(db, metric.id));
+    if (rows.length === 0) continue;
+    const rate = rateOf.get(metric.id);
+    // a count is read through its rate where the organisation holds the rate, whether or not this computation reads it
+    const holdingRate = rate === undefined ? new Set<string>() : await organisationsHolding(db, rate);
+    const bounds = metricBounds(metric.id, metric.unit);
+    const period = latestReportedPeriod(rows);
+    for (const row of rows) {
+      if (only?.orgCode !== undefined && row.org_code !== only.orgCode) continue;
+      // a closed or merged organisation raises no signals (its successor does)
+      if (closed.has(row.org_code)) continue;
+      const question = {
+        orgCode: row.org_code,
+        metricId: metric.id,
+        bounds: { min: bounds.min, max: bounds.max },
+      };
+      // a series that cannot have a settled chart at the metric's latest period raises data questions only
+      if (!mayHaveChartSignals(row, period)) {
+        episodes.push(...dataQuestionEpisodes({ ...question, spc: row }));
+        continue;
+      }
+      episodes.push(
+        ...seriesEpisodes({
+          ...question,
+          spc: spcForSeries(
+            row.dates.map((date, index) => ({ date, value: row.values[index] })),
+            {
+              improvementDirection: improvementDirection(metric),
+              facet: row.org_code,
+              target: targets.get(metric.id) ?? null,
+              rebase: rebases.get(`${row.org_code}|${metric.id}`) ?? [],
+            },
+          ),
+          latestPeriod: period,
+          countWithRate: holdingRate.has(row.org_code),
+        }),
+      );
+    }
   }
-  const metricById = new Map(metrics.map((metric) => [metric.id, metric]));
-  const rateOf = countsReadAsRates(metrics);
-  const seriesKeys = new Set(rows.map((row) => `${row.org_code}|${row.metric_id}`));
-  // the latest period any organisation reports each metric for
-  const latestPeriod = new Map<string, string>();
+  return episodes;
+}
+
+/** The latest period any organisation reports a metric for (its series all of one metric); null when none reports. */
+function latestReportedPeriod(rows: readonly StoredSeries[]): string | null {
+  let latest: string | null = null;
   for (const row of rows) {
     const last = row.values.findLastIndex((value) => value !== null);
     if (last < 0) continue;
     const date = row.dates[last];
-    const known = latestPeriod.get(row.metric_id);
-    if (known === undefined || date > known) latestPeriod.set(row.metric_id, date);
+    if (latest === null || date > latest) latest = date;
   }
-  const episodes: SignalEpisode[] = [];
-  for (const row of rows) {
-    const metric = metricById.get(row.metric_id);
-    if (!metric || (only?.orgCode !== undefined && row.org_code !== only.orgCode)) continue;
-    // a closed or merged organisation raises no signals (its successor does)
-    if (closed.has(row.org_code)) continue;
-    const bounds = metricBounds(metric.id, metric.unit);
-    const rate = rateOf.get(metric.id);
-    const period = latestPeriod.get(metric.id) ?? null;
-    const question = {
-      orgCode: row.org_code,
-      metricId: metric.id,
-      bounds: { min: bounds.min, max: bounds.max },
-    };
-    // a series that cannot have a settled chart at the metric's latest period raises data questions only
-    if (!mayHaveChartSignals(row, period)) {
-      episodes.push(...dataQuestionEpisodes({ ...question, spc: row }));
-      continue;
-    }
-    episodes.push(
-      ...seriesEpisodes({
-        ...question,
-        spc: spcForSeries(
-          row.dates.map((date, index) => ({ date, value: row.values[index] })),
-          {
-            improvementDirection: improvementDirection(metric),
-            facet: row.org_code,
-            target: targets.get(metric.id) ?? null,
-            rebase: rebases.get(`${row.org_code}|${metric.id}`) ?? [],
-          },
-        ),
-        latestPeriod: period,
-        countWithRate: rate !== undefined && seriesKeys.has(`${row.org_code}|${rate}`),
-      }),
-    );
-  }
-  return episodes;
+  return latest;
 }
 
 /**

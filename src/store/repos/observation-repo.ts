@@ -64,6 +64,17 @@ export async function firstOrganisationHolding(
   return row?.org_code;
 }
 
+/** organisationsHolding: the codes of the organisations that hold observations of a metric. */
+export async function organisationsHolding(db: Kysely<Database>, metricId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('observation')
+    .select('org_code')
+    .distinct()
+    .where('metric_id', '=', metricId)
+    .execute();
+  return new Set(rows.map((row) => row.org_code));
+}
+
 /** How many organisations hold observations of a metric. */
 export async function countOrganisationsWithMetric(db: Kysely<Database>, metricId: string): Promise<number> {
   const result = await sql<{ count: number }>`
