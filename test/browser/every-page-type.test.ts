@@ -38,7 +38,7 @@ const pages: [name: string, url: string, heading: RegExp][] = [
   ['prompt-set', '/prompt-sets/access_flow', /What sits with system partners/],
 ];
 
-test('every other page type passes an axe scan', { skip, timeout: 180_000 }, async () => {
+test('every other page type passes an axe scan', { skip, timeout: 420_000 }, async () => {
   mkdirSync(artifacts, { recursive: true });
   const store = await openLoadedStore(webTestFiles);
   const app = await buildApp({ store, config: { logLevel: 'silent' } });
